@@ -1,0 +1,18 @@
+//! The demo contract as code: one copy, compiled into every demo binary.
+//!
+//! Every demo crate includes this directory with
+//! `#[path = "../../contract/mod.rs"] pub mod contract;` so that the CLI
+//! shape (`list`, `--quick`, `--json`, one experiment by name), the JSON
+//! record (schema 1) and the measuring helpers are written once. `xtask`
+//! includes [`record`] the same way, so the producer and the consumer of the
+//! records cannot drift apart. It is a module, not a crate: each demo crate
+//! still builds and runs on its own.
+
+pub mod cli;
+pub mod measure;
+pub mod python;
+pub mod record;
+
+pub use cli::{Ctx, Demo, Entry, Experiment, Tool, ToolEntry};
+pub use measure::{Machine, Stats};
+pub use record::{Record, Report, Verdict};

@@ -1,0 +1,7 @@
+//! `gil-sim`: the demo binary; all the logic lives in the library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    gil_sim::DEMO.main()
+}

@@ -1,0 +1,6 @@
+//! The experiments of `processes`, one claim a file, in the order a full run takes them.
+
+use crate::contract::Entry;
+
+/// Every experiment, in run order.
+pub static ALL: &[Entry] = &[];

@@ -1,0 +1,7 @@
+//! `processes`: the demo binary; all the logic lives in the library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    processes::DEMO.main()
+}

@@ -1,0 +1,22 @@
+//! The workspace's task runner (`cargo xtask`), as a library so that its
+//! logic can be tested: [`runner`] runs one demo binary under a time limit
+//! and checks what it prints; [`summary`] draws the table; [`ci`] runs the
+//! checks; [`workspace`] finds the root, cargo, and builds the demos.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod contract;
+
+pub mod ci;
+pub mod run_all;
+pub mod runner;
+pub mod summary;
+pub mod workspace;
+
+/// The demo crates, in the order of the lecture.
+pub const DEMOS: [&str; 5] = [
+    "gil-sim",
+    "threads-sync",
+    "processes",
+    "subprocess-pipes",
+    "shared-mmap",
+];

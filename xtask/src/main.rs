@@ -1,0 +1,114 @@
+//! `cargo xtask <task>`: the workspace's tasks. See `cargo xtask help`.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use xtask::{DEMOS, ci, run_all, workspace};
+
+const HELP: &str = "\
+cargo xtask <task>
+
+Tasks:
+  list                          every demo and its experiments
+  run <demo> [args...]          run one demo in release (args go to the demo)
+  run-all [--quick] [--json] [--timeout SECS]
+                                build every demo once, run each with --json
+                                under a time limit, print a summary table;
+                                --json passes the records through on stdout
+  ci                            fmt, clippy, tests, docs, loom, run-all --quick
+  help                          this text
+";
+
+/// Default per-demo limit for run-all: generous, a hang is still caught.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> anyhow::Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        print!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let ok = match task.as_str() {
+        "list" => run_all::list().map(|()| true)?,
+        "run" => return run(rest),
+        "run-all" => run_all::run_all(&run_all_options(rest)?)?,
+        "ci" => ci::run()?,
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            true
+        }
+        other => {
+            eprint!("xtask: unknown task {other:?}\n\n{HELP}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn run(rest: &[String]) -> anyhow::Result<ExitCode> {
+    let Some((demo, args)) = rest.split_first() else {
+        anyhow::bail!("run needs a demo: one of {}", DEMOS.join(", "));
+    };
+    anyhow::ensure!(
+        DEMOS.contains(&demo.as_str()),
+        "unknown demo {demo:?}: one of {}",
+        DEMOS.join(", ")
+    );
+    let status = workspace::cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            demo,
+            "--bin",
+            demo,
+            "--",
+        ])
+        .args(args)
+        .status()?;
+    Ok(ExitCode::from(
+        status.code().unwrap_or(1).clamp(0, 255) as u8
+    ))
+}
+
+fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
+    let mut opts = run_all::Options {
+        quick: false,
+        json: false,
+        timeout: DEFAULT_TIMEOUT,
+    };
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => opts.quick = true,
+            "--json" => opts.json = true,
+            "--timeout" => {
+                let secs: f64 = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|s: &f64| *s > 0.0 && s.is_finite())
+                    .ok_or_else(|| anyhow::anyhow!("--timeout needs a number of seconds > 0"))?;
+                opts.timeout = Duration::from_secs_f64(secs);
+            }
+            other => {
+                anyhow::bail!("run-all: unknown flag {other:?} (--quick, --json, --timeout SECS)")
+            }
+        }
+    }
+    Ok(opts)
+}

@@ -1,0 +1,104 @@
+//! `cargo xtask run-all` and `cargo xtask list`: build the demos once in
+//! release, run each with `--json` under a time limit, show progress, and end
+//! with the summary table.
+
+use std::io::Write;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::DEMOS;
+use crate::runner::{Ending, Outcome, run_demo, wait_with_limit};
+use crate::workspace::build_release;
+
+/// `run-all`'s options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Pass `--quick` to every demo.
+    pub quick: bool,
+    /// Pass the records through on stdout (everything else goes to stderr).
+    pub json: bool,
+    /// The time limit for each demo.
+    pub timeout: Duration,
+}
+
+/// Runs every demo; returns `true` when every one ran cleanly.
+pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
+    let bins = build_release(&DEMOS)?;
+    let mut outcomes = Vec::new();
+    for (i, demo) in DEMOS.iter().enumerate() {
+        eprintln!("[{}/{}] {demo}", i + 1, DEMOS.len());
+        let mut cmd = Command::new(&bins[*demo]);
+        cmd.arg("--json");
+        if opts.quick {
+            cmd.arg("--quick");
+        }
+        let outcome = run_demo(demo, cmd, opts.timeout, |rec, secs| {
+            eprintln!(
+                "      {:<22} {:<14} {secs:>6.1}s",
+                rec.experiment,
+                rec.verdict.as_str()
+            );
+            if opts.json {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{}", serde_json::to_string(rec).expect("serializes"));
+            }
+        })?;
+        if !outcome.ok() {
+            eprintln!(
+                "      {demo} failed; the end of its stderr:\n{}",
+                indent(&outcome.stderr_tail)
+            );
+        }
+        outcomes.push(outcome);
+    }
+    eprintln!("\n{}", crate::summary::table(&outcomes));
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
+    for o in &failed {
+        let why = match &o.ending {
+            Ending::TimedOut(_) => "hung",
+            Ending::BadOutput(_) => "printed invalid output",
+            _ => "failed",
+        };
+        eprintln!(
+            "run-all: {} {why}; re-run: cargo xtask run {} --json{}",
+            o.demo,
+            o.demo,
+            if opts.quick { " --quick" } else { "" }
+        );
+    }
+    Ok(failed.is_empty())
+}
+
+/// Prints every demo's experiments, read from each binary's `list --json`.
+pub fn list() -> anyhow::Result<()> {
+    let bins = build_release(&DEMOS)?;
+    for demo in DEMOS {
+        let mut child = Command::new(&bins[demo])
+            .args(["list", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        let mut out = String::new();
+        std::io::Read::read_to_string(child.stdout.as_mut().expect("piped"), &mut out)?;
+        let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
+        anyhow::ensure!(status.is_some_and(|s| s.success()), "{demo} list failed");
+        let v: serde_json::Value = serde_json::from_str(out.trim())
+            .map_err(|e| anyhow::anyhow!("{demo} list --json printed {out:?}: {e}"))?;
+        let list = v["experiments"].as_array().cloned().unwrap_or_default();
+        println!("{demo}");
+        if list.is_empty() {
+            println!("  (no experiments yet; this demo is not built yet)");
+        }
+        for e in list {
+            println!(
+                "  {:<20} {}",
+                e["name"].as_str().unwrap_or("?"),
+                e["claim"].as_str().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("      | {l}\n")).collect()
+}

@@ -1,0 +1,58 @@
+//! Where things are: the workspace root, the cargo to run, and the demo
+//! binaries built once in release.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The workspace root: the parent of xtask's manifest directory.
+pub fn root() -> PathBuf {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+/// A `cargo` command (from `$CARGO`, as cargo sets it for `cargo xtask`),
+/// run in the workspace root.
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Builds `demos` in release with one cargo invocation and returns each
+/// binary's path, read from cargo's own JSON messages (so any target
+/// directory works).
+pub fn build_release(demos: &[&str]) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    let mut cmd = cargo();
+    cmd.args([
+        "build",
+        "--release",
+        "--message-format=json-render-diagnostics",
+    ]);
+    for d in demos {
+        cmd.args(["--package", d, "--bin", d]);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).spawn()?;
+    let mut bins = BTreeMap::new();
+    for line in std::io::BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let msg: serde_json::Value = match serde_json::from_str(&line?) {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        if msg["reason"] == "compiler-artifact"
+            && let (Some(name), Some(exe)) =
+                (msg["target"]["name"].as_str(), msg["executable"].as_str())
+            && demos.contains(&name)
+        {
+            bins.insert(name.to_string(), PathBuf::from(exe));
+        }
+    }
+    let status = child.wait()?;
+    anyhow::ensure!(status.success(), "cargo build --release failed ({status})");
+    for d in demos {
+        anyhow::ensure!(bins.contains_key(*d), "cargo built no binary for {d}");
+    }
+    Ok(bins)
+}
