@@ -1,0 +1,187 @@
+//! A buffered, incremental frame reader: one `read(2)` per small message, no copy for big ones, and an optional deadline.
+//!
+//! [`crate::frame::read_frame`] reads a header and then a payload: two system
+//! calls per message. [`FrameReader`] reads ahead into its own buffer
+//! (64 KiB), so a burst of small frames costs one call, and it hands out each
+//! payload as a slice of that buffer (no copy). A frame bigger than the
+//! buffer grows it to the frame's size as bytes arrive (never ahead of them
+//! by more than the data received or 1 MiB, so a lying header costs no
+//! memory), and the kernel then copies straight into place.
+//!
+//! Because it makes progress one `read` at a time, it can also wait with a
+//! deadline: [`FrameReader::next_frame_deadline`] polls the descriptor
+//! (`poll(2)`) before each read, which is how a parent notices a child that
+//! never answers.
+//!
+//! ```
+//! use subprocess_pipes::frame::write_frame;
+//! use subprocess_pipes::frame_reader::FrameReader;
+//!
+//! let mut wire = Vec::new();
+//! write_frame(&mut wire, b"one")?;
+//! write_frame(&mut wire, b"two")?;
+//! let mut frames = FrameReader::new(&wire[..], 1024);
+//! assert_eq!(frames.next_frame()?, Some(&b"one"[..]));
+//! assert_eq!(frames.next_frame()?, Some(&b"two"[..]));
+//! assert_eq!(frames.next_frame()?, None); // clean end
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+use crate::frame::{FrameError, GROW_STEP, HEADER_LEN, parse_header};
+
+/// Read-ahead buffer size: one pipe's default capacity on Linux.
+const READ_AHEAD: usize = 64 << 10;
+
+/// Reads frames from `R` through a read-ahead buffer. See the module docs.
+pub struct FrameReader<R> {
+    inner: R,
+    max: usize,
+    /// Initialised storage; the unconsumed bytes are `buf[start..end]`.
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl<R> std::fmt::Debug for FrameReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameReader")
+            .field("max", &self.max)
+            .field("buffered", &(self.end - self.start))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> FrameReader<R> {
+    /// A reader accepting payloads up to `max` bytes.
+    pub fn new(inner: R, max: usize) -> Self {
+        FrameReader {
+            inner,
+            max,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// The largest payload accepted.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Changes the largest payload accepted.
+    pub fn set_max(&mut self, max: usize) {
+        self.max = max;
+    }
+
+    /// Bytes read ahead and not yet handed out.
+    pub fn buffered(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The underlying reader; reading from it directly loses framing.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// The payload range of a complete buffered frame, if there is one.
+    fn complete(&self) -> Result<Option<Range<usize>>, FrameError> {
+        let avail = self.end - self.start;
+        if avail < HEADER_LEN {
+            return Ok(None);
+        }
+        let mut h = [0u8; HEADER_LEN];
+        h.copy_from_slice(&self.buf[self.start..self.start + HEADER_LEN]);
+        let len = parse_header(h, self.max)?;
+        let from = self.start + HEADER_LEN;
+        Ok((avail - HEADER_LEN >= len).then_some(from..from + len))
+    }
+
+    /// Hands out a complete frame if one is buffered.
+    fn take_complete(&mut self) -> Result<Option<Range<usize>>, FrameError> {
+        let Some(r) = self.complete()? else {
+            return Ok(None);
+        };
+        self.start = r.end;
+        if self.start == self.end {
+            (self.start, self.end) = (0, 0);
+        }
+        Ok(Some(r))
+    }
+
+    /// Bytes (from `start`) that the next step needs: a header, or a whole frame.
+    fn wanted(&self) -> usize {
+        let avail = self.end - self.start;
+        if avail < HEADER_LEN {
+            return HEADER_LEN;
+        }
+        let mut h = [0u8; HEADER_LEN];
+        h.copy_from_slice(&self.buf[self.start..self.start + HEADER_LEN]);
+        // `complete` already checked the length against `max`.
+        HEADER_LEN + u32::from_le_bytes(h) as usize
+    }
+
+    /// The error for an end of stream with `buffered()` bytes pending, or `Ok(None)`.
+    fn at_eof<T>(&self) -> Result<Option<T>, FrameError> {
+        let avail = self.end - self.start;
+        match avail {
+            0 => Ok(None),
+            n if n < HEADER_LEN => Err(FrameError::TruncatedHeader { got: n }),
+            n => Err(FrameError::Truncated {
+                expected: self.wanted() - HEADER_LEN,
+                got: n - HEADER_LEN,
+            }),
+        }
+    }
+}
+
+impl<R: Read> FrameReader<R> {
+    /// The next frame's payload, `Ok(None)` at a clean end of stream.
+    pub fn next_frame(&mut self) -> Result<Option<&[u8]>, FrameError> {
+        loop {
+            if let Some(r) = self.take_complete()? {
+                return Ok(Some(&self.buf[r]));
+            }
+            if self.read_once()? == 0 {
+                return self.at_eof();
+            }
+        }
+    }
+
+    /// Makes room for the next step and does one `read`; returns the bytes read.
+    fn read_once(&mut self) -> Result<usize, FrameError> {
+        let wanted = self.wanted();
+        if self.start > 0 && self.start + wanted > self.buf.len() {
+            // Move the partial frame to the front (it is small: at most one read-ahead).
+            self.buf.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, self.end - self.start);
+        }
+        let target = wanted.max(READ_AHEAD);
+        if self.buf.len() < target {
+            // Grow towards the frame's size, but never far ahead of the data.
+            let step = self.end.max(GROW_STEP);
+            let len = target.min(self.end + step).max(self.end + 1);
+            self.buf.resize(len, 0);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+mod deadline;
