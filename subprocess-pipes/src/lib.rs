@@ -50,6 +50,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![forbid(unsafe_code)]
 
+pub mod blob;
 pub mod channel;
 pub mod codec;
 #[path = "../../contract/mod.rs"]
@@ -57,6 +58,12 @@ pub mod contract;
 pub mod experiments;
 pub mod frame;
 pub mod frame_reader;
+#[cfg(unix)]
+pub mod popen;
+#[cfg(unix)]
+pub mod run;
+#[cfg(unix)]
+pub mod worker;
 
 /// The demo: its name, what it teaches, and its experiments.
 ///

@@ -1,0 +1,156 @@
+//! The worker roles: each a small loop over stdin and stdout (see the table in the parent module).
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::proto::{Bulk, Job, JobResult, Ping, Pong};
+use crate::channel::Channel;
+use crate::frame::write_frame;
+
+/// How long the misbehaving roles hang before giving up on their own (the
+/// parent's guard kills them long before).
+const HANG: Duration = Duration::from_secs(30);
+
+/// Runs `role`; the exit code on success.
+pub(super) fn run(role: &str) -> anyhow::Result<u8> {
+    match role {
+        "cat" => cat(),
+        "pingpong" => pingpong(),
+        "echo" => echo(),
+        "raw-sink" => raw_sink(),
+        "frame-sink" => frame_sink(),
+        "jobs" => jobs(),
+        "die-mid-frame" => die_mid_frame(),
+        "exit-early" => {
+            eprintln!("worker exit-early: exiting with status 3 before reading anything");
+            Ok(3)
+        }
+        "silent" => silent(),
+        "garbage" => garbage(),
+        _ => anyhow::bail!("unknown role {role:?}; roles: {}", super::ROLES.join(", ")),
+    }
+}
+
+/// Unbuffered handles on fds 0 and 1.
+fn raw_stdio() -> io::Result<(File, File)> {
+    Ok((
+        io::stdin().as_fd().try_clone_to_owned()?.into(),
+        io::stdout().as_fd().try_clone_to_owned()?.into(),
+    ))
+}
+
+fn cat() -> anyhow::Result<u8> {
+    let (mut input, mut output) = raw_stdio()?;
+    io::copy(&mut input, &mut output).context("copying stdin to stdout")?;
+    Ok(0)
+}
+
+fn pingpong() -> anyhow::Result<u8> {
+    let (mut input, mut output) = raw_stdio()?;
+    let mut b = [0u8; 8];
+    loop {
+        match input.read_exact(&mut b) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
+            Err(e) => return Err(e.into()),
+        }
+        let n = u64::from_le_bytes(b).wrapping_add(1);
+        output.write_all(&n.to_le_bytes())?;
+    }
+}
+
+fn echo() -> anyhow::Result<u8> {
+    let mut ch = Channel::<Pong, Ping, _, _>::stdio()?;
+    while let Some(Ping { seq }) = ch.recv()? {
+        ch.send(&Pong { seq: seq + 1 })?;
+    }
+    Ok(0)
+}
+
+fn raw_sink() -> anyhow::Result<u8> {
+    let (mut input, mut output) = raw_stdio()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut h = [0u8; 8];
+    loop {
+        match input.read_exact(&mut h) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
+            Err(e) => return Err(e.into()),
+        }
+        let total = u64::from_le_bytes(h);
+        let mut left = total;
+        while left > 0 {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = input.read(&mut buf[..want])?;
+            anyhow::ensure!(n > 0, "stream ended with {left} of {total} bytes missing");
+            left -= n as u64;
+        }
+        output.write_all(&total.to_le_bytes())?;
+    }
+}
+
+fn frame_sink() -> anyhow::Result<u8> {
+    let mut ch = Channel::<u64, Bulk, _, _>::stdio()?;
+    let mut total = 0u64;
+    while let Some(msg) = ch.recv()? {
+        match msg {
+            Bulk::Data(b) => total += b.0.len() as u64,
+            Bulk::End => {
+                ch.send(&total)?;
+                total = 0;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn jobs() -> anyhow::Result<u8> {
+    let mut ch = Channel::<JobResult, Job, _, _>::stdio()?;
+    let pid = std::process::id();
+    while let Some(job) = ch.recv()? {
+        let value = job.compute();
+        ch.send(&JobResult {
+            id: job.id(),
+            value,
+            pid,
+        })?;
+    }
+    Ok(0)
+}
+
+/// Reads one request frame (any payload) so the parent is waiting for the answer.
+fn await_request(input: &mut File) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    crate::frame::read_frame(input, crate::frame::DEFAULT_MAX_FRAME, &mut buf)?;
+    Ok(())
+}
+
+fn die_mid_frame() -> anyhow::Result<u8> {
+    let (mut input, mut output) = raw_stdio()?;
+    await_request(&mut input)?;
+    // A header promising 1000 bytes, then only 10 of them.
+    output.write_all(&1000u32.to_le_bytes())?;
+    output.write_all(&[0xAB; 10])?;
+    output.flush()?;
+    std::thread::sleep(HANG); // the parent kills us here, mid-message
+    Ok(0)
+}
+
+fn silent() -> anyhow::Result<u8> {
+    let (mut input, _output) = raw_stdio()?;
+    await_request(&mut input)?;
+    std::thread::sleep(HANG);
+    Ok(0)
+}
+
+fn garbage() -> anyhow::Result<u8> {
+    let (mut input, mut output) = raw_stdio()?;
+    await_request(&mut input)?;
+    write_frame(&mut output, &[0xFF; 16])?;
+    std::thread::sleep(HANG);
+    Ok(0)
+}

@@ -1,0 +1,130 @@
+//! Fault injection: a child killed mid-message, a child that exits early, a child that never answers, a child that sends garbage. Each gives its typed error in the parent, in bounded time, and no zombie is left.
+
+mod common;
+
+use common::{assert_reaped, ms, worker};
+use subprocess_pipes::channel::{Channel, ChannelError};
+use subprocess_pipes::worker::proto::{Ping, Pong};
+
+/// The longest any test here waits for an answer.
+const PATIENCE_MS: u64 = 3000;
+
+/// Starts `role` and sends it one `Ping`; returns the child and the parent's channel.
+fn ask(
+    role: &str,
+) -> (
+    subprocess_pipes::popen::Popen,
+    Channel<Ping, Pong, std::process::ChildStdout, std::process::ChildStdin>,
+) {
+    let mut child = worker(role);
+    let (stdin, stdout) = (child.take_stdin().unwrap(), child.take_stdout().unwrap());
+    let mut ch = Channel::new(stdout, stdin);
+    ch.send(&Ping { seq: 1 }).expect("send the request");
+    (child, ch)
+}
+
+#[test]
+fn healthy_child_answers_and_ends_cleanly() {
+    let (mut child, mut ch) = ask("echo");
+    assert_eq!(
+        ch.recv_timeout(ms(PATIENCE_MS)).unwrap(),
+        Some(Pong { seq: 2 })
+    );
+    let (tx, mut rx) = ch.split();
+    drop(tx); // EOF to the child: it leaves its loop and exits
+    assert_eq!(rx.recv_timeout(ms(PATIENCE_MS)).unwrap(), None);
+    let pid = child.id();
+    assert!(
+        child
+            .wait_timeout(ms(PATIENCE_MS))
+            .unwrap()
+            .unwrap()
+            .success()
+    );
+    drop(child);
+    assert_reaped(pid);
+}
+
+#[test]
+fn child_killed_mid_message_gives_truncated() {
+    let (mut child, mut ch) = ask("die-mid-frame");
+    // The child wrote a header for 1000 bytes and 10 of them; it is now hanging.
+    let err = ch.recv_timeout(ms(300)).unwrap_err();
+    assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+    let status = child.kill_and_reap().unwrap();
+    assert!(!status.success());
+    let err = ch.recv_timeout(ms(PATIENCE_MS)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ChannelError::Truncated {
+                expected: 1000,
+                got: 10
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.is_disconnect());
+    assert!(err.to_string().contains("died mid-message"), "{err}");
+    assert_reaped(child.id());
+}
+
+#[test]
+fn child_that_exits_early_gives_clean_end_or_peer_closed() {
+    let mut child = worker("exit-early");
+    let (stdin, stdout) = (child.take_stdin().unwrap(), child.take_stdout().unwrap());
+    let mut ch = Channel::<Ping, Pong, _, _>::new(stdout, stdin);
+    let status = child
+        .wait_timeout(ms(PATIENCE_MS))
+        .unwrap()
+        .expect("it exits at once");
+    assert_eq!(status.code(), Some(3));
+    // Its stdin is gone: sending hits EPIPE (Rust ignores SIGPIPE), typed as PeerClosed.
+    let err = ch.send(&Ping { seq: 1 }).unwrap_err();
+    assert!(matches!(err, ChannelError::PeerClosed { .. }), "{err}");
+    // Its stdout is gone at a frame boundary: a clean end, not an error.
+    assert_eq!(ch.recv_timeout(ms(PATIENCE_MS)).unwrap(), None);
+    let pid = child.id();
+    drop(child);
+    assert_reaped(pid);
+}
+
+#[test]
+fn child_that_never_answers_times_out_and_is_reaped_by_the_guard() {
+    let (child, mut ch) = ask("silent");
+    let pid = child.id();
+    let started = std::time::Instant::now();
+    let err = ch.recv_timeout(ms(200)).unwrap_err();
+    assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+    assert!(
+        started.elapsed() < ms(PATIENCE_MS),
+        "timeout took {:?}",
+        started.elapsed()
+    );
+    drop(child); // the guard kills and reaps
+    assert_reaped(pid);
+    // The channel survives the timeout; the peer is gone now: a clean end.
+    assert_eq!(ch.recv_timeout(ms(PATIENCE_MS)).unwrap(), None);
+}
+
+#[test]
+fn garbage_from_a_child_is_a_decode_error() {
+    let (child, mut ch) = ask("garbage");
+    let err = ch.recv_timeout(ms(PATIENCE_MS)).unwrap_err();
+    assert!(matches!(err, ChannelError::Decode(_)), "{err}");
+    let pid = child.id();
+    drop(child);
+    assert_reaped(pid);
+}
+
+#[test]
+fn guard_reaps_on_panic() {
+    let child = worker("silent");
+    let pid = child.id();
+    let r = std::panic::catch_unwind(move || {
+        let _child = child;
+        panic!("something went wrong while the child ran");
+    });
+    assert!(r.is_err());
+    assert_reaped(pid);
+}
