@@ -1,12 +1,76 @@
 //! # processes: multiprocessing in Rust: a process pool, and what processes cost next to threads.
 //!
-//! This demo is not built yet: it has no experiments, and `processes list`
-//! says so.
+//! The lecture says processes are heavier than threads (a copy of the
+//! interpreter each, slower to start, more memory, data copied both ways)
+//! but escape the GIL, so they suit CPU-bound work on "large problems with
+//! not much data to pass back and forth". Rust threads have no GIL: for
+//! CPU-bound work they already scale, and what processes buy in Rust is
+//! isolation (a crash, a leak, an `abort` stays in one worker). This crate
+//! builds the tool and measures each of those statements.
+//!
+//! ## 1. A job: a function a worker can find by name
+//!
+//! A spawned worker shares no memory with its parent, so tasks name their
+//! function ([`job::Job::NAME`]) and carry serde data, as CPython pickles a
+//! function by its qualified name.
+//!
+//! ```
+//! use processes::job::Job;
+//! assert_eq!(processes::jobs::Primes::run((0, 100)), Ok(25));
+//! ```
+//!
+//! ## 2. The worker hook: first line of `main`
+//!
+//! Workers re-execute the binary as `<bin> __worker <job>`; [`worker`]
+//! explains why the hook must come first (the analogue of
+//! `if __name__ == "__main__":`).
+//!
+//! ## 3. A pool: `map`, `imap_unordered`, `chunksize`
+//!
+//! ```no_run
+//! use processes::jobs::Tiny;
+//! use processes::pool::ProcessPool;
+//!
+//! let mut pool = ProcessPool::<Tiny>::builder().workers(2).chunksize(64).build()?;
+//! let doubled = pool.map(0..1000u64)?;
+//! assert!(doubled.iter().enumerate().all(|(i, r)| *r.as_ref().unwrap() == 2 * i as u64));
+//! for item in pool.imap_unordered(0..10u64) {
+//!     let (index, result) = item?;
+//!     println!("task {index}: {result:?}");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 4. Crashes, shutdown, Ctrl-C
+//!
+//! A worker that panics, aborts or is killed is seen at once by its reader
+//! thread; its task is reported failed with the cause (or retried once) and
+//! the worker is replaced ([`pool`]). Every child is reaped by a
+//! [`child::ChildGuard`], also on errors and panics; Ctrl-C: [`interrupt`].
+//!
+//! ## 5. `fork`, and its rule
+//!
+//! [`fork::fork_with`] forks only while the process is single-threaded.
+//!
+//! ## 6. Measuring: `/proc`
+//!
+//! [`proc_info`] reads thread counts, children, and RSS/PSS.
+//!
+//! Linux only: `/proc`, `fork` and the signal handling are Unix/Linux APIs.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod child;
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod experiments;
+pub mod fork;
+pub mod interrupt;
+pub mod job;
+pub mod jobs;
+pub mod pool;
+pub mod proc_info;
+pub mod protocol;
+pub mod worker;
 
 /// The demo: its name, what it teaches, and its experiments.
 ///

@@ -1,0 +1,171 @@
+//! A child process that is always reaped: [`ChildGuard`] kills and waits on
+//! drop, so no error path and no panic leaves a zombie or an orphan.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCause {
+    /// It exited with this status (a Rust panic in `main` exits with 101).
+    Exited(i32),
+    /// A signal killed it (`SIGKILL`, `SIGABRT` from `abort()`, `SIGSEGV`...).
+    Signaled(Signal),
+}
+
+impl fmt::Display for ExitCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExitCause::Exited(101) => write!(f, "exited with status 101 (a panic)"),
+            ExitCause::Exited(code) => write!(f, "exited with status {code}"),
+            ExitCause::Signaled(sig) => write!(f, "killed by {sig}"),
+        }
+    }
+}
+
+/// Owns a child process by pid; on drop, kills it (`SIGKILL`) if it still
+/// runs and reaps it.
+///
+/// ```no_run
+/// use processes::child::ChildGuard;
+/// let guard = ChildGuard::from_child(std::process::Command::new("sleep").arg("60").spawn()?);
+/// drop(guard); // killed and reaped: no zombie
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ChildGuard {
+    pid: Pid,
+    /// `Some` once the child has been reaped.
+    reaped: Option<ExitCause>,
+}
+
+impl ChildGuard {
+    /// Takes ownership of the child `pid` (which must be our child).
+    pub fn new(pid: Pid) -> ChildGuard {
+        ChildGuard { pid, reaped: None }
+    }
+
+    /// Takes ownership of a child started with `std::process::Command`
+    /// (its stdio handles, if any, should be taken out first).
+    pub fn from_child(child: std::process::Child) -> ChildGuard {
+        ChildGuard::new(Pid::from_raw(child.id() as i32))
+    }
+
+    /// The child's pid.
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// How it ended, if it has been reaped.
+    pub fn exit_cause(&self) -> Option<ExitCause> {
+        self.reaped
+    }
+
+    /// Reaps the child if it has ended, without blocking.
+    pub fn try_wait(&mut self) -> nix::Result<Option<ExitCause>> {
+        if self.reaped.is_some() {
+            return Ok(self.reaped);
+        }
+        let status = waitpid(self.pid, Some(WaitPidFlag::WNOHANG))?;
+        self.reaped = cause(status);
+        Ok(self.reaped)
+    }
+
+    /// Blocks until the child ends and reaps it.
+    pub fn wait(&mut self) -> nix::Result<ExitCause> {
+        loop {
+            if let Some(c) = self.reaped {
+                return Ok(c);
+            }
+            match waitpid(self.pid, None) {
+                Ok(status) => self.reaped = cause(status),
+                Err(nix::Error::EINTR) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Waits up to `limit` for the child to end (polling, 1 ms apart, after
+    /// a short spin of non-blocking checks); `None` if it still runs.
+    pub fn wait_timeout(&mut self, limit: Duration) -> nix::Result<Option<ExitCause>> {
+        let deadline = Instant::now() + limit;
+        let mut polls = 0u32;
+        loop {
+            if let Some(c) = self.try_wait()? {
+                return Ok(Some(c));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+            polls += 1;
+            if polls < 50 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    /// Sends `SIGKILL` (if not yet reaped) and reaps.
+    pub fn kill(&mut self) -> nix::Result<ExitCause> {
+        if self.reaped.is_none() {
+            // ESRCH cannot happen before we reap: an unreaped child is a zombie, still ours.
+            let _ = kill(self.pid, Signal::SIGKILL);
+        }
+        self.wait()
+    }
+
+    /// Waits up to `grace` for a clean exit, then kills; reaps in any case.
+    pub fn finish(&mut self, grace: Duration) -> nix::Result<ExitCause> {
+        match self.wait_timeout(grace)? {
+            Some(c) => Ok(c),
+            None => self.kill(),
+        }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.kill();
+    }
+}
+
+fn cause(status: WaitStatus) -> Option<ExitCause> {
+    match status {
+        WaitStatus::Exited(_, code) => Some(ExitCause::Exited(code)),
+        WaitStatus::Signaled(_, sig, _) => Some(ExitCause::Signaled(sig)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spawn(cmd: &str, args: &[&str]) -> ChildGuard {
+        ChildGuard::from_child(std::process::Command::new(cmd).args(args).spawn().unwrap())
+    }
+
+    #[test]
+    fn drop_kills_and_reaps() {
+        let guard = spawn("sleep", &["30"]);
+        let pid = guard.pid();
+        drop(guard);
+        let me = nix::unistd::getpid();
+        assert!(!crate::proc_info::children(me).unwrap().contains(&pid));
+    }
+
+    #[test]
+    fn exit_causes_are_reported() {
+        let mut ok = spawn("sh", &["-c", "exit 3"]);
+        assert_eq!(ok.wait().unwrap(), ExitCause::Exited(3));
+        let mut slow = spawn("sleep", &["30"]);
+        assert_eq!(slow.wait_timeout(Duration::from_millis(20)).unwrap(), None);
+        assert_eq!(slow.kill().unwrap(), ExitCause::Signaled(Signal::SIGKILL));
+        assert_eq!(slow.exit_cause().unwrap().to_string(), "killed by SIGKILL");
+    }
+}

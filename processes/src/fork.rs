@@ -1,0 +1,93 @@
+//! The `fork` start method and its rule: fork only while the process is
+//! single-threaded.
+//!
+//! `fork()` copies the whole address space but only the calling thread. A
+//! lock that another thread held at that instant (the allocator's, stdout's,
+//! a `Mutex` in your code) stays locked forever in the child, so the child
+//! can deadlock on its first `println!` or allocation. POSIX allows only
+//! async-signal-safe calls after forking a multi-threaded process; CPython
+//! 3.12 started warning about it and 3.14 stopped using `fork` by default.
+//!
+//! This module enforces the rule where it can: [`fork_with`] counts the
+//! entries of `/proc/self/task` and refuses ([`ForkError::MultiThreaded`])
+//! unless there is exactly one. The check is racy only against threads
+//! that this very thread would have to be starting concurrently, which it
+//! cannot be while it is inside `fork_with`. A test harness runs tests on
+//! extra threads, so under `cargo test` forking is refused: that is the rule
+//! working, not a bug.
+
+use std::io;
+
+use nix::unistd::ForkResult;
+
+use crate::child::ChildGuard;
+
+/// Why a fork was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ForkError {
+    /// The process has other threads: forking now could copy a held lock.
+    #[error(
+        "refusing to fork: the process has {threads} threads (fork is only safe while single-threaded)"
+    )]
+    MultiThreaded {
+        /// Threads counted in `/proc/self/task`.
+        threads: usize,
+    },
+    /// `/proc/self/task` could not be read.
+    #[error("reading /proc/self/task: {0}")]
+    Proc(#[from] io::Error),
+    /// `fork()` itself failed (e.g. `EAGAIN`: too many processes).
+    #[error("fork failed: {0}")]
+    Fork(#[from] nix::Error),
+}
+
+/// `Ok` when this process has exactly one thread.
+///
+/// ```
+/// // Under `cargo test` the harness has its own threads, so this may be refused.
+/// match processes::fork::check_single_threaded() {
+///     Ok(()) => println!("fork allowed"),
+///     Err(e) => println!("{e}"),
+/// }
+/// ```
+pub fn check_single_threaded() -> Result<(), ForkError> {
+    match crate::proc_info::thread_count()? {
+        1 => Ok(()),
+        threads => Err(ForkError::MultiThreaded { threads }),
+    }
+}
+
+/// Forks; the child runs `child` and exits with the status it returns
+/// (101 if it panics) without running the parent's exit handlers or
+/// flushing buffers it inherited. The parent gets a guard that reaps the
+/// child.
+///
+/// Refused with [`ForkError::MultiThreaded`] unless the process is
+/// single-threaded.
+///
+/// ```no_run
+/// let mut child = processes::fork::fork_with(|| 7)?;
+/// assert_eq!(child.wait()?, processes::child::ExitCause::Exited(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn fork_with(child: impl FnOnce() -> i32) -> Result<ChildGuard, ForkError> {
+    check_single_threaded()?;
+    // SAFETY: the process has exactly one thread (checked just above, and
+    // this thread starts none in between), so no lock can be held by a
+    // thread that does not exist in the child.
+    match unsafe { nix::unistd::fork() }? {
+        ForkResult::Parent { child } => Ok(ChildGuard::new(child)),
+        ForkResult::Child => {
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
+            exit_now(code)
+        }
+    }
+}
+
+/// Ends a forked child at once: `_exit`, not `exit`, so the atexit handlers
+/// and the stdio buffers copied from the parent do not run or flush twice.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: `_exit` takes no pointers and never returns; skipping
+    // destructors is the point.
+    unsafe { libc::_exit(code) }
+}

@@ -1,0 +1,68 @@
+//! How a pool is set up: worker count, start method, batching, retries, limits.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How worker processes are started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartMethod {
+    /// Run a program as `<program> __worker <job>`; `None` means this very
+    /// binary (`std::env::current_exe`), which must call
+    /// [`crate::worker::enter_if_worker`] first thing in `main`. Tests pass
+    /// the crate's binary (`env!("CARGO_BIN_EXE_processes")`), since the
+    /// test harness binary has no worker mode.
+    Spawn(Option<PathBuf>),
+    /// `fork()` the parent; the child runs the job's loop with a copy of the
+    /// parent's memory. Only while the process is single-threaded (see
+    /// [`crate::fork`]): the pool forks every worker before it starts its
+    /// reader threads, so a fork pool cannot replace a dead worker and
+    /// goes on with fewer.
+    Fork,
+    /// Run exactly this command as a worker; it must speak the protocol on
+    /// its stdin/stdout (for tests that play a misbehaving worker).
+    Command(PathBuf, Vec<OsString>),
+}
+
+/// A pool's settings; build with [`crate::pool::ProcessPool::builder`].
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Worker processes.
+    pub workers: usize,
+    /// How they start.
+    pub start: StartMethod,
+    /// Tasks per message (CPython's `chunksize`).
+    pub chunksize: usize,
+    /// Messages in flight per worker; `None`: adapt, keeping about
+    /// [`PoolConfig::queue_target`] of work queued at each worker.
+    pub prefetch: Option<usize>,
+    /// Queued work per worker the adaptive prefetch aims for.
+    pub queue_target: Duration,
+    /// Run a batch a second time when its worker died (default: report it failed).
+    pub retry_once: bool,
+    /// Kill a worker whose batch runs longer than this.
+    pub task_timeout: Option<Duration>,
+    /// How long a new worker may take to say hello.
+    pub start_timeout: Duration,
+    /// Largest frame accepted from a worker.
+    pub max_frame: usize,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig {
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            start: StartMethod::Spawn(None),
+            chunksize: 1,
+            prefetch: None,
+            queue_target: Duration::from_millis(1),
+            retry_once: false,
+            task_timeout: None,
+            start_timeout: Duration::from_secs(10),
+            max_frame: crate::worker::MAX_FRAME,
+        }
+    }
+}
+
+/// The most messages in flight per worker the adaptive prefetch allows.
+pub const MAX_PREFETCH: usize = 64;

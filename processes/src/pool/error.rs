@@ -1,0 +1,85 @@
+//! What can go wrong in a pool: for one task ([`TaskError`]) or for the whole pool ([`PoolError`]).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use subprocess_pipes::channel::ChannelError;
+
+use crate::child::ExitCause;
+use crate::fork::ForkError;
+
+/// How a worker process was lost.
+#[derive(Debug, Clone)]
+pub struct Death {
+    /// Its process id.
+    pub pid: i32,
+    /// How it ended (after the pool reaped it).
+    pub exit: Option<ExitCause>,
+    /// The channel error that ended its stream, if it did not end cleanly
+    /// (garbage, an oversized frame, a truncated message).
+    pub channel: Option<Arc<ChannelError>>,
+    /// The pool killed it because a task ran past the task timeout.
+    pub timed_out: bool,
+}
+
+impl fmt::Display for Death {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "worker {}", self.pid)?;
+        if self.timed_out {
+            write!(f, " ran past the task timeout")?;
+        }
+        if let Some(e) = &self.channel {
+            write!(f, " broke the channel ({e})")?;
+        }
+        match self.exit {
+            Some(c) => write!(f, " and {c}"),
+            None => write!(f, " (exit status unknown)"),
+        }
+    }
+}
+
+/// Why one task has no result.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TaskError {
+    /// The task function returned `Err` (the worker lived on).
+    #[error("task failed: {0}")]
+    Failed(String),
+    /// The task could not be sent (its frame is over the limit, or it does not encode).
+    #[error("{0}")]
+    Unsendable(String),
+    /// The worker running it died (panic, abort, a signal, a bad frame).
+    #[error("the worker died: {0}")]
+    WorkerDied(Death),
+}
+
+/// Why the pool as a whole could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    /// A worker process could not be started.
+    #[error("cannot start a worker: {0}")]
+    Spawn(#[from] std::io::Error),
+    /// A worker could not be forked (see [`crate::fork`] for the rule).
+    #[error(transparent)]
+    Fork(#[from] ForkError),
+    /// A new worker died or misbehaved before saying hello.
+    #[error("a new worker failed before it was ready: {0}")]
+    WorkerStart(Death),
+    /// A new worker said hello for another job than the pool's.
+    #[error("worker serves job {got:?}, the pool asked for {want:?}")]
+    WrongJob {
+        /// The job the pool runs.
+        want: &'static str,
+        /// The job the worker announced.
+        got: String,
+    },
+    /// No hello from a new worker in time.
+    #[error("a new worker did not answer within {0:?}")]
+    StartTimeout(Duration),
+    /// Every worker is gone and none could be replaced.
+    #[error("no worker left: {0}")]
+    NoWorkers(String),
+    /// Ctrl-C was pressed (see [`crate::interrupt`]).
+    #[error("interrupted (Ctrl-C): workers stopped")]
+    Interrupted,
+}

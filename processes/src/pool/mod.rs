@@ -1,0 +1,233 @@
+//! `ProcessPool`: N worker processes running one [`Job`], like CPython's
+//! `multiprocessing.Pool`, with tasks and results as serde types on the
+//! framed channel of `subprocess-pipes`.
+//!
+//! ```no_run
+//! use processes::jobs::Primes;
+//! use processes::pool::ProcessPool;
+//!
+//! let mut pool = ProcessPool::<Primes>::builder().workers(2).build()?;
+//! let counts = pool.map((0..8).map(|i| (i * 10_000, (i + 1) * 10_000)))?;
+//! let total: u64 = counts.into_iter().map(|r| r.unwrap()).sum();
+//! assert_eq!(total, processes::jobs::count_primes(0, 80_000));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! How it works: the caller's thread is the dispatcher. It cuts the tasks
+//! into batches of `chunksize`, keeps a few batches in flight at every
+//! worker (so a worker never waits for the next task), and waits on one
+//! crossbeam channel fed by a reader thread per worker. A reader reports
+//! each reply and, when its worker's pipe ends, the worker's death; the
+//! dispatcher then reaps the process, fails (or retries once) the batch it
+//! was running, puts the batches queued behind it back in line, and starts
+//! a replacement. Every task ends with exactly one result: a value or a
+//! [`TaskError`].
+//!
+//! Guarantees and limits:
+//! - A task's result is delivered once. A batch that was queued behind a
+//!   dying worker's running batch is sent again to another worker; a task
+//!   whose worker died after running it but before its reply left may run
+//!   twice (its result still arrives once).
+//! - Dropping the pool (also while unwinding from a panic, or after an
+//!   error) closes every worker's task pipe, gives it a moment to exit, then
+//!   kills it, and reaps it. Ctrl-C: see [`crate::interrupt`].
+
+mod config;
+mod error;
+mod run;
+mod slot;
+
+use std::time::{Duration, Instant};
+
+use crossbeam::channel::{Receiver, Sender};
+
+pub use config::{MAX_PREFETCH, PoolConfig, StartMethod};
+pub use error::{Death, PoolError, TaskError};
+pub use run::Unordered;
+
+use crate::job::Job;
+use slot::{Event, Slot};
+
+/// What happened to a pool's workers so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Workers started (including replacements).
+    pub started: usize,
+    /// Workers that died while the pool ran.
+    pub died: usize,
+    /// Batches sent again after their worker died.
+    pub resent: usize,
+}
+
+/// A pool of worker processes for job `J`. See the [module docs](self).
+#[derive(Debug)]
+pub struct ProcessPool<J: Job> {
+    cfg: PoolConfig,
+    slots: Vec<Option<Slot<J::Task>>>,
+    events_tx: Sender<Event<J::Output>>,
+    events: Receiver<Event<J::Output>>,
+    state: run::State<J>,
+    stats: PoolStats,
+    _live: crate::interrupt::LivePool,
+}
+
+/// Builds a [`ProcessPool`]; every setting has a default (see [`PoolConfig`]).
+#[derive(Debug, Clone)]
+pub struct PoolBuilder<J> {
+    cfg: PoolConfig,
+    _job: std::marker::PhantomData<fn() -> J>,
+}
+
+impl<J: Job> PoolBuilder<J> {
+    /// Number of worker processes (at least 1).
+    pub fn workers(mut self, n: usize) -> Self {
+        self.cfg.workers = n.max(1);
+        self
+    }
+    /// How workers start.
+    pub fn start_method(mut self, m: StartMethod) -> Self {
+        self.cfg.start = m;
+        self
+    }
+    /// Tasks per message (at least 1).
+    pub fn chunksize(mut self, n: usize) -> Self {
+        self.cfg.chunksize = n.max(1);
+        self
+    }
+    /// Fixed number of messages in flight per worker (default: adaptive).
+    pub fn prefetch(mut self, n: usize) -> Self {
+        self.cfg.prefetch = Some(n.max(1));
+        self
+    }
+    /// Send a dead worker's running batch once more instead of failing it.
+    pub fn retry_once(mut self, yes: bool) -> Self {
+        self.cfg.retry_once = yes;
+        self
+    }
+    /// Kill a worker whose batch runs longer than `d`.
+    pub fn task_timeout(mut self, d: Duration) -> Self {
+        self.cfg.task_timeout = Some(d);
+        self
+    }
+    /// Largest frame accepted from a worker.
+    pub fn max_frame(mut self, n: usize) -> Self {
+        self.cfg.max_frame = n;
+        self
+    }
+    /// Starts the workers and waits until each has said hello.
+    pub fn build(self) -> Result<ProcessPool<J>, PoolError> {
+        ProcessPool::with_config(self.cfg)
+    }
+}
+
+impl<J: Job> ProcessPool<J> {
+    /// A builder with the defaults.
+    pub fn builder() -> PoolBuilder<J> {
+        PoolBuilder {
+            cfg: PoolConfig::default(),
+            _job: std::marker::PhantomData,
+        }
+    }
+
+    /// Starts a pool with `cfg`.
+    pub fn with_config(cfg: PoolConfig) -> Result<Self, PoolError> {
+        let (events_tx, events) = crossbeam::channel::unbounded();
+        let mut pool = ProcessPool {
+            slots: Vec::new(),
+            events_tx,
+            events,
+            state: run::State::new(),
+            stats: PoolStats::default(),
+            _live: crate::interrupt::LivePool::new(),
+            cfg,
+        };
+        // Every process first, then the reader threads: a fork pool must
+        // fork while the process is still single-threaded.
+        let mut started = Vec::new();
+        for _ in 0..pool.cfg.workers {
+            started.push(slot::start::<J>(&pool.cfg.start)?);
+        }
+        for (i, s) in started.into_iter().enumerate() {
+            let slot = s.into_slot::<J>(i, 0, pool.cfg.max_frame, pool.events_tx.clone())?;
+            pool.slots.push(Some(slot));
+            pool.stats.started += 1;
+        }
+        pool.await_ready()?;
+        Ok(pool)
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &PoolConfig {
+        &self.cfg
+    }
+
+    /// Counters: workers started and died, batches resent.
+    pub fn stats(&self) -> PoolStats {
+        self.stats
+    }
+
+    /// The pids of the live workers.
+    pub fn pids(&self) -> Vec<i32> {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|s| s.child.pid().as_raw())
+            .collect()
+    }
+
+    /// Runs every task; results in task order.
+    pub fn map(
+        &mut self,
+        tasks: impl IntoIterator<Item = J::Task>,
+    ) -> Result<Vec<Result<J::Output, TaskError>>, PoolError> {
+        let mut it = self.imap_unordered(tasks);
+        let mut out: Vec<Option<Result<J::Output, TaskError>>> = Vec::new();
+        out.resize_with(it.total(), || None);
+        for item in &mut it {
+            let (i, r) = item?;
+            out[i] = Some(r);
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("the dispatcher delivers every index exactly once"))
+            .collect())
+    }
+
+    /// Runs every task, yielding `(index, result)` as results arrive.
+    ///
+    /// Dropping the iterator early cancels the tasks not yet sent; replies
+    /// to batches already in flight are discarded when they arrive.
+    pub fn imap_unordered(&mut self, tasks: impl IntoIterator<Item = J::Task>) -> Unordered<'_, J> {
+        Unordered::new(self, tasks.into_iter().collect())
+    }
+
+    /// Waits until every slot without a hello has said it.
+    fn await_ready(&mut self) -> Result<(), PoolError> {
+        let deadline = Instant::now() + self.cfg.start_timeout;
+        while self.slots.iter().flatten().any(|s| !s.ready) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(ev) => self.on_event(ev)?,
+                Err(_) => return Err(PoolError::StartTimeout(self.cfg.start_timeout)),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<J: Job> Drop for ProcessPool<J> {
+    fn drop(&mut self) {
+        // Hang up on every worker first, so they all exit in parallel.
+        for s in self.slots.iter_mut().flatten() {
+            if let Some(mut tx) = s.tx.take() {
+                let _ = tx.get_mut().push();
+            }
+        }
+        for s in self.slots.iter_mut().flatten() {
+            let _ = s.child.finish(Duration::from_millis(500));
+            if let Some(h) = s.reader.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}

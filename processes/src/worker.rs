@@ -1,0 +1,178 @@
+//! The worker side: how a process becomes a pool worker, and the loop it runs.
+//!
+//! # The Rust analogue of `if __name__ == "__main__":`
+//!
+//! With the `spawn` start method a worker is the same binary started again
+//! as `<bin> __worker <job>`. Its `main` must hand control to the worker
+//! *first thing*:
+//!
+//! ```no_run
+//! fn main() -> std::process::ExitCode {
+//!     processes::worker::enter_if_worker(&processes::jobs::REGISTRY); // never returns in a worker
+//!     processes::DEMO.main()
+//! }
+//! ```
+//!
+//! **Pitfall:** whatever `main` does *before* that call runs again in every
+//! worker: parsing arguments, opening files, printing a banner, starting a
+//! pool (which would start workers, which would start pools...). CPython
+//! has the same trap: without the `__main__` guard, a spawned child
+//! re-imports the main module and runs its top-level code. Keep the hook on
+//! the first line.
+//!
+//! # File descriptors
+//!
+//! The parent talks to a spawned worker over its stdin and stdout. The
+//! worker moves the channel to fresh descriptors, then points its stdout at
+//! stderr and its stdin at `/dev/null`, so a task that prints or reads
+//! cannot corrupt the frames. It ignores `SIGINT`: on Ctrl-C the parent
+//! decides (see [`crate::interrupt`]).
+
+use std::fs::File;
+use std::io;
+
+use subprocess_pipes::channel::{ChannelError, Receiver, Sender};
+
+use crate::job::{Job, Registry};
+use crate::protocol::{Batch, Corked, Reply};
+
+/// The first argument that makes a run of the binary a worker.
+pub const WORKER_ARG: &str = "__worker";
+
+/// The largest frame a worker accepts from the parent (same as the pool's default).
+pub const MAX_FRAME: usize = subprocess_pipes::frame::DEFAULT_MAX_FRAME;
+
+/// The two ends of a worker's channel: tasks come in, replies go out.
+#[derive(Debug)]
+pub struct Ends {
+    /// Where batches arrive.
+    pub tasks: File,
+    /// Where replies go.
+    pub replies: File,
+}
+
+/// Why a worker stopped serving.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The channel to the parent failed (garbage, oversized frame, broken pipe).
+    #[error("worker channel: {0}")]
+    Channel(#[from] ChannelError),
+    /// Setting up the descriptors failed.
+    #[error("worker setup: {0}")]
+    Setup(#[from] io::Error),
+    /// The parent asked for a job this binary does not have.
+    #[error("no job named {name:?} in this binary (it has: {known})")]
+    UnknownJob {
+        /// The name asked for.
+        name: String,
+        /// The names the registry has.
+        known: String,
+    },
+}
+
+/// If this process was started as `<bin> __worker <job>`, serves that job
+/// and exits (status 0 when the parent hung up cleanly, 3 on a channel
+/// error, 2 on an unknown job); otherwise returns at once.
+pub fn enter_if_worker(registry: &Registry) {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() != Some(WORKER_ARG.as_ref()) {
+        return;
+    }
+    let name = args
+        .next()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let code = match run_worker(registry, &name) {
+        Ok(()) => 0,
+        Err(e @ WorkerError::UnknownJob { .. }) => {
+            eprintln!("worker {}: {e}", std::process::id());
+            2
+        }
+        Err(e) => {
+            eprintln!("worker {}: {e}", std::process::id());
+            3
+        }
+    };
+    std::process::exit(code);
+}
+
+/// Serves job `name` on this process's stdin/stdout (a spawned worker).
+pub fn run_worker(registry: &Registry, name: &str) -> Result<(), WorkerError> {
+    let entry = registry.find(name).ok_or_else(|| WorkerError::UnknownJob {
+        name: name.to_string(),
+        known: registry.names().join(", "),
+    })?;
+    let _ = crate::interrupt::ignore();
+    let ends = take_stdio()?;
+    (entry.serve)(ends)
+}
+
+/// Moves the channel off fds 0 and 1: returns them as fresh descriptors and
+/// points stdout at stderr, stdin at `/dev/null`.
+fn take_stdio() -> io::Result<Ends> {
+    let tasks = File::from(nix::unistd::dup(io::stdin())?);
+    let replies = File::from(nix::unistd::dup(io::stdout())?);
+    nix::unistd::dup2_stdout(io::stderr())?;
+    nix::unistd::dup2_stdin(File::open("/dev/null")?)?;
+    Ok(Ends { tasks, replies })
+}
+
+/// Type-erased entry point for [`crate::job::JobEntry`].
+pub(crate) fn serve_ends<J: Job>(ends: Ends) -> Result<(), WorkerError> {
+    serve::<J, _, _>(ends.tasks, ends.replies)
+}
+
+/// The worker loop: say hello, then run each batch and send its results,
+/// until the parent hangs up. A reply is written out before the next batch
+/// starts, or at once when no further batch is waiting, so the parent
+/// always knows which batch a dead worker was running.
+///
+/// ```
+/// use processes::protocol::{Batch, Reply};
+/// use subprocess_pipes::channel::{Receiver, Sender};
+///
+/// // Two batches on a byte buffer, then the parent "hangs up" (end of input).
+/// let mut input = Vec::new();
+/// let mut tx = Sender::<Batch<u64>, _>::new(&mut input);
+/// tx.send(&Batch { seq: 0, tasks: vec![1, 2] })?;
+/// tx.send(&Batch { seq: 1, tasks: vec![3] })?;
+/// let mut output = Vec::new();
+/// processes::worker::serve::<processes::jobs::Tiny, _, _>(&input[..], &mut output)?;
+/// let mut rx = Receiver::<Reply<u64>, _>::new(&output[..]);
+/// assert!(matches!(rx.recv()?, Some(Reply::Hello { .. })));
+/// assert_eq!(rx.recv()?, Some(Reply::Done { seq: 0, results: vec![Ok(2), Ok(4)] }));
+/// assert_eq!(rx.recv()?, Some(Reply::Done { seq: 1, results: vec![Ok(6)] }));
+/// assert_eq!(rx.recv()?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn serve<J: Job, R: io::Read, W: io::Write>(tasks: R, replies: W) -> Result<(), WorkerError> {
+    let mut rx = Receiver::<Batch<J::Task>, R>::new(tasks).with_max_frame(MAX_FRAME);
+    let mut tx = Sender::<Reply<J::Output>, _>::new(Corked::new(replies)).with_max_frame(MAX_FRAME);
+    tx.send(&Reply::Hello {
+        job: J::NAME.to_string(),
+        pid: std::process::id(),
+    })?;
+    push(&mut tx)?;
+    while let Some(batch) = rx.recv()? {
+        // Before running a batch, the replies to the earlier ones leave: if
+        // this batch kills the worker, the pool then knows exactly which
+        // batch was running (the earlier replies are already in the pipe).
+        push(&mut tx)?;
+        let results = batch.tasks.into_iter().map(J::run).collect();
+        tx.send(&Reply::Done {
+            seq: batch.seq,
+            results,
+        })?;
+        if rx.buffered() == 0 {
+            push(&mut tx)?;
+        }
+    }
+    push(&mut tx)
+}
+
+fn push<O, W: io::Write>(tx: &mut Sender<O, Corked<W>>) -> Result<(), WorkerError> {
+    tx.get_mut()
+        .push()
+        .map_err(|e| ChannelError::io("flushing replies", e).into())
+}
