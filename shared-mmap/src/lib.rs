@@ -1,12 +1,89 @@
-//! # shared-mmap: sharing memory between processes: read-only data without copies, shared counters, and the traps.
+//! # shared-mmap: sharing memory between processes
 //!
-//! This demo is not built yet: it has no experiments, and `shared-mmap list`
-//! says so.
+//! Processes share no objects, so data handed to a worker process is copied,
+//! and that copying is much of what makes processes expensive. "But there are
+//! ways to share memory between processes, if you have a lot of read-only
+//! data": memory maps. This crate shows the ways, measures what they save, and
+//! teaches the traps.
+//!
+//! ## 1. A read-only dataset, written once, mapped by every worker
+//! The parent writes the data once into a [`SealedMemfd`] (an in-memory file
+//! with no name, sealed so nobody can shrink, grow or write it). Workers
+//! inherit its descriptor, map their slice read-only, and work on it; no byte
+//! of the dataset crosses a pipe ([`share::reduce`] with [`share::Method::Mmap`]).
+//!
+//! ```
+//! use shared_mmap::{Dataset, dataset::checksum};
+//!
+//! let data = Dataset::generate(1 << 16)?;        // 64 KiB of u64 words, sealed
+//! let map = data.memfd().map()?;                  // any process holding the fd can do this
+//! assert_eq!(checksum(&map), data.direct_checksum()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 2. Counters in anonymous shared memory, across `fork`
+//! [`SharedAnon`] is `MAP_SHARED | MAP_ANONYMOUS`: a forked child writes to
+//! the same pages as its parent. Its `AtomicU64`s give exact totals across
+//! processes; plain load-then-store loses updates. Why a `&AtomicU64` into a
+//! mapping is sound is written out in [`anon`].
+//!
+//! ## 3. The private-mapping trap
+//! `memmap2::MmapMut::map_anon` is `MAP_PRIVATE`: after `fork` the child
+//! writes to its own copy-on-write pages, and the parent never sees them.
+//! The `private-trap` experiment and the `fork` test show it.
+//!
+//! ```
+//! let mut private = memmap2::MmapMut::map_anon(4096)?;
+//! private[0] = 1; // fine within one process; after fork each side has its own copy
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 4. A mailbox between two processes
+//! [`Mailbox`]: a small file mapped writable by both sides, a sequence
+//! counter and an ack counter in atomics (the protocol is in [`mailbox`]),
+//! and [`Mailbox::flush`] (`msync`) for durability.
+//!
+//! ## 5. Ownership and SIGBUS
+//! Whoever creates a shared thing removes it, exactly once: a memfd has no
+//! name and is freed by the kernel with its last descriptor and mapping, so it
+//! cannot leak even when a process is killed; files go through `tempfile` and
+//! are removed by their creator's drop, also on error and panic. A file that
+//! someone truncates under a mapping kills the reader with SIGBUS ([`sigbus`]);
+//! the sealed memfd refuses the truncation, so the crate's own sharing is
+//! immune by design.
+//!
+//! ## 6. Worker processes
+//! Workers are this binary re-executed as `shared-mmap __worker …`
+//! ([`workers`], [`worker`]), safe from any thread; [`fork`] is used only
+//! where sharing *across fork* is the point, and only while single-threaded.
+//! Every child is killed and reaped by a guard, also on error or panic.
+//!
+//! Linux only (memfd, seals, `/proc`).
 #![deny(unsafe_op_in_unsafe_fn)]
+#![cfg(target_os = "linux")]
 
+pub mod anon;
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+pub mod counter;
+pub mod dataset;
+pub mod error;
 pub mod experiments;
+pub mod fork;
+pub mod mailbox;
+pub mod memfd;
+pub mod pss;
+pub mod share;
+pub mod sigbus;
+pub mod trap;
+pub mod worker;
+pub mod workers;
+
+pub use anon::SharedAnon;
+pub use dataset::Dataset;
+pub use error::{Error, Result};
+pub use mailbox::Mailbox;
+pub use memfd::SealedMemfd;
 
 /// The demo: its name, what it teaches, and its experiments.
 ///

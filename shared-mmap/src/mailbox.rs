@@ -1,0 +1,208 @@
+//! A mailbox between two processes: a small file mapped writable by both,
+//! with a sequence-counter protocol in atomics, and `flush` for durability.
+//!
+//! # Layout (little-endian, the file is `HEADER + capacity` bytes)
+//! | bytes  | field | meaning |
+//! |--------|-------|---------|
+//! | 0..8   | `seq` | messages published by the sender (only the sender writes it) |
+//! | 8..16  | `ack` | messages taken by the receiver (only the receiver writes it) |
+//! | 16..24 | `len` | length of the message in the payload |
+//! | 64..   | payload | the message bytes |
+//!
+//! # Protocol (one sender, one receiver)
+//! - The sender may write `len` and the payload only while `ack == seq`
+//!   (the previous message was taken). It then publishes with
+//!   `seq.store(seq + 1, Release)`.
+//! - The receiver waits for `seq > ack` (`Acquire`: pairs with the sender's
+//!   `Release`, so the payload written before it is visible), copies the
+//!   payload, then hands the buffer back with `ack.store(seq, Release)`
+//!   (pairs with the sender's `Acquire` load of `ack`).
+//!
+//! So the payload always has exactly one owner, and plain copies of it never
+//! race. Waiting is polling with a short sleep and a deadline (there is no
+//! cross-process condition variable here; a futex would be the next step).
+//!
+//! # SIGBUS and ownership
+//! The file lives in a `tempfile` directory (mode 0700) and is removed by its
+//! creator's [`Mailbox`], exactly once, when it is dropped, also on error or
+//! panic. Only the same user can reach it; one who truncates it kills both
+//! sides with SIGBUS. This is the one file-backed mapping in the crate, kept
+//! because a file is what `flush` makes durable; the shared dataset uses a
+//! sealed memfd instead, which nobody can truncate.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use memmap2::MmapMut;
+use tempfile::TempPath;
+
+use crate::error::{Context, Error, Result};
+
+/// Header bytes before the payload (one cache line).
+pub const HEADER: usize = 64;
+/// The largest payload capacity a mailbox may have (a limit before mapping).
+pub const MAX_CAPACITY: usize = 1 << 20;
+
+/// One end of a mailbox. See the module docs for the protocol.
+///
+/// ```
+/// use std::time::Duration;
+/// use shared_mmap::Mailbox;
+///
+/// let dir = tempfile::tempdir()?;
+/// let sender = Mailbox::create_in(dir.path(), 64)?;
+/// let receiver = Mailbox::open(sender.path())?; // normally in another process
+/// sender.send(b"ping", Duration::from_secs(1))?;
+/// assert_eq!(receiver.recv(Duration::from_secs(1))?, b"ping");
+/// sender.flush()?; // msync: the file now holds what was sent
+/// drop((sender, receiver));
+/// assert_eq!(std::fs::read_dir(dir.path())?.count(), 0); // the creator removed it
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Mailbox {
+    map: MmapMut,
+    base: *mut u8,
+    capacity: usize,
+    path: PathBuf,
+    /// `Some` for the creator: removes the file on drop, exactly once.
+    _owner: Option<TempPath>,
+}
+
+// SAFETY: the shared bytes are only touched through the atomic header and,
+// for the payload, under the single-owner protocol above.
+unsafe impl Send for Mailbox {}
+
+impl Mailbox {
+    /// Creates a mailbox file with room for `capacity`-byte messages in `dir`.
+    pub fn create_in(dir: &Path, capacity: usize) -> Result<Mailbox> {
+        if capacity == 0 || capacity > MAX_CAPACITY {
+            return Err(Error::Invalid(format!(
+                "capacity {capacity} not in 1..={MAX_CAPACITY}"
+            )));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix("mailbox-")
+            .tempfile_in(dir)
+            .ctx("create mailbox file")?;
+        // On any error below, `tmp` drops and the file is removed.
+        tmp.as_file()
+            .set_len((HEADER + capacity) as u64)
+            .ctx("size mailbox file")?;
+        let (file, path) = tmp.into_parts();
+        let mut mb = Mailbox::map(&file, path.to_path_buf())?;
+        mb._owner = Some(path);
+        Ok(mb)
+    }
+
+    /// Opens an existing mailbox (the other end); it does not own the file.
+    pub fn open(path: &Path) -> Result<Mailbox> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .ctx("open mailbox")?;
+        Mailbox::map(&file, path.to_path_buf())
+    }
+
+    fn map(file: &File, path: PathBuf) -> Result<Mailbox> {
+        let size = file.metadata().ctx("fstat mailbox")?.len() as usize;
+        if !(HEADER + 1..=HEADER + MAX_CAPACITY).contains(&size) {
+            return Err(Error::Invalid(format!(
+                "{}: {size} bytes is not a mailbox",
+                path.display()
+            )));
+        }
+        // SAFETY: the file is private to this user (tempfile, 0700 directory)
+        // and only `Mailbox` ends touch it; none of them resizes it after
+        // creation (module docs: truncation by another process is the
+        // documented SIGBUS risk of any file-backed mapping).
+        let mut map = unsafe { MmapMut::map_mut(file) }.ctx("mmap mailbox")?;
+        let base = map.as_mut_ptr();
+        Ok(Mailbox {
+            map,
+            base,
+            capacity: size - HEADER,
+            path,
+            _owner: None,
+        })
+    }
+
+    /// The file's path (hand it to the other process).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn field(&self, i: usize) -> &AtomicU64 {
+        // SAFETY: the mapping is page-aligned and at least HEADER bytes, so
+        // bytes 8i..8i+8 (i < 3) are in bounds and 8-aligned; both ends only
+        // access them atomically; the reference borrows `self`, which owns the map.
+        unsafe { &*(self.base.add(8 * i) as *const AtomicU64) }
+    }
+
+    /// Sends one message, waiting up to `limit` for the previous one to be taken.
+    pub fn send(&self, msg: &[u8], limit: Duration) -> Result<()> {
+        if msg.len() > self.capacity {
+            return Err(Error::Invalid(format!(
+                "message of {} bytes > capacity {}",
+                msg.len(),
+                self.capacity
+            )));
+        }
+        let seq = self.field(0).load(Ordering::Relaxed); // only we write seq
+        poll_until(limit, "the receiver to take the last message", || {
+            self.field(1).load(Ordering::Acquire) == seq
+        })?;
+        self.field(2).store(msg.len() as u64, Ordering::Relaxed);
+        // SAFETY: `ack == seq`: the receiver handed the payload back, so this
+        // end owns it; `msg.len() <= capacity` keeps the copy in bounds.
+        unsafe { std::ptr::copy_nonoverlapping(msg.as_ptr(), self.base.add(HEADER), msg.len()) };
+        self.field(0).store(seq + 1, Ordering::Release); // publish: pairs with recv's Acquire
+        Ok(())
+    }
+
+    /// Receives the next message, waiting up to `limit` for one to arrive.
+    pub fn recv(&self, limit: Duration) -> Result<Vec<u8>> {
+        let ack = self.field(1).load(Ordering::Relaxed); // only we write ack
+        poll_until(limit, "a message", || {
+            self.field(0).load(Ordering::Acquire) > ack
+        })?;
+        let len = self.field(2).load(Ordering::Relaxed) as usize;
+        if len > self.capacity {
+            return Err(Error::Worker(format!(
+                "mailbox header says {len} bytes > capacity"
+            )));
+        }
+        let mut out = vec![0u8; len];
+        // SAFETY: `seq > ack`: the sender published and no longer touches the
+        // payload until we ack; `len <= capacity` keeps the copy in bounds.
+        unsafe { std::ptr::copy_nonoverlapping(self.base.add(HEADER), out.as_mut_ptr(), len) };
+        self.field(1).store(ack + 1, Ordering::Release); // hand back: pairs with send's Acquire
+        Ok(out)
+    }
+
+    /// Writes the mapped pages back to the file (`msync`): durability, not
+    /// visibility (the other process sees writes at once, without it).
+    pub fn flush(&self) -> Result<()> {
+        self.map.flush().ctx("msync mailbox")
+    }
+}
+
+fn poll_until(limit: Duration, what: &'static str, mut ready: impl FnMut() -> bool) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    let mut spins = 0u32;
+    while !ready() {
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout(limit, what));
+        }
+        spins += 1;
+        if spins < 100 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::sleep(Duration::from_micros(50));
+        }
+    }
+    Ok(())
+}

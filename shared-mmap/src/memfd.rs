@@ -1,0 +1,159 @@
+//! A sealed memfd: an anonymous in-memory file that nobody can shrink, grow or
+//! write once it is sealed, so every mapping of it is immune to SIGBUS.
+//!
+//! A mapping of an ordinary file dies with SIGBUS when another process
+//! truncates the file under it (see the `sigbus` experiment). A memfd has no
+//! name in the filesystem, so nothing can open it by path; and once
+//! `F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL` are set, the
+//! kernel refuses `ftruncate` and writes with `EPERM` for *every* holder of a
+//! descriptor, the creator included. That is what makes
+//! [`Mmap`] of it sound: the contract of `memmap2::Mmap::map` (the file must
+//! not change size or content while mapped) is enforced by the kernel.
+//!
+//! Ownership: the memfd is freed by the kernel when the last descriptor and
+//! the last mapping are gone. There is no name to unlink, so nothing can be
+//! left behind, whether the program returns, fails or is killed.
+
+use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
+use memmap2::{Mmap, MmapMut};
+use nix::fcntl::{FcntlArg, SealFlag, fcntl};
+use nix::sys::memfd::{MFdFlags, memfd_create};
+
+use crate::error::{Context, Error, Result};
+
+/// The most bytes [`SealedMemfd::build`] accepts (16 GiB): a limit before allocating.
+pub const MAX_LEN: usize = 16 << 30;
+
+/// The seals that make the content immutable: no shrink (no SIGBUS), no grow,
+/// no write, and no way to remove or change the seals.
+pub fn immutable_seals() -> SealFlag {
+    SealFlag::F_SEAL_SHRINK | SealFlag::F_SEAL_GROW | SealFlag::F_SEAL_WRITE | SealFlag::F_SEAL_SEAL
+}
+
+/// An immutable, sealed in-memory file.
+///
+/// ```
+/// use shared_mmap::SealedMemfd;
+///
+/// // Create, fill through a writable mapping, then seal.
+/// let fd = SealedMemfd::build("doc", 4096, |bytes| bytes[..5].copy_from_slice(b"hello"))?;
+/// let map = fd.map()?;
+/// assert_eq!(&map[..5], b"hello");
+/// // Truncation is refused for everyone, so the mapping can never SIGBUS.
+/// assert!(fd.file().set_len(0).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SealedMemfd {
+    file: File,
+    len: usize,
+}
+
+impl SealedMemfd {
+    /// Creates a memfd of `len` bytes, lets `fill` write it through a private
+    /// writable mapping, unmaps it, and seals the file immutable.
+    ///
+    /// `name` only shows in `/proc/<pid>/fd` (as `memfd:<name>`); it is not a path.
+    pub fn build(name: &str, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<SealedMemfd> {
+        if len == 0 || len > MAX_LEN {
+            return Err(Error::Invalid(format!(
+                "memfd length {len} not in 1..={MAX_LEN}"
+            )));
+        }
+        let fd: OwnedFd = memfd_create(name, MFdFlags::MFD_CLOEXEC | MFdFlags::MFD_ALLOW_SEALING)
+            .ctx("memfd_create")?;
+        let file = File::from(fd);
+        file.set_len(len as u64).ctx("ftruncate memfd")?;
+        {
+            // SAFETY: the memfd was created just above and its descriptor has
+            // not left this function: no other process or thread can resize or
+            // write it while this mapping lives, so the `&mut [u8]` is exclusive.
+            let mut map = unsafe { MmapMut::map_mut(&file) }.ctx("mmap memfd for writing")?;
+            fill(&mut map);
+            // The writable mapping is dropped here: F_SEAL_WRITE below is only
+            // accepted once no writable shared mapping exists.
+        }
+        fcntl(&file, FcntlArg::F_ADD_SEALS(immutable_seals())).ctx("F_ADD_SEALS")?;
+        Ok(SealedMemfd { file, len })
+    }
+
+    /// The length in bytes (fixed forever by the seals).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: a sealed memfd has at least one byte.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Maps the whole file read-only.
+    pub fn map(&self) -> Result<Mmap> {
+        map_sealed(&self.file)
+    }
+
+    /// The file, e.g. to `pread` from it or to show that `set_len` fails.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    /// The seals set on the file, as the kernel reports them.
+    pub fn seals(&self) -> Result<SealFlag> {
+        seals_of(self.file.as_fd())
+    }
+
+    /// A duplicate descriptor *without* `FD_CLOEXEC`, so that child processes
+    /// spawned while it lives inherit it; pass its number on their command
+    /// line and drop it once they are spawned.
+    ///
+    /// A child started concurrently from another thread inherits it too; that
+    /// only keeps the memory alive until that child exits.
+    pub fn inheritable(&self) -> Result<OwnedFd> {
+        nix::unistd::dup(&self.file).ctx("dup memfd")
+    }
+}
+
+/// The seals on any descriptor.
+pub fn seals_of(fd: BorrowedFd<'_>) -> Result<SealFlag> {
+    let bits = fcntl(fd, FcntlArg::F_GET_SEALS).ctx("F_GET_SEALS")?;
+    Ok(SealFlag::from_bits_truncate(bits))
+}
+
+/// Maps `file` read-only after checking that it is sealed against shrinking
+/// and writing: the check that makes the mapping sound.
+pub fn map_sealed(file: &File) -> Result<Mmap> {
+    let size = file.metadata().ctx("fstat")?.len();
+    let len = usize::try_from(size).map_err(|_| Error::Invalid(format!("{size} bytes")))?;
+    map_sealed_range(file, 0, len, false)
+}
+
+/// Maps `len` bytes at `offset` of a sealed file read-only (one worker's
+/// slice); `populate` pre-faults the page tables (`MAP_POPULATE`).
+pub fn map_sealed_range(file: &File, offset: u64, len: usize, populate: bool) -> Result<Mmap> {
+    let seals = seals_of(file.as_fd())?;
+    if !seals.contains(SealFlag::F_SEAL_SHRINK | SealFlag::F_SEAL_WRITE) {
+        return Err(Error::Invalid(format!(
+            "fd {} is not sealed against shrink and write (seals: {seals:?})",
+            file.as_raw_fd()
+        )));
+    }
+    let size = file.metadata().ctx("fstat")?.len();
+    if len == 0 || offset.checked_add(len as u64).is_none_or(|end| end > size) {
+        return Err(Error::Invalid(format!(
+            "range {offset}+{len} not inside the file's {size} bytes"
+        )));
+    }
+    let mut opts = memmap2::MmapOptions::new();
+    opts.offset(offset).len(len);
+    if populate {
+        opts.populate();
+    }
+    // SAFETY: the kernel refuses every truncation and every write to this
+    // file (F_SEAL_SHRINK | F_SEAL_WRITE, checked just above; seals can only
+    // be added, never removed), and the range lies inside the file, whose
+    // size can no longer change: the mapped bytes never change and never
+    // vanish, so no SIGBUS and no data race behind the `&[u8]`.
+    unsafe { opts.map(file) }.ctx("mmap sealed memfd")
+}

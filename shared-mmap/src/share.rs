@@ -1,0 +1,150 @@
+//! Three ways for N worker processes to get their slice of a dataset: map the
+//! shared memfd (no copy), receive it through a pipe (one copy through the
+//! kernel), or read it from the file (one copy into a private buffer).
+//!
+//! Setup is the time from spawning the workers until every one of them has
+//! its slice in hand; total is until every one has reported its sum. Memory is
+//! RSS and PSS summed over the parent and the workers while they hold their
+//! data: PSS counts the dataset's pages once however many processes map them.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::memfd::map_sealed_range;
+use crate::pss::{self, Memory};
+use crate::workers::{WorkerExe, WorkerSet};
+
+/// How a worker gets its slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Maps its slice of the inherited, sealed memfd: no byte is copied.
+    Mmap,
+    /// Receives its slice on stdin from the parent: the bytes cross a pipe.
+    Pipe,
+    /// `pread`s its slice from the inherited memfd into its own buffer.
+    Read,
+}
+
+impl Method {
+    /// Every method, in the order experiments show them.
+    pub const ALL: [Method; 3] = [Method::Mmap, Method::Pipe, Method::Read];
+
+    /// The name on a worker's command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Mmap => "mmap",
+            Method::Pipe => "pipe",
+            Method::Read => "read",
+        }
+    }
+}
+
+/// Knobs for [`reduce`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Worker processes (at least 1).
+    pub workers: usize,
+    /// Limit on every wait for the workers.
+    pub timeout: Duration,
+    /// Fault injection: kill this worker right after spawning it.
+    pub kill_worker: Option<usize>,
+}
+
+/// What one [`reduce`] run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    /// The combined checksum of all slices.
+    pub total: u64,
+    /// Seconds from spawning until every worker had its data.
+    pub setup: f64,
+    /// Seconds from spawning until every worker had reported its sum.
+    pub elapsed: f64,
+    /// RSS and PSS of the parent plus the workers, measured while they hold their data.
+    pub memory: Memory,
+}
+
+/// Has `opts.workers` processes reduce `data` by `method`; the caller checks
+/// `total` against [`Dataset::direct_checksum`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use shared_mmap::{Dataset, share::{reduce, Method, Options}, workers::WorkerExe};
+///
+/// let data = Dataset::generate(1 << 20)?;
+/// let opts = Options { workers: 2, timeout: Duration::from_secs(10), kill_worker: None };
+/// let out = reduce(&data, Method::Mmap, &opts, &WorkerExe::current()?)?;
+/// assert_eq!(out.total, data.direct_checksum()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reduce(data: &Dataset, method: Method, opts: &Options, exe: &WorkerExe) -> Result<Outcome> {
+    let slices = data.slices(opts.workers.max(1));
+    // The parent holds the whole dataset resident, as a parent that built it would.
+    let map = map_sealed_range(data.memfd().file(), 0, data.len(), true)?;
+    let passed = data.memfd().inheritable()?;
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&passed).to_string();
+    let args: Vec<Vec<String>> = slices
+        .iter()
+        .map(|&(o, l)| {
+            ["reduce", method.name(), &fd, &o.to_string(), &l.to_string()]
+                .map(String::from)
+                .to_vec()
+        })
+        .collect();
+    let start = Instant::now();
+    let mut set = WorkerSet::spawn(exe, &args)?;
+    drop(passed); // every worker has inherited it
+    if let Some(i) = opts.kill_worker {
+        set.kill(i.min(set.len() - 1))?;
+    }
+    std::thread::scope(|s| {
+        let mut writers = Vec::new();
+        if method == Method::Pipe {
+            for (i, &(o, l)) in slices.iter().enumerate() {
+                let mut stdin = set.take_stdin(i).expect("stdin not taken yet");
+                let bytes = &map[o..o + l];
+                // A writer blocked on a dead or stuck worker gets EPIPE once it is killed.
+                writers.push(s.spawn(move || stdin.write_all(bytes).map(|()| stdin)));
+            }
+        }
+        let mut run = || -> Result<Outcome> {
+            let ready = set.collect("ready", opts.timeout)?;
+            // Keep the pipes open until the end: their EOF tells the workers to exit.
+            let _held: Vec<_> = writers
+                .drain(..)
+                .map(|w| w.join().expect("writer thread"))
+                .collect();
+            let sums = set.collect("sum", opts.timeout)?;
+            let mut memory = pss::of_pid(std::process::id())?;
+            for pid in set.pids() {
+                memory = memory + pss::of_pid(pid)?;
+            }
+            let mut total = 0u64;
+            for (i, (s, _)) in sums.iter().enumerate() {
+                let v: u64 = s
+                    .parse()
+                    .map_err(|_| Error::Worker(format!("worker {i} sent sum {s:?}")))?;
+                total = total.wrapping_add(v);
+            }
+            let last = |v: &[(String, Instant)]| {
+                v.iter().map(|(_, t)| *t - start).max().unwrap_or_default()
+            };
+            Ok(Outcome {
+                total,
+                setup: last(&ready).as_secs_f64(),
+                elapsed: last(&sums).as_secs_f64(),
+                memory,
+            })
+        };
+        let out = run();
+        if out.is_err() {
+            set.kill_all(); // unblocks any writer before the scope joins it
+        }
+        out
+    })
+    .and_then(|out| {
+        set.finish(opts.timeout)?;
+        Ok(out)
+    })
+}

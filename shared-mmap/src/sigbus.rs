@@ -1,0 +1,111 @@
+//! SIGBUS, shown in throwaway children: a mapped file that is truncated kills
+//! whoever touches the vanished pages; a sealed memfd refuses the truncation.
+//!
+//! Mapping a file is only sound while nobody shrinks it (that is why
+//! `memmap2::Mmap::map` is `unsafe`). The kernel cannot hand back bytes that
+//! no longer exist, so the access raises SIGBUS and the process dies. The
+//! cure used throughout this crate is [`crate::SealedMemfd`]: with
+//! `F_SEAL_SHRINK` set, `ftruncate` fails with `EPERM` for everyone.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+use std::time::Duration;
+
+use memmap2::Mmap;
+use nix::sys::resource::{Resource, setrlimit};
+
+use crate::error::{Context, Error, Result};
+use crate::memfd::SealedMemfd;
+use crate::worker::say;
+use crate::workers::{WorkerExe, WorkerSet};
+
+/// Size of the demo file and memfd: two pages.
+pub const DEMO_LEN: usize = 8192;
+
+/// How the two children ended.
+#[derive(Debug, Clone)]
+pub struct Sigbus {
+    /// The signal that killed the child that truncated its mapped file (7 = SIGBUS).
+    pub file_signal: Option<i32>,
+    /// Its exit code, had it survived.
+    pub file_code: Option<i32>,
+    /// The sealed-memfd child's reply (`refused EPERM value 7`) and whether it exited 0.
+    pub memfd_reply: String,
+    /// Whether the sealed-memfd child exited 0.
+    pub memfd_ok: bool,
+}
+
+/// Runs both children; the file lives in `dir` and is removed by this
+/// function's tempfile, whatever the children do.
+pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbus> {
+    use std::os::unix::process::ExitStatusExt;
+    let tmp = tempfile::Builder::new()
+        .prefix("sigbus-")
+        .tempfile_in(dir)
+        .ctx("create demo file")?;
+    tmp.as_file()
+        .set_len(DEMO_LEN as u64)
+        .ctx("size demo file")?;
+    let path = tmp
+        .path()
+        .to_str()
+        .ok_or_else(|| Error::Invalid("non-UTF-8 temp path".into()))?;
+    let mut set = WorkerSet::spawn(exe, &[vec!["sigbus-file".into(), path.into()]])?;
+    set.collect("mapped", limit)?;
+    let status = set.wait_all(limit)?[0];
+
+    let mut set = WorkerSet::spawn(exe, &[vec!["sigbus-memfd".into()]])?;
+    let reply = set.collect("truncate", limit)?.remove(0).0;
+    let memfd_ok = set.wait_all(limit)?[0].success();
+    Ok(Sigbus {
+        file_signal: status.signal(),
+        file_code: status.code(),
+        memfd_reply: reply,
+        memfd_ok,
+    })
+}
+
+/// No core file from a child that is meant to crash.
+fn no_core_dump() -> Result<()> {
+    setrlimit(Resource::RLIMIT_CORE, 0, 0).ctx("setrlimit RLIMIT_CORE")
+}
+
+/// Child side: map the file, truncate it, touch the last byte. Dies of SIGBUS.
+pub(crate) fn child_truncate_file(path: &str) -> Result<()> {
+    no_core_dump()?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .ctx("open demo file")?;
+    let len = file.metadata().ctx("fstat")?.len() as usize;
+    if len == 0 {
+        return Err(Error::Invalid("demo file is empty".into()));
+    }
+    // SAFETY: deliberately broken, in a throwaway child: we truncate the file
+    // below while it is mapped, which is exactly what `Mmap::map` forbids. The
+    // point is the crash: the access raises SIGBUS before any value is used.
+    let map = unsafe { Mmap::map(&file) }.ctx("mmap demo file")?;
+    say("mapped")?;
+    file.set_len(0).ctx("truncate demo file")?;
+    // SAFETY: `len - 1 < map.len()`, so the pointer is inside the mapping;
+    // the page behind it is gone, which is the point (see above).
+    let byte = unsafe { std::ptr::read_volatile(map.as_ptr().add(len - 1)) };
+    say(&format!("survived {byte}"))
+}
+
+/// Child side: the same with a sealed memfd: truncation is refused, the
+/// mapping stays valid. Replies `truncate refused <errno> value <byte>`.
+pub(crate) fn child_truncate_memfd() -> Result<()> {
+    no_core_dump()?;
+    let fd = SealedMemfd::build("sigbus-demo", DEMO_LEN, |b| b.fill(7))?;
+    let map = fd.map()?;
+    let outcome = match fd.file().set_len(0) {
+        Ok(()) => "allowed".to_owned(),
+        Err(e) => match e.raw_os_error() {
+            Some(libc::EPERM) => "refused EPERM".to_owned(),
+            _ => format!("refused {e}"),
+        },
+    };
+    say(&format!("truncate {outcome} value {}", map[DEMO_LEN - 1]))
+}

@@ -1,0 +1,157 @@
+//! The worker side: what `shared-mmap __worker <mode> …` does in a child
+//! process. `main.rs` calls [`main_if_worker`] first thing.
+//!
+//! Modes (replies are lines on stdout; the worker exits when stdin closes):
+//! - `reduce <mmap|pipe|read> <fd> <offset> <len>`: get the slice, reply
+//!   `ready`, reduce it, reply `sum <u64>`.
+//! - `scan <fd> <offset> <len> <passes>`: map the slice pre-faulted, reply
+//!   `ready`, wait for one byte on stdin, scan `passes` times, reply
+//!   `scan <sum> <nanoseconds>`.
+//! - `mailbox-recv <path> <count>`: take `count` 8-byte messages, reply `sum <u64>`.
+//! - `sigbus-file <path>` and `sigbus-memfd`: see [`crate::sigbus`].
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use crate::dataset::checksum;
+use crate::error::{Context, Error, Result};
+use crate::memfd::{MAX_LEN, map_sealed_range};
+use crate::workers::WORKER_ARG;
+
+/// How long a worker waits for one mailbox message.
+const MAILBOX_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs the worker if the process was started as `<bin> __worker …` and
+/// returns its exit code; `None` for a normal start.
+pub fn main_if_worker() -> Option<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) != Some(WORKER_ARG) {
+        return None;
+    }
+    Some(match run(&args[1..]) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("shared-mmap worker: {e}");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+fn run(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("reduce") => reduce(arg(args, 1)?, arg(args, 2)?, arg(args, 3)?, arg(args, 4)?),
+        Some("scan") => scan(arg(args, 1)?, arg(args, 2)?, arg(args, 3)?, arg(args, 4)?),
+        Some("mailbox-recv") => mailbox_recv(arg(args, 1)?, arg(args, 2)?),
+        Some("sigbus-file") => crate::sigbus::child_truncate_file(&arg::<String>(args, 1)?),
+        Some("sigbus-memfd") => crate::sigbus::child_truncate_memfd(),
+        other => Err(Error::Invalid(format!("unknown worker mode {other:?}"))),
+    }
+}
+
+fn arg<T: FromStr>(args: &[String], i: usize) -> Result<T> {
+    args.get(i).and_then(|s| s.parse().ok()).ok_or_else(|| {
+        Error::Invalid(format!(
+            "worker argument {i} missing or malformed: {args:?}"
+        ))
+    })
+}
+
+/// Opens the inherited descriptor `fd` afresh through `/proc/self/fd`
+/// (read-only, and without claiming ownership of the raw number).
+fn open_inherited(fd: i32) -> Result<File> {
+    File::open(format!("/proc/self/fd/{fd}")).ctx("open inherited memfd")
+}
+
+pub(crate) fn say(line: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .ctx("write reply")
+}
+
+/// Blocks until the parent closes our stdin: the cue to exit.
+fn wait_for_eof() -> Result<()> {
+    std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink()).ctx("read stdin")?;
+    Ok(())
+}
+
+fn check_len(len: usize) -> Result<()> {
+    if len == 0 || len > MAX_LEN {
+        return Err(Error::Invalid(format!(
+            "slice length {len} not in 1..={MAX_LEN}"
+        )));
+    }
+    Ok(())
+}
+
+fn reduce(method: String, fd: i32, offset: u64, len: usize) -> Result<()> {
+    check_len(len)?;
+    let sum = match method.as_str() {
+        "mmap" => {
+            let map = map_sealed_range(&open_inherited(fd)?, offset, len, false)?;
+            say("ready")?;
+            let sum = checksum(&map);
+            say(&format!("sum {sum}"))?;
+            return wait_for_eof(); // `map` stays mapped while the parent measures memory
+        }
+        "pipe" => {
+            let mut buf = vec![0u8; len];
+            std::io::stdin()
+                .lock()
+                .read_exact(&mut buf)
+                .ctx("read slice from pipe")?;
+            say("ready")?;
+            (checksum(&buf), buf)
+        }
+        "read" => {
+            let mut buf = vec![0u8; len];
+            open_inherited(fd)?
+                .read_exact_at(&mut buf, offset)
+                .ctx("pread slice")?;
+            say("ready")?;
+            (checksum(&buf), buf)
+        }
+        other => return Err(Error::Invalid(format!("unknown method {other:?}"))),
+    };
+    say(&format!("sum {}", sum.0))?;
+    wait_for_eof()?;
+    drop(sum.1); // the private copy stays resident until here
+    Ok(())
+}
+
+fn scan(fd: i32, offset: u64, len: usize, passes: u32) -> Result<()> {
+    check_len(len)?;
+    let map = map_sealed_range(&open_inherited(fd)?, offset, len, true)?;
+    say("ready")?;
+    let mut go = [0u8; 1];
+    std::io::stdin()
+        .lock()
+        .read_exact(&mut go)
+        .ctx("wait for go")?;
+    let start = Instant::now();
+    let mut sum = 0u64;
+    for _ in 0..passes.max(1) {
+        sum = checksum(std::hint::black_box(&map));
+    }
+    say(&format!("scan {sum} {}", start.elapsed().as_nanos()))?;
+    wait_for_eof()
+}
+
+fn mailbox_recv(path: String, count: u32) -> Result<()> {
+    let mb = crate::mailbox::Mailbox::open(path.as_ref())?;
+    let mut sum = 0u64;
+    for _ in 0..count {
+        let msg = mb.recv(MAILBOX_WAIT)?;
+        let word: [u8; 8] = msg
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Worker(format!("{} byte message", msg.len())))?;
+        sum = sum.wrapping_add(u64::from_le_bytes(word));
+    }
+    say(&format!("sum {sum}"))?;
+    wait_for_eof()
+}

@@ -1,0 +1,99 @@
+//! The fork-based parts, in a test binary without the threaded harness
+//! (`harness = false`): `fork` is only allowed while single-threaded.
+
+use std::time::Duration;
+
+use shared_mmap::counter::{Increment, count};
+use shared_mmap::fork::{Ended, fork_child};
+use shared_mmap::{Error, trap};
+
+const LIMIT: Duration = Duration::from_secs(20);
+/// Children in the counter test.
+const PROCS: usize = 3;
+/// Increments per child: enough for the children to overlap.
+const ITERS: u64 = 200_000;
+
+fn private_anon_map_does_not_reach_the_parent() {
+    let seen = trap::private_vs_shared(LIMIT).unwrap();
+    assert_eq!(seen.private, 0, "map_anon is private after fork");
+    assert_eq!(
+        seen.child_private,
+        trap::MARK,
+        "the child's write landed in its own copy"
+    );
+    assert_eq!(
+        seen.shared,
+        u64::from(trap::MARK),
+        "MAP_SHARED carries the write back"
+    );
+}
+
+fn atomic_counts_are_exact_across_processes() {
+    let (total, _) = count(PROCS, ITERS, Increment::Atomic, LIMIT).unwrap();
+    assert_eq!(total, PROCS as u64 * ITERS);
+    // Load-then-store may lose updates, never invent them.
+    let (plain, _) = count(PROCS, ITERS, Increment::LoadStore, LIMIT).unwrap();
+    assert!(plain <= PROCS as u64 * ITERS && plain >= ITERS, "{plain}");
+}
+
+fn a_hung_child_is_killed_and_reaped() {
+    let child = fork_child(|| {
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    })
+    .unwrap();
+    let pid = nix::unistd::Pid::from_raw(child.pid());
+    let err = child.wait_timeout(Duration::from_millis(50)).unwrap_err();
+    assert!(matches!(err, Error::Timeout(..)), "{err}");
+    // Reaped: waitpid no longer knows it.
+    assert_eq!(
+        nix::sys::wait::waitpid(pid, None),
+        Err(nix::errno::Errno::ECHILD)
+    );
+}
+
+fn a_panicking_child_exits_101() {
+    let child = fork_child(|| {
+        std::panic::set_hook(Box::new(|_| {})); // quiet: the panic is the point
+        panic!("boom in the child")
+    })
+    .unwrap();
+    assert_eq!(child.wait_timeout(LIMIT).unwrap(), Ended::Exited(101));
+}
+
+fn fork_is_refused_while_other_threads_exist() {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let t = std::thread::spawn(move || rx.recv());
+    let err = fork_child(|| 0).unwrap_err();
+    assert!(matches!(err, Error::MultiThreaded(2)), "{err}");
+    drop(tx);
+    let _ = t.join();
+}
+
+fn main() {
+    let tests: [(&str, fn()); 5] = [
+        (
+            "private_anon_map_does_not_reach_the_parent",
+            private_anon_map_does_not_reach_the_parent,
+        ),
+        (
+            "atomic_counts_are_exact_across_processes",
+            atomic_counts_are_exact_across_processes,
+        ),
+        (
+            "a_hung_child_is_killed_and_reaped",
+            a_hung_child_is_killed_and_reaped,
+        ),
+        ("a_panicking_child_exits_101", a_panicking_child_exits_101),
+        (
+            "fork_is_refused_while_other_threads_exist",
+            fork_is_refused_while_other_threads_exist,
+        ),
+    ];
+    for (name, test) in tests {
+        test();
+        println!("test {name} ... ok");
+    }
+    println!("fork: {} tests passed", tests.len());
+}

@@ -1,0 +1,93 @@
+//! Totals through every sharing method equal the direct computation, and a
+//! killed or failing worker leaves no child, no memfd and no file behind.
+
+use std::time::Duration;
+
+use shared_mmap::share::{Method, Options, reduce};
+use shared_mmap::workers::WorkerExe;
+use shared_mmap::{Dataset, Error};
+
+/// Dataset size for the tests: small, with a remainder for the last slice.
+const LEN: usize = (1 << 20) + 24;
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn exe() -> WorkerExe {
+    WorkerExe::at(env!("CARGO_BIN_EXE_shared-mmap"))
+}
+
+fn opts(workers: usize) -> Options {
+    Options {
+        workers,
+        timeout: TIMEOUT,
+        kill_worker: None,
+    }
+}
+
+/// Descriptors of this process open on the file with inode `ino`.
+fn open_fds_on(ino: u64) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::metadata(e.unwrap().path()).ok())
+        .filter(|m| m.ino() == ino)
+        .count()
+}
+
+#[test]
+fn every_method_reproduces_the_direct_total() {
+    let data = Dataset::generate(LEN).unwrap();
+    let direct = data.direct_checksum().unwrap();
+    for workers in [1, 3] {
+        for method in Method::ALL {
+            let out = reduce(&data, method, &opts(workers), &exe()).unwrap();
+            assert_eq!(
+                out.total,
+                direct,
+                "{} with {workers} workers",
+                method.name()
+            );
+            assert!(out.setup <= out.elapsed);
+            assert!(out.memory.pss > 0 && out.memory.pss <= out.memory.rss);
+        }
+    }
+}
+
+#[test]
+fn a_killed_worker_is_an_error_and_leaves_nothing_behind() {
+    use std::os::unix::fs::MetadataExt;
+    for method in Method::ALL {
+        let data = Dataset::generate(LEN).unwrap();
+        let ino = data.memfd().file().metadata().unwrap().ino();
+        let o = Options {
+            kill_worker: Some(1),
+            ..opts(2)
+        };
+        // Depending on when the kill lands: a worker that vanished before
+        // replying, or one whose memory can no longer be read.
+        let err = reduce(&data, method, &o, &exe());
+        assert!(
+            err.is_err(),
+            "{}: a killed worker went unnoticed",
+            method.name()
+        );
+        // Only the dataset's own descriptor is left: the one passed to the
+        // workers was closed on the error path.
+        assert_eq!(open_fds_on(ino), 1, "{}", method.name());
+        drop(data);
+        // The memfd has no name; with its last descriptor it is gone.
+        assert_eq!(open_fds_on(ino), 0, "{}", method.name());
+    }
+}
+
+#[test]
+fn a_missing_worker_binary_is_an_error() {
+    let data = Dataset::generate(LEN).unwrap();
+    let err = reduce(
+        &data,
+        Method::Mmap,
+        &opts(2),
+        &WorkerExe::at("/nonexistent/shared-mmap"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+}
