@@ -1,12 +1,75 @@
-//! # gil-sim: the GIL, simulated: a bytecode VM run by real threads under CPython's GIL policies.
+//! # gil-sim: the GIL, simulated
 //!
-//! This demo is not built yet: it has no experiments, and `gil-sim list`
-//! says so.
+//! A small bytecode VM run by real OS threads under CPython's own GIL
+//! policies, so that the lecture's claims about the Global Interpreter Lock
+//! can be watched and measured rather than drawn.
+//!
+//! ## 1. Write a program
+//!
+//! Programs are built in Rust ([`vm::ProgramBuilder`]); `counter += 1` is
+//! the four instructions CPython compiles it to.
+//!
+//! ```
+//! use gil_sim::vm::ProgramBuilder;
+//! let mut p = ProgramBuilder::new("inc");
+//! let counter = p.global("counter");
+//! let worker = p.function("worker", &["n"], |f| {
+//!     let n = f.param(0);
+//!     f.countdown(n, |f| {
+//!         f.load_global(counter).load_const(1).binary_add().store_global(counter);
+//!     });
+//!     f.load_const(0).return_value();
+//! });
+//! let program = p.build()?;
+//! # let _ = (program, worker);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 2. Run it on threads under a GIL policy
+//!
+//! [`vm::run()`] starts one OS thread per job. Under every policy with a GIL,
+//! at most one thread runs bytecode at a time ([`vm::Outcome::overlaps`]
+//! stays 0); under `nogil` they run side by side.
+//!
+//! ```
+//! use gil_sim::gil::{GilConfig, Policy};
+//! use gil_sim::vm::{programs, run, Job, RunConfig};
+//! let p = programs::counter(programs::Variant::Plain);
+//! let worker = p.func("worker").unwrap();
+//! for policy in Policy::ALL {
+//!     let jobs = (0..2).map(|_| Job::new(worker, &[10_000])).collect();
+//!     let out = run(&p, &RunConfig::new(GilConfig::new(policy)), jobs)?;
+//!     assert!(out.globals[0] <= 20_000); // lost updates, never extra ones
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 3. See where each policy can switch
+//!
+//! [`vm::dis::listing`] (the `gil-sim dis <program>` command) marks the
+//! instructions before which a switch can happen: anywhere for `py2` and
+//! `py39`, only at backward jumps, `RESUME` and calls for `py311`.
+//!
+//! ## 4. The policies
+//!
+//! [`gil`] holds one file per policy, each mapped to CPython's source in its
+//! comments: [`gil::py2`] (2.7's check interval), [`gil::py39`] and
+//! [`gil::py311`] (the new GIL of `ceval_gil.c`: switch interval, drop
+//! request, forced switching), [`gil::nogil`] (PEP 703). The globals are
+//! reachable only through a [`gil::Held`] guard, which only taking the GIL
+//! gives.
+//!
+//! ## 5. The experiments
+//!
+//! [`experiments`] measures the lecture's claims; `gil-sim list` names them.
 #![forbid(unsafe_code)]
 
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+pub mod dis_tool;
 pub mod experiments;
+pub mod gil;
+pub mod vm;
 
 /// The demo: its name, what it teaches, and its experiments.
 ///
@@ -17,5 +80,5 @@ pub static DEMO: contract::Demo = contract::Demo {
     name: "gil-sim",
     about: "The GIL, simulated: a bytecode VM run by real threads under CPython's GIL policies",
     experiments: experiments::ALL,
-    tools: &[],
+    tools: &[contract::ToolEntry::of::<dis_tool::Dis>()],
 };

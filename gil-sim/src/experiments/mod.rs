@@ -2,5 +2,8 @@
 
 use crate::contract::Entry;
 
+pub mod common;
+pub mod vm_speed;
+
 /// Every experiment, in run order.
-pub static ALL: &[Entry] = &[];
+pub static ALL: &[Entry] = &[Entry::of::<vm_speed::VmSpeed>()];

@@ -1,0 +1,56 @@
+"""Convoy effect: an I/O thread does CALLS short blocking calls
+(time.sleep(BLOCK_S), which releases the GIL while it blocks), alone and
+beside CPU_THREADS busy threads. Prints the median latency per call in
+seconds (block + taking the GIL back), and the CPU threads' loop iterations
+per second.
+Usage: convoy.py CALLS CPU_THREADS SWITCH_INTERVAL_S BLOCK_S
+"""
+import json
+import sys
+import threading
+import time
+
+stop = False
+
+
+def spin(counts, i):
+    n = 0
+    while not stop:
+        n += 1
+    counts[i] = n
+
+
+def io_calls(calls, block):
+    lat = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        time.sleep(block)
+        lat.append(time.perf_counter() - t0)
+    return lat
+
+
+def main():
+    global stop
+    calls, cpu = int(sys.argv[1]), int(sys.argv[2])
+    interval, block = float(sys.argv[3]), float(sys.argv[4])
+    sys.setswitchinterval(interval)
+    counts = [0] * cpu
+    ths = [threading.Thread(target=spin, args=(counts, i)) for i in range(cpu)]
+    for th in ths:
+        th.start()
+    time.sleep(0.01)
+    t0 = time.perf_counter()
+    lat = io_calls(calls, block)
+    elapsed = time.perf_counter() - t0
+    stop = True
+    for th in ths:
+        th.join()
+    lat.sort()
+    print(json.dumps({
+        "median_s": lat[len(lat) // 2],
+        "cpu_iters_per_s": sum(counts) / elapsed if cpu else 0.0,
+        "elapsed_s": elapsed,
+    }))
+
+
+main()

@@ -1,0 +1,83 @@
+//! Helpers the experiments share: durations as flags, running a countdown
+//! and checking it, and small statistics.
+
+use std::time::Duration;
+
+use crate::contract::measure::parse_duration;
+use crate::gil::{GilConfig, Policy};
+use crate::vm::{Job, Outcome, RunConfig, programs, run};
+
+/// A duration flag (`5ms`) that shows as seconds in the JSON params.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Secs(pub Duration);
+
+impl serde::Serialize for Secs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0.as_secs_f64())
+    }
+}
+
+/// clap value parser for [`Secs`]: `5ms`, `250us`; zero is refused.
+pub fn secs(s: &str) -> Result<Secs, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() || d > Duration::from_secs(10) {
+        return Err(format!("{s:?}: must be above 0 and at most 10s"));
+    }
+    Ok(Secs(d))
+}
+
+/// The policies to run: the given ones, or all of them.
+pub fn policies_or_all(given: &[Policy]) -> Vec<Policy> {
+    if given.is_empty() {
+        Policy::ALL.to_vec()
+    } else {
+        given.to_vec()
+    }
+}
+
+/// A run configuration with CPython's defaults but this interval.
+pub fn config(policy: Policy, interval: Duration) -> RunConfig {
+    let mut g = GilConfig::new(policy);
+    g.switch_interval = interval;
+    RunConfig::new(g)
+}
+
+/// Instructions a `countdown(n)` executes (checked after every run).
+pub fn countdown_instructions(n: u64) -> u64 {
+    7 + 8 * n
+}
+
+/// Splits `total` iterations of countdown over `threads` threads, runs
+/// them, checks every thread ran exactly its share, and returns the seconds.
+pub fn countdown_run(cfg: &RunConfig, total: u64, threads: usize) -> anyhow::Result<f64> {
+    let p = programs::countdown();
+    let f = p.func("countdown").expect("countdown exists");
+    let share = total / threads as u64;
+    let jobs = (0..threads).map(|_| Job::new(f, &[share as i64])).collect();
+    let out = run(&p, cfg, jobs)?;
+    check_countdown(&out, share)?;
+    Ok(out.elapsed.as_secs_f64())
+}
+
+/// Every thread of `out` counted `share` down to zero.
+pub fn check_countdown(out: &Outcome, share: u64) -> anyhow::Result<()> {
+    for t in &out.threads {
+        anyhow::ensure!(
+            t.instructions == countdown_instructions(share),
+            "a countdown of {share} executed {} instructions, expected {}",
+            t.instructions,
+            countdown_instructions(share)
+        );
+    }
+    Ok(())
+}
+
+/// The median of some durations, in seconds (0 when empty).
+pub fn median_secs(d: &[Duration]) -> f64 {
+    let mut v: Vec<f64> = d.iter().map(Duration::as_secs_f64).collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}

@@ -1,0 +1,87 @@
+//! Claim: the simulator's interpreter loop is fast enough to be a fair
+//! model: at least 100 M simple instructions per second on one thread under
+//! `py311` with no contention, the GIL's check point costing next to nothing.
+
+use crate::contract::{Ctx, Experiment, Report, Verdict, measure::interleaved};
+use crate::experiments::common::{
+    Secs, config, countdown_instructions, countdown_run, policies_or_all, secs,
+};
+use crate::gil::Policy;
+
+/// Flags of `vm-speed`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct VmSpeed {
+    /// Countdown iterations per run [default: 10M; quick: 2M].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    pub n: Option<u64>,
+    /// GIL policies to measure (repeatable) [default: all].
+    #[arg(long = "gil", value_enum)]
+    pub gil: Vec<Policy>,
+    /// Switch interval of py39/py311.
+    #[arg(long, value_parser = secs, default_value = "5ms")]
+    pub switch_interval: Secs,
+}
+
+impl Experiment for VmSpeed {
+    const NAME: &'static str = "vm-speed";
+    const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(10_000_000, 2_000_000));
+        let policies = policies_or_all(&self.gil);
+        let resolved = VmSpeed {
+            n: Some(n),
+            gil: policies.clone(),
+            ..self.clone()
+        };
+        let cfgs: Vec<_> = policies
+            .iter()
+            .map(|&p| config(p, self.switch_interval.0))
+            .collect();
+        let mut runs: Vec<Box<dyn FnMut() -> anyhow::Result<f64>>> = cfgs
+            .iter()
+            .map(|c| Box::new(move || countdown_run(c, n, 1)) as Box<dyn FnMut() -> _>)
+            .collect();
+        let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
+            runs.iter_mut().map(|b| b.as_mut() as _).collect();
+        let stats = interleaved(ctx.repeats_or(3, 2), &mut refs)?;
+        let instrs = countdown_instructions(n) as f64;
+        let mut lines = Vec::new();
+        let mut metrics = Vec::new();
+        for (p, s) in policies.iter().zip(&stats) {
+            let rate = instrs / s.median / 1e6;
+            lines.push(format!(
+                "{:<6} {:>8.1} M instr/s  (countdown of {n}: {})",
+                p.name(),
+                rate,
+                s.show(1e3, "ms")
+            ));
+            metrics.push((format!("{}_minstr_per_s", p.name()), rate));
+        }
+        let py311 = metrics
+            .iter()
+            .find(|(k, _)| k == "py311_minstr_per_s")
+            .map(|m| m.1);
+        let (verdict, detail) = match py311 {
+            Some(r) => (
+                Verdict::from_bool(r >= 100.0),
+                format!("py311 runs {r:.0} M instr/s on one thread (target >= 100)"),
+            ),
+            None => (Verdict::Info, "py311 not measured".to_string()),
+        };
+        let mut report = Report::new(verdict, detail).params(&resolved);
+        if let Some(r) = py311 {
+            report.push_metric("py311_minstr_per_s", r, "M instr/s");
+        }
+        for (k, v) in metrics
+            .into_iter()
+            .filter(|(k, _)| k != "py311_minstr_per_s")
+        {
+            report.push_metric(k, v, "M instr/s");
+        }
+        for l in lines {
+            report.say(l);
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,97 @@
+//! `py2`: the old GIL of CPython 2.7 (`Python/ceval.c`, the "check
+//! interval"). The GIL is a plain lock (`PyThread_acquire_lock`, a POSIX
+//! semaphore on Linux). A global ticker `_Py_Ticker` counts instructions:
+//!
+//! ```c
+//! if (--_Py_Ticker < 0) {
+//!     _Py_Ticker = _Py_CheckInterval;        /* sys.setcheckinterval, 100 */
+//!     PyThread_release_lock(interpreter_lock);
+//!     /* Other threads may run now */
+//!     PyThread_acquire_lock(interpreter_lock, 1);
+//! }
+//! ```
+//!
+//! There is no hand-off and no timing: on a multi-core machine the releaser
+//! usually takes the lock straight back before the woken waiter gets to it,
+//! and the waiter burns a wake-up for nothing (the lecture's "threads can be
+//! slower on more cores").
+
+use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use super::{Checks, Gil};
+
+/// The 2.7 GIL.
+///
+/// ```
+/// use gil_sim::gil::{py2::Py2, Gil};
+/// let gil = Py2::new(3);
+/// gil.take(1);
+/// // --ticker < 0 on the 4th check: release and re-acquire
+/// let hits: Vec<bool> = (0..4).map(|_| gil.breaker()).collect();
+/// assert_eq!(hits, [false, false, false, true]);
+/// gil.drop_gil(1, true);
+/// ```
+#[derive(Debug)]
+pub struct Py2 {
+    check_interval: i32,
+    /// `_Py_Ticker`: only the holder touches it, so relaxed load + store suffice.
+    ticker: AtomicI32,
+    /// (locked, waiters): the semaphore's value and sleepers.
+    lock: Mutex<(bool, u32)>,
+    cond: Condvar,
+}
+
+impl Py2 {
+    /// With `sys.setcheckinterval(check_interval)`.
+    pub fn new(check_interval: u32) -> Py2 {
+        let ci = check_interval.min(i32::MAX as u32) as i32;
+        Py2 {
+            check_interval: ci,
+            ticker: AtomicI32::new(ci),
+            lock: Mutex::new((false, 0)),
+            cond: Condvar::new(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, (bool, u32)> {
+        self.lock.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Gil for Py2 {
+    const CHECKS: Checks = Checks::EveryInstruction;
+
+    /// `PyThread_acquire_lock(interpreter_lock, 1)`: waits until the holder
+    /// releases (every holder releases at its next tick, blocking call or exit).
+    fn take(&self, _me: u32) {
+        let mut st = self.state();
+        while st.0 {
+            st.1 += 1;
+            st = self.cond.wait(st).unwrap_or_else(PoisonError::into_inner);
+            st.1 -= 1;
+        }
+        st.0 = true;
+    }
+
+    /// `PyThread_release_lock`: `sem_post` wakes one sleeper, if any.
+    fn drop_gil(&self, _me: u32, _thread_exit: bool) {
+        let mut st = self.state();
+        st.0 = false;
+        if st.1 > 0 {
+            self.cond.notify_one();
+        }
+    }
+
+    #[inline(always)]
+    fn breaker(&self) -> bool {
+        let t = self.ticker.load(Relaxed) - 1;
+        if t < 0 {
+            self.ticker.store(self.check_interval, Relaxed);
+            true
+        } else {
+            self.ticker.store(t, Relaxed);
+            false
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! A `dis`-style listing of a program that marks, per GIL policy, the
+//! instructions before which a thread switch can happen.
+
+use std::fmt::Write;
+
+use super::instr::Instr;
+use super::program::Program;
+use crate::gil::Policy;
+
+/// The listing: one line per instruction, a column per policy (`*`: a
+/// switch can happen before it; `R`: it releases the GIL itself).
+///
+/// ```
+/// let p = gil_sim::vm::programs::counter(gil_sim::vm::programs::Variant::Plain);
+/// let text = gil_sim::vm::dis::listing(&p);
+/// assert!(text.contains("STORE_GLOBAL"));
+/// ```
+pub fn listing(p: &Program) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "program {}: globals {:?}, {} lock(s)",
+        p.name, p.globals, p.locks
+    );
+    let _ = writeln!(
+        out,
+        "columns: py2 py39 py311 nogil; '*' a switch can happen before this instruction, \
+         'R' the instruction releases the GIL"
+    );
+    for f in &p.funcs {
+        let _ = writeln!(
+            out,
+            "\nfunction {}({}):",
+            f.name,
+            f.locals[..f.params as usize].join(", ")
+        );
+        let targets: Vec<usize> = f.code.iter().filter_map(target).collect();
+        for (i, ins) in f.code.iter().enumerate() {
+            let marks: String = Policy::ALL
+                .iter()
+                .map(|&pol| {
+                    let m = if ins.may_release() && pol.has_gil() {
+                        'R'
+                    } else if pol.can_switch_at(ins) {
+                        '*'
+                    } else {
+                        ' '
+                    };
+                    format!("  {m}  ")
+                })
+                .collect();
+            let jump = if targets.contains(&i) { ">>" } else { "  " };
+            let _ = writeln!(
+                out,
+                "{marks} {jump} {i:4} {:<26} {}",
+                ins.name(),
+                arg(p, f, ins)
+            );
+        }
+    }
+    out
+}
+
+fn target(ins: &Instr) -> Option<usize> {
+    match *ins {
+        Instr::JumpForward(t)
+        | Instr::JumpBackward(t)
+        | Instr::PopJumpForwardIfFalse(t)
+        | Instr::PopJumpBackwardIfTrue(t) => Some(t as usize),
+        _ => None,
+    }
+}
+
+fn arg(p: &Program, f: &super::program::Function, ins: &Instr) -> String {
+    let name = |v: &[String], i: u16| v.get(i as usize).cloned().unwrap_or_default();
+    match *ins {
+        Instr::LoadConst(v) => format!("{v}"),
+        Instr::LoadFast(i) | Instr::StoreFast(i) => format!("{i} ({})", name(&f.locals, i)),
+        Instr::LoadGlobal(i) | Instr::StoreGlobal(i) => format!("{i} ({})", name(&p.globals, i)),
+        Instr::Call { func, nargs } => format!(
+            "{nargs} ({})",
+            p.funcs.get(func as usize).map_or("?", |f| f.name.as_str())
+        ),
+        Instr::IoSleep(us) => format!("{us} us"),
+        Instr::Native { units, release } => {
+            format!(
+                "{units} units{}",
+                if release {
+                    ", GIL released"
+                } else {
+                    ", GIL held"
+                }
+            )
+        }
+        Instr::LockAcquire(l) | Instr::LockRelease(l) => format!("lock {l}"),
+        _ => target(ins).map_or(String::new(), |t| format!("(to {t})")),
+    }
+}

@@ -1,0 +1,16 @@
+//! The bytecode VM: instructions, programs and their builder, the
+//! interpreter loop, and running a program on real OS threads.
+
+pub mod builder;
+pub mod dis;
+pub mod instr;
+mod interp;
+pub mod lock;
+pub mod program;
+pub mod programs;
+pub mod run;
+
+pub use builder::{BuildError, FnBuilder, Label, ProgramBuilder};
+pub use instr::Instr;
+pub use program::{FuncId, Function, GlobalId, LocalId, LockId, Program};
+pub use run::{Job, Outcome, RunConfig, ThreadStats, VmError, run};

@@ -1,0 +1,185 @@
+//! The programs the experiments run (and `gil-sim dis` lists), written with
+//! the builder in the shape CPython compiles the matching Python.
+
+use std::time::Duration;
+
+use super::builder::ProgramBuilder;
+use super::program::Program;
+
+/// Names `gil-sim dis` accepts.
+pub const NAMES: &[&str] = &[
+    "countdown",
+    "counter",
+    "counter-call",
+    "counter-locked",
+    "io-sleep",
+    "io-pipe",
+    "native",
+    "convoy",
+];
+
+/// The program called `name` (defaults for its sizes), if there is one.
+///
+/// ```
+/// let p = gil_sim::vm::programs::by_name("counter").unwrap();
+/// assert_eq!(p.globals, ["counter"]);
+/// assert!(gil_sim::vm::programs::by_name("nope").is_none());
+/// ```
+pub fn by_name(name: &str) -> Option<Program> {
+    Some(match name {
+        "countdown" => countdown(),
+        "counter" => counter(Variant::Plain),
+        "counter-call" => counter(Variant::WithCall),
+        "counter-locked" => counter(Variant::Locked),
+        "io-sleep" => io_sleep(Duration::from_millis(5)),
+        "io-pipe" => io_pipe(),
+        "native" => native(100_000, true),
+        "convoy" => convoy(Duration::from_micros(100)),
+        _ => return None,
+    })
+}
+
+/// `def countdown(n): while n > 0: n -= 1` (8 instructions per iteration,
+/// as CPython 3.11's bytecode).
+pub fn countdown() -> Program {
+    let mut p = ProgramBuilder::new("countdown");
+    p.function("countdown", &["n"], |f| {
+        let n = f.param(0);
+        f.countdown(n, |_| {});
+        f.load_const(0).return_value();
+    });
+    p.build().expect("countdown is well-formed")
+}
+
+/// How `counter += 1` is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Variant {
+    /// `counter += 1`: LOAD_GLOBAL, LOAD_CONST, BINARY_ADD, STORE_GLOBAL.
+    Plain,
+    /// `counter = counter + one()`: a call between the load and the store.
+    WithCall,
+    /// `with lock: counter += 1`.
+    Locked,
+}
+
+/// `def worker(n): while n > 0: <counter += 1 as variant>; n -= 1`, with
+/// global `counter` (and `def one(): return 1` for the call variant).
+pub fn counter(variant: Variant) -> Program {
+    let name = match variant {
+        Variant::Plain => "counter",
+        Variant::WithCall => "counter-call",
+        Variant::Locked => "counter-locked",
+    };
+    let mut p = ProgramBuilder::new(name);
+    let counter = p.global("counter");
+    let lock = (variant == Variant::Locked).then(|| p.lock());
+    let one = p.function("one", &[], |f| {
+        f.load_const(1).return_value();
+    });
+    p.function("worker", &["n"], |f| {
+        let n = f.param(0);
+        f.countdown(n, |f| match variant {
+            Variant::Plain => {
+                f.load_global(counter)
+                    .load_const(1)
+                    .binary_add()
+                    .store_global(counter);
+            }
+            Variant::WithCall => {
+                f.load_global(counter)
+                    .call(one, 0)
+                    .binary_add()
+                    .store_global(counter);
+            }
+            Variant::Locked => {
+                let lock = lock.expect("declared for this variant");
+                f.lock_acquire(lock);
+                f.load_global(counter)
+                    .load_const(1)
+                    .binary_add()
+                    .store_global(counter);
+                f.lock_release(lock);
+            }
+        });
+        f.load_const(0).return_value();
+    });
+    p.build().expect("counter is well-formed")
+}
+
+/// `def worker(calls): for each call: time.sleep(d)`.
+pub fn io_sleep(d: Duration) -> Program {
+    let mut p = ProgramBuilder::new("io-sleep");
+    p.function("worker", &["calls"], |f| {
+        let n = f.param(0);
+        f.countdown(n, |f| {
+            f.io_sleep(d).pop_top();
+        });
+        f.load_const(0).return_value();
+    });
+    p.build().expect("io-sleep is well-formed")
+}
+
+/// `def worker(calls): total = 0; for each call: total += os.read(fd, 1)`.
+pub fn io_pipe() -> Program {
+    let mut p = ProgramBuilder::new("io-pipe");
+    p.function("worker", &["calls"], |f| {
+        let n = f.param(0);
+        let total = f.local("total");
+        f.countdown(n, |f| {
+            f.load_fast(total).io_read().binary_add().store_fast(total);
+        });
+        f.load_fast(total).return_value();
+    });
+    p.build().expect("io-pipe is well-formed")
+}
+
+/// `def worker(calls): total = 0; for each call: total += native(units)`,
+/// the native work releasing the GIL if `release`.
+pub fn native(units: u32, release: bool) -> Program {
+    let mut p = ProgramBuilder::new("native");
+    p.function("worker", &["calls"], |f| {
+        let n = f.param(0);
+        let total = f.local("total");
+        f.countdown(n, |f| {
+            f.load_fast(total)
+                .native(units, release)
+                .binary_add()
+                .store_fast(total);
+        });
+        f.load_fast(total).return_value();
+    });
+    p.build().expect("native is well-formed")
+}
+
+/// The convoy: `io(calls)` makes `calls` blocking calls of `block` then sets
+/// global `stop`; `spin()` counts loop iterations until `stop` is set and
+/// returns the count.
+pub fn convoy(block: Duration) -> Program {
+    let mut p = ProgramBuilder::new("convoy");
+    let stop = p.global("stop");
+    p.function("io", &["calls"], |f| {
+        let n = f.param(0);
+        f.countdown(n, |f| {
+            f.io_sleep(block).pop_top();
+        });
+        f.load_const(1).store_global(stop);
+        f.load_const(0).return_value();
+    });
+    p.function("spin", &[], |f| {
+        // while not stop: count += 1
+        let count = f.local("count");
+        let (top, body) = (f.label(), f.label());
+        f.bind(top).load_global(stop).load_const(0).compare_gt();
+        f.pop_jump_forward_if_false(body);
+        f.load_fast(count).return_value();
+        f.bind(body);
+        f.load_fast(count)
+            .load_const(1)
+            .binary_add()
+            .store_fast(count);
+        f.jump_backward(top);
+        f.load_const(0).return_value();
+    });
+    p.build().expect("convoy is well-formed")
+}

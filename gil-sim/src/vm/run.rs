@@ -1,0 +1,214 @@
+//! Running a program: one real OS thread per [`Job`], all under one GIL
+//! policy, and what comes back ([`Outcome`]): the globals, per-thread
+//! statistics, the wall time and the one-holder invariant's counters.
+//!
+//! ```
+//! use gil_sim::gil::{GilConfig, Policy};
+//! use gil_sim::vm::{programs, run, Job, RunConfig};
+//! let p = programs::counter(programs::Variant::Locked);
+//! let worker = p.func("worker").unwrap();
+//! let jobs = (0..2).map(|_| Job::new(worker, &[1000])).collect();
+//! let out = run(&p, &RunConfig::new(GilConfig::new(Policy::Py311)), jobs)?;
+//! assert_eq!(out.globals[0], 2000); // locked: nothing lost
+//! assert_eq!(out.overlaps, 0); // never two threads inside the GIL
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::interp::exec;
+use super::lock::VmLock;
+use super::program::{FuncId, Program};
+use crate::gil::{
+    Gil, GilConfig, Policy, Shared, nogil::NoGil, py2::Py2, py39::Py39, py311::Py311,
+};
+
+/// Most threads one run may start.
+pub const MAX_THREADS: usize = 256;
+
+/// What a VM thread runs: a function, its arguments, and optionally the
+/// read end of a pipe for `IO_READ`.
+#[derive(Debug)]
+pub struct Job {
+    /// The function to run.
+    pub func: FuncId,
+    /// Its arguments.
+    pub args: Vec<i64>,
+    /// Where `IO_READ` reads from.
+    pub pipe: Option<std::io::PipeReader>,
+}
+
+impl Job {
+    /// A job without a pipe.
+    pub fn new(func: FuncId, args: &[i64]) -> Job {
+        Job {
+            func,
+            args: args.to_vec(),
+            pipe: None,
+        }
+    }
+}
+
+/// How to run: the GIL policy, and optionally one CPU to pin every thread to.
+#[derive(Debug, Clone, Copy)]
+pub struct RunConfig {
+    /// The GIL.
+    pub gil: GilConfig,
+    /// Pin all VM threads to this CPU (`sched_setaffinity`).
+    pub pin_cpu: Option<usize>,
+}
+
+impl RunConfig {
+    /// Unpinned, under `gil`.
+    pub fn new(gil: GilConfig) -> RunConfig {
+        RunConfig { gil, pin_cpu: None }
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VmError {
+    /// A pop from an empty stack.
+    #[error("stack underflow")]
+    StackUnderflow,
+    /// Too deep a call stack or too big a value stack.
+    #[error("stack overflow")]
+    StackOverflow,
+    /// `IO_READ` in a job without a pipe.
+    #[error("IO_READ without a pipe")]
+    NoPipe,
+    /// The pipe failed or ended.
+    #[error("I/O error: {0}")]
+    Io(String),
+    /// `LOCK_ACQUIRE` waited too long (a deadlock).
+    #[error("lock not acquired within {0:?}: deadlock?")]
+    LockTimeout(Duration),
+    /// `LOCK_RELEASE` of an unlocked lock.
+    #[error("release of unlocked lock {0}")]
+    ReleaseUnlocked(u16),
+    /// A job that does not fit the program.
+    #[error("bad job: {0}")]
+    BadJob(String),
+    /// Pinning failed.
+    #[error("sched_setaffinity: {0}")]
+    Affinity(String),
+    /// A VM thread panicked.
+    #[error("a VM thread panicked")]
+    Panicked,
+}
+
+/// One VM thread's figures.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadStats {
+    /// The value its function returned.
+    pub result: i64,
+    /// Instructions executed.
+    pub instructions: u64,
+    /// Times it let another thread run at a check point.
+    pub yields: u64,
+    /// Those switches by the opcode at which they happened.
+    pub yields_at: BTreeMap<&'static str, u64>,
+    /// Each blocking call's latency (I/O or releasing native work), GIL retake included.
+    pub io_latency: Vec<Duration>,
+}
+
+/// What a run returns.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The globals at the end, in declaration order.
+    pub globals: Vec<i64>,
+    /// Per-thread figures, in job order.
+    pub threads: Vec<ThreadStats>,
+    /// Wall time from the first thread's start to the last one's end.
+    pub elapsed: Duration,
+    /// GIL acquisitions that found another thread inside (0 under a GIL).
+    pub overlaps: u64,
+    /// The most threads ever inside at once (1 under a GIL).
+    pub max_inside: usize,
+}
+
+impl Outcome {
+    /// Instructions executed by all threads.
+    pub fn instructions(&self) -> u64 {
+        self.threads.iter().map(|t| t.instructions).sum()
+    }
+}
+
+/// Runs `jobs` on one OS thread each under `cfg` and waits for them all.
+pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Outcome, VmError> {
+    if jobs.is_empty() || jobs.len() > MAX_THREADS {
+        return Err(VmError::BadJob(format!(
+            "1 to {MAX_THREADS} jobs, got {}",
+            jobs.len()
+        )));
+    }
+    for j in &jobs {
+        let f = program
+            .funcs
+            .get(j.func.0 as usize)
+            .ok_or_else(|| VmError::BadJob(format!("no function {}", j.func.0)))?;
+        if j.args.len() != f.params as usize {
+            return Err(VmError::BadJob(format!(
+                "{} takes {} arguments",
+                f.name, f.params
+            )));
+        }
+    }
+    let g = cfg.gil;
+    match g.policy {
+        Policy::Py2 => run_with(Py2::new(g.check_interval), program, cfg, &mut jobs),
+        Policy::Py39 => run_with(Py39::new(g.switch_interval), program, cfg, &mut jobs),
+        Policy::Py311 => run_with(Py311::new(g.switch_interval), program, cfg, &mut jobs),
+        Policy::Nogil => run_with(NoGil, program, cfg, &mut jobs),
+    }
+}
+
+fn pin(cpu: usize) -> Result<(), VmError> {
+    use nix::sched::{CpuSet, sched_setaffinity};
+    let mut set = CpuSet::new();
+    set.set(cpu).map_err(|e| VmError::Affinity(e.to_string()))?;
+    sched_setaffinity(nix::unistd::Pid::from_raw(0), &set)
+        .map_err(|e| VmError::Affinity(e.to_string()))
+}
+
+fn run_with<G: Gil>(
+    gil: G,
+    program: &Program,
+    cfg: &RunConfig,
+    jobs: &mut [Job],
+) -> Result<Outcome, VmError> {
+    let mut shared = Shared::new(gil, program.globals.len());
+    let locks: Vec<VmLock> = (0..program.locks).map(|_| VmLock::default()).collect();
+    let start = Instant::now();
+    let results: Vec<Result<ThreadStats, VmError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .iter_mut()
+            .enumerate()
+            .map(|(i, job)| {
+                let (shared, locks) = (&shared, &locks[..]);
+                s.spawn(move || {
+                    if let Some(cpu) = cfg.pin_cpu {
+                        pin(cpu)?;
+                    }
+                    let mut stats = ThreadStats::default();
+                    stats.result = exec(shared, locks, program, job, i as u32 + 1, &mut stats)?;
+                    Ok(stats)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(VmError::Panicked)))
+            .collect()
+    });
+    let elapsed = start.elapsed();
+    let threads = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Outcome {
+        overlaps: shared.overlaps(),
+        max_inside: shared.max_inside(),
+        globals: shared.snapshot(),
+        threads,
+        elapsed,
+    })
+}
