@@ -2,5 +2,16 @@
 
 use crate::contract::Entry;
 
+pub mod chunksize;
+pub mod common;
+pub mod cpu_bound;
+pub mod memory;
+pub mod start_cost;
+
 /// Every experiment, in run order.
-pub static ALL: &[Entry] = &[];
+pub static ALL: &[Entry] = &[
+    Entry::of::<cpu_bound::CpuBound>(),
+    Entry::of::<start_cost::StartCost>(),
+    Entry::of::<memory::MemoryExp>(),
+    Entry::of::<chunksize::Chunksize>(),
+];

@@ -1,0 +1,147 @@
+//! Claim: with tiny tasks the pool's cost is all overhead, and batching
+//! (`chunksize`) divides it; even at chunksize 1 the pool's per-task
+//! overhead stays <= 3 µs, at least 8x below CPython's `Pool.map`, because
+//! it keeps many tasks in flight per worker and writes in large batches.
+
+use crate::contract::measure::{interleaved, timed};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{num, python_side, spawn_self};
+use crate::jobs::Tiny;
+use crate::pool::ProcessPool;
+
+/// Flags of `chunksize`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Chunksize {
+    /// Tiny tasks per run [default: 200000; quick: 20000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub tasks: Option<u64>,
+    /// Workers [default: 2].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub workers: Option<u64>,
+    /// Chunk sizes to measure (repeatable) [default: 1 4 16 64 256].
+    #[arg(long = "chunksize", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub chunksizes: Vec<u64>,
+}
+
+impl Experiment for Chunksize {
+    const NAME: &'static str = "chunksize";
+    const CLAIM: &'static str = "tiny tasks: per-task overhead falls with chunksize; at chunksize 1 it is <= 3 µs and >= 8x below CPython's Pool.map";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.tasks.unwrap_or(ctx.pick(200_000, 20_000));
+        let workers = self.workers.unwrap_or(2) as usize;
+        let sizes = if self.chunksizes.is_empty() {
+            vec![1, 4, 16, 64, 256]
+        } else {
+            self.chunksizes.clone()
+        };
+        let resolved = Chunksize {
+            tasks: Some(n),
+            workers: Some(workers as u64),
+            chunksizes: sizes.clone(),
+        };
+        let want: u64 = (0..n).map(|x| x.wrapping_mul(2)).fold(0, u64::wrapping_add);
+        let mut pools = Vec::new();
+        for &c in &sizes {
+            pools.push(
+                ProcessPool::<Tiny>::builder()
+                    .workers(workers)
+                    .chunksize(c as usize)
+                    .start_method(spawn_self())
+                    .build()?,
+            );
+        }
+        // Correctness first.
+        for p in &mut pools {
+            let got = run(p, n)?;
+            anyhow::ensure!(
+                got == want,
+                "chunksize {}: sum {got}, expected {want}",
+                p.config().chunksize
+            );
+        }
+        let mut fns: Vec<Box<dyn FnMut() -> anyhow::Result<f64> + '_>> = pools
+            .iter_mut()
+            .map(|p| {
+                Box::new(move || Ok(timed(|| run(p, n)).0))
+                    as Box<dyn FnMut() -> anyhow::Result<f64>>
+            })
+            .collect();
+        let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
+            fns.iter_mut().map(|b| b.as_mut() as _).collect();
+        let stats = interleaved(ctx.repeats_or(3, 1), &mut refs)?;
+        drop(fns);
+        drop(pools);
+        let per_task: Vec<f64> = stats.iter().map(|s| s.median / n as f64).collect();
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!("{n} tiny tasks (x*2), {workers} workers, start method spawn; wall time / tasks (throughput, not round trip)"));
+        report.say("chunksize   per task      run".to_string());
+        for ((c, s), pt) in sizes.iter().zip(&stats).zip(&per_task) {
+            report.say(format!(
+                "{c:>9}   {:>7.3} µs   {}",
+                pt * 1e6,
+                s.show(1e3, "ms")
+            ));
+        }
+        let c1 = sizes.iter().position(|&c| c == 1).map(|i| per_task[i]);
+        let py_n = ctx.pick(20_000, 4_000);
+        let py_sizes: Vec<String> = sizes.iter().map(u64::to_string).collect();
+        let mut args = vec![py_n.to_string(), workers.to_string()];
+        args.extend(py_sizes);
+        let mut py_c1 = None;
+        if let Some(rows) = python_side(
+            &mut report,
+            "chunksize.py",
+            &args,
+            std::time::Duration::from_secs(90),
+        ) {
+            for r in &rows {
+                let c = num(r, "chunksize");
+                let pt = num(r, "per_task_s");
+                report.say(format!(
+                    "  chunksize {c:>5}: {:>8.2} µs per task ({py_n} tasks)",
+                    pt * 1e6
+                ));
+                if c == 1.0 {
+                    py_c1 = Some(pt);
+                }
+            }
+        }
+        if let Some(c1) = c1 {
+            report.push_metric("per_task_us_chunksize_1", c1 * 1e6, "µs");
+        }
+        for (c, pt) in sizes.iter().zip(&per_task).filter(|(c, _)| **c != 1) {
+            report.push_metric(format!("per_task_us_chunksize_{c}"), pt * 1e6, "µs");
+        }
+        match (c1, py_c1) {
+            (Some(r), Some(p)) => {
+                report.push_metric("cpython_per_task_us_chunksize_1", p * 1e6, "µs");
+                report.push_metric("cpython_over_rust", p / r, "x");
+                report.verdict = Verdict::from_bool(r <= 3e-6 && p / r >= 8.0);
+                report.detail = format!(
+                    "chunksize 1: {:.2} µs per task (target <= 3), CPython {:.1} µs: {:.1}x lower (target >= 8x)",
+                    r * 1e6,
+                    p * 1e6,
+                    p / r
+                );
+            }
+            (Some(r), None) => {
+                report.verdict = Verdict::from_bool(r <= 3e-6);
+                report.detail = format!(
+                    "chunksize 1: {:.2} µs per task (target <= 3); no CPython to compare",
+                    r * 1e6
+                );
+            }
+            _ => report.detail = "chunksize 1 not measured: nothing to judge".into(),
+        }
+        Ok(report.params(&resolved))
+    }
+}
+
+fn run(pool: &mut ProcessPool<Tiny>, n: u64) -> anyhow::Result<u64> {
+    let mut sum = 0u64;
+    for r in pool.map(0..n)? {
+        sum = sum.wrapping_add(r?);
+    }
+    Ok(sum)
+}

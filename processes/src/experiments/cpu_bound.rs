@@ -1,0 +1,158 @@
+//! Claim: for CPU-bound tasks of >= 1 ms, a process pool speeds work up
+//! nearly linearly with the cores (>= 1.9x on 2); and in Rust, plain
+//! threads do the same, since Rust has no GIL (CPython's threads would not).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::contract::measure::{interleaved, timed};
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{num, python_side, spawn_self};
+use crate::jobs::{Primes, count_primes};
+use crate::pool::ProcessPool;
+
+/// Flags of `cpu-bound`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct CpuBound {
+    /// Tasks per run [default: 48; quick: 12].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub tasks: Option<u64>,
+    /// Numbers tested per task (sets a task's duration) [default: 12000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub span: Option<u64>,
+    /// Workers and threads [default: the cores].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub workers: Option<u64>,
+}
+
+const BASE: u64 = 2_000_000;
+
+impl Experiment for CpuBound {
+    const NAME: &'static str = "cpu-bound";
+    const CLAIM: &'static str = "CPU-bound tasks of >= 1 ms: a process pool scales with the cores (>= 1.9x on 2), and so do Rust threads (no GIL)";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let machine = Machine::current();
+        let n = self.tasks.unwrap_or(ctx.pick(48, 12));
+        let span = self.span.unwrap_or(12_000);
+        let workers = self.workers.map_or(machine.cores, |w| w as usize);
+        let resolved = CpuBound {
+            tasks: Some(n),
+            span: Some(span),
+            workers: Some(workers as u64),
+        };
+        let tasks: Vec<(u64, u64)> = (0..n)
+            .map(|i| (BASE + i * span, BASE + (i + 1) * span))
+            .collect();
+
+        // Correctness first: all three ways give the same counts.
+        let (t_seq, want) = timed(|| sequential(&tasks));
+        let mut pool = ProcessPool::<Primes>::builder()
+            .workers(workers)
+            .start_method(spawn_self())
+            .build()?;
+        let got_threads = threads(&tasks, workers);
+        let got_pool = pool_run(&mut pool, &tasks)?;
+        anyhow::ensure!(
+            got_threads == want && got_pool == want,
+            "results differ: seq {want}, threads {got_threads}, pool {got_pool}"
+        );
+        let task_ms = t_seq / n as f64 * 1e3;
+
+        let stats = interleaved(
+            ctx.repeats_or(5, 2),
+            &mut [
+                &mut || Ok::<_, anyhow::Error>(timed(|| sequential(&tasks)).0),
+                &mut || Ok(timed(|| threads(&tasks, workers)).0),
+                &mut || Ok(timed(|| pool_run(&mut pool, &tasks)).0),
+            ],
+        )?;
+        drop(pool);
+        let (seq, thr, prc) = (stats[0].median, stats[1].median, stats[2].median);
+        let speedup = seq / prc;
+        let eff = speedup / workers.min(machine.cores) as f64;
+        let mut report = Report::new(
+            if machine.cores >= 2 && workers >= 2 {
+                Verdict::from_bool(speedup >= 0.95 * workers.min(machine.cores) as f64)
+            } else {
+                Verdict::Info
+            },
+            format!(
+                "pool {speedup:.2}x, threads {:.2}x over sequential with {workers} workers on {} cores ({:.0}% parallel efficiency); target 0.95 x cores",
+                seq / thr, machine.cores, eff * 100.0
+            ),
+        )
+        .metric("pool_speedup", speedup, "x")
+        .metric("thread_speedup", seq / thr, "x")
+        .metric("parallel_efficiency", eff, "ratio")
+        .metric("task_ms", task_ms, "ms")
+        .params(&resolved);
+        report.say(format!("{n} tasks of ~{task_ms:.2} ms (primes in spans of {span}), {workers} workers, start method spawn, {} cores", machine.cores));
+        report.say(format!("result checked: {want} primes in all three"));
+        report.say(format!("sequential     {}", stats[0].show(1e3, "ms")));
+        report.say(format!(
+            "threads        {}  {:.2}x",
+            stats[1].show(1e3, "ms"),
+            seq / thr
+        ));
+        report.say(format!(
+            "process pool   {}  {:.2}x",
+            stats[2].show(1e3, "ms"),
+            speedup
+        ));
+        let py_n = n.min(ctx.pick(16, 4));
+        let args = vec![
+            py_n.to_string(),
+            (span / 4).to_string(),
+            workers.to_string(),
+            BASE.to_string(),
+        ];
+        if let Some(rows) = python_side(
+            &mut report,
+            "cpu_bound.py",
+            &args,
+            std::time::Duration::from_secs(60),
+        ) {
+            for r in &rows {
+                let (s, t, p) = (num(r, "seq_s"), num(r, "threads_s"), num(r, "pool_s"));
+                report.say(format!(
+                    "  {py_n} tasks of span {}: sequential {:.1} ms, threads {:.2}x (the GIL), Pool {:.2}x",
+                    span / 4, s * 1e3, s / t, s / p
+                ));
+                report.push_metric("cpython_thread_speedup", s / t, "x");
+                report.push_metric("cpython_pool_speedup", s / p, "x");
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn sequential(tasks: &[(u64, u64)]) -> u64 {
+    tasks.iter().map(|&(a, b)| count_primes(a, b)).sum()
+}
+
+/// `workers` threads taking tasks from a shared index (dynamic balance, like the pool).
+fn threads(tasks: &[(u64, u64)], workers: usize) -> u64 {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut sum = 0;
+                    while let Some(&(a, b)) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        sum += count_primes(a, b);
+                    }
+                    sum
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("no panic")).sum()
+    })
+}
+
+fn pool_run(pool: &mut ProcessPool<Primes>, tasks: &[(u64, u64)]) -> anyhow::Result<u64> {
+    let mut sum = 0;
+    for r in pool.map(tasks.iter().copied())? {
+        sum += r?;
+    }
+    Ok(sum)
+}

@@ -1,0 +1,222 @@
+//! Claim: a process costs more memory than a thread, but after `fork` its
+//! pages stay shared (copy-on-write) until written; and an idle Rust worker
+//! costs a small fraction of an idle CPython worker (RSS and PSS from `/proc`).
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use nix::unistd::{Pid, getpid};
+
+use crate::child::ChildGuard;
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{num, python_side, spawn_self};
+use crate::jobs::Tiny;
+use crate::pool::ProcessPool;
+use crate::proc_info::Memory;
+
+/// Flags of `memory`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct MemoryExp {
+    /// Idle workers (and threads) to measure [default: 4; quick: 2].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub workers: Option<u64>,
+    /// MiB the parent holds before forking, for copy-on-write [default: 64; quick: 16].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub cow_mib: Option<u64>,
+}
+
+impl Experiment for MemoryExp {
+    const NAME: &'static str = "memory";
+    const CLAIM: &'static str = "a process costs more memory than a thread; forked pages stay shared until written; an idle Rust worker costs a small fraction of a CPython one";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let k = self.workers.unwrap_or(ctx.pick(4, 2)) as usize;
+        let mib = self.cow_mib.unwrap_or(ctx.pick(64, 16)) as usize;
+        let resolved = MemoryExp {
+            workers: Some(k as u64),
+            cow_mib: Some(mib as u64),
+        };
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "{k} idle workers of each kind; KiB per worker from /proc/<pid>/smaps_rollup"
+        ));
+        report.say("kind           RSS KiB   PSS KiB".to_string());
+        // Forks first, while this process is still single-threaded.
+        let forked = match crate::fork::check_single_threaded() {
+            Ok(()) => Some((fork_idle(k)?, cow(mib)?)),
+            Err(e) => {
+                report.say(format!("fork: skipped ({e})"));
+                None
+            }
+        };
+        let thread = threads_idle(k)?;
+        let spawned = spawn_idle(k)?;
+        report.say(format!(
+            "thread         {:>7}   {:>7}   (growth of this process / {k})",
+            thread.rss_kib, thread.pss_kib
+        ));
+        if let Some((f, _)) = &forked {
+            report.say(format!(
+                "fork           {:>7}   {:>7}",
+                f.rss_kib, f.pss_kib
+            ));
+        }
+        report.say(format!(
+            "spawn (re-exec){:>7}   {:>7}",
+            spawned.rss_kib, spawned.pss_kib
+        ));
+        report.push_metric("spawn_worker_pss_kib", spawned.pss_kib as f64, "KiB");
+        report.push_metric("spawn_worker_rss_kib", spawned.rss_kib as f64, "KiB");
+        report.push_metric("thread_rss_kib", thread.rss_kib as f64, "KiB");
+        if let Some((f, (before, after))) = &forked {
+            report.push_metric("fork_worker_rss_kib", f.rss_kib as f64, "KiB");
+            report.push_metric("fork_worker_pss_kib", f.pss_kib as f64, "KiB");
+            report.say(format!(
+                "copy-on-write: child of a parent holding {mib} MiB: private {} KiB, PSS {} KiB before writing; private {} KiB, PSS {} KiB after writing every page",
+                before.private_kib, before.pss_kib, after.private_kib, after.pss_kib
+            ));
+            report.push_metric("cow_private_before_kib", before.private_kib as f64, "KiB");
+            report.push_metric("cow_private_after_kib", after.private_kib as f64, "KiB");
+        }
+        let mut py_pss = None;
+        if let Some(rows) = python_side(
+            &mut report,
+            "memory.py",
+            &[k.to_string()],
+            Duration::from_secs(60),
+        ) {
+            for r in &rows {
+                let kind = r
+                    .get("kind")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("?")
+                    .to_string();
+                let (rss, pss) = (num(r, "rss_kib"), num(r, "pss_kib"));
+                report.say(format!("  CPython {kind:<8} {rss:>7.0}   {pss:>7.0}"));
+                report.push_metric(format!("cpython_{kind}_pss_kib"), pss, "KiB");
+                if kind == "spawn" {
+                    py_pss = Some(pss);
+                }
+            }
+        }
+        match py_pss {
+            Some(p) => {
+                let frac = spawned.pss_kib as f64 / p;
+                report.push_metric("rust_over_cpython_spawn_pss", frac, "ratio");
+                report.verdict =
+                    Verdict::from_bool(frac <= 0.25 && spawned.pss_kib > thread.pss_kib);
+                report.detail = format!(
+                    "idle spawn worker PSS: Rust {} KiB, CPython {p:.0} KiB ({:.0}%; target <= 25%); a thread {} KiB RSS",
+                    spawned.pss_kib,
+                    frac * 100.0,
+                    thread.rss_kib
+                );
+            }
+            None => {
+                report.verdict = Verdict::from_bool(spawned.rss_kib > thread.rss_kib);
+                report.detail = format!(
+                    "idle spawn worker {} KiB RSS vs a thread {} KiB; no CPython to compare",
+                    spawned.rss_kib, thread.rss_kib
+                );
+            }
+        }
+        Ok(report.params(&resolved))
+    }
+}
+
+fn average(ms: &[Memory]) -> Memory {
+    let n = ms.len().max(1) as u64;
+    Memory {
+        rss_kib: ms.iter().map(|m| m.rss_kib).sum::<u64>() / n,
+        pss_kib: ms.iter().map(|m| m.pss_kib).sum::<u64>() / n,
+        private_kib: ms.iter().map(|m| m.private_kib).sum::<u64>() / n,
+    }
+}
+
+/// Forked children that sleep; killed and reaped by their guards.
+fn fork_idle(k: usize) -> anyhow::Result<Memory> {
+    let kids: Vec<ChildGuard> = (0..k)
+        .map(|_| {
+            crate::fork::fork_with(|| {
+                loop {
+                    std::thread::sleep(Duration::from_secs(3600))
+                }
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    std::thread::sleep(Duration::from_millis(20));
+    let ms: Vec<Memory> = kids
+        .iter()
+        .map(|c| Memory::of(c.pid()))
+        .collect::<Result<_, _>>()?;
+    Ok(average(&ms))
+}
+
+/// A child of a parent holding `mib` MiB: its memory before and after it writes every page.
+fn cow(mib: usize) -> anyhow::Result<(Memory, Memory)> {
+    let mut data = vec![1u8; mib << 20];
+    let (go_r, mut go_w) = std::io::pipe()?;
+    let (mut done_r, done_w) = std::io::pipe()?;
+    let child = crate::fork::fork_with(|| {
+        let (mut go_r, mut done_w) = (&go_r, &done_w);
+        let mut b = [0u8];
+        if go_r.read_exact(&mut b).is_err() {
+            return 1;
+        }
+        for page in data.chunks_mut(4096) {
+            page[0] = 2;
+        }
+        let _ = done_w.write_all(&[1]);
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    })?;
+    let before = Memory::of(child.pid())?;
+    go_w.write_all(&[1])?;
+    let mut b = [0u8];
+    done_r.read_exact(&mut b)?;
+    let after = Memory::of(child.pid())?;
+    drop(child);
+    data[0] = 3; // the parent's copy is untouched by the child's writes
+    anyhow::ensure!(data[1] == 1, "copy-on-write leaked the child's writes");
+    Ok((before, after))
+}
+
+/// Growth of this process per idle thread.
+fn threads_idle(k: usize) -> anyhow::Result<Memory> {
+    let me: Pid = getpid();
+    let before = Memory::of(me)?;
+    let (tx, rx) = crossbeam::channel::bounded::<()>(0);
+    let hs: Vec<_> = (0..k)
+        .map(|_| {
+            let rx = rx.clone();
+            std::thread::spawn(move || rx.recv().ok())
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(20));
+    let after = Memory::of(me)?;
+    drop(tx);
+    for h in hs {
+        let _ = h.join();
+    }
+    let d = |a: u64, b: u64| a.saturating_sub(b) / k as u64;
+    Ok(Memory {
+        rss_kib: d(after.rss_kib, before.rss_kib),
+        pss_kib: d(after.pss_kib, before.pss_kib),
+        private_kib: d(after.private_kib, before.private_kib),
+    })
+}
+
+/// Idle workers of a spawn pool.
+fn spawn_idle(k: usize) -> anyhow::Result<Memory> {
+    let pool = ProcessPool::<Tiny>::builder()
+        .workers(k)
+        .start_method(spawn_self())
+        .build()?;
+    let ms: Vec<Memory> = pool
+        .pids()
+        .into_iter()
+        .map(|p| Memory::of(Pid::from_raw(p)))
+        .collect::<Result<_, _>>()?;
+    Ok(average(&ms))
+}

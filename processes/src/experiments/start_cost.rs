@@ -1,0 +1,157 @@
+//! Claim: a process costs far more to start than a thread; `fork` is the
+//! cheap way to get one, spawning by re-exec costs an `exec` and a runtime
+//! start, yet a Rust worker spawns >= 10x faster than a CPython `spawn`
+//! worker (which must start an interpreter and import modules).
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::child::{ChildGuard, ExitCause};
+use crate::contract::measure::{Stats, interleaved, timed};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{num, python_side};
+
+/// Flags of `start-cost`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct StartCost {
+    /// Starts per measurement [default: 40; quick: 10].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub n: Option<u64>,
+}
+
+impl Experiment for StartCost {
+    const NAME: &'static str = "start-cost";
+    const CLAIM: &'static str = "starting a process costs far more than a thread; a Rust worker spawned by re-exec is still >= 10x cheaper than a CPython spawn worker";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(40, 10));
+        let resolved = StartCost { n: Some(n) };
+        let fork_ok = crate::fork::check_single_threaded();
+        let per = |f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
+            let (t, r) = timed(|| (0..n).try_for_each(|_| f()));
+            r.map(|()| t / n as f64)
+        };
+        let mut thread = || {
+            per(&mut || {
+                std::thread::spawn(|| 1)
+                    .join()
+                    .map(drop)
+                    .map_err(|_| anyhow::anyhow!("thread panicked"))
+            })
+        };
+        let mut fork = || {
+            if fork_ok.is_err() {
+                return Ok(f64::NAN);
+            }
+            per(&mut || {
+                let c = crate::fork::fork_with(|| 0)?.wait()?;
+                anyhow::ensure!(c == ExitCause::Exited(0), "forked child {c}");
+                Ok(())
+            })
+        };
+        let mut spawn = || per(&mut spawn_worker);
+        let mut truecmd = || {
+            per(&mut || {
+                let s = Command::new("true").status()?;
+                anyhow::ensure!(s.success(), "true failed");
+                Ok(())
+            })
+        };
+        let stats = interleaved(
+            ctx.repeats_or(3, 1),
+            &mut [&mut thread, &mut fork, &mut spawn, &mut truecmd],
+        )?;
+        let [th, fk, sp, tr]: [Stats; 4] = stats.try_into().expect("four variants");
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "start + join/wait, {n} each, median of the per-start mean"
+        ));
+        report.say(format!(
+            "thread                {:>9.1} µs  1x",
+            th.median * 1e6
+        ));
+        match &fork_ok {
+            Ok(()) => report.say(format!(
+                "fork + wait           {:>9.1} µs  {:.0}x",
+                fk.median * 1e6,
+                fk.median / th.median
+            )),
+            Err(e) => report.say(format!("fork: skipped ({e})")),
+        }
+        report.say(format!("spawn (re-exec) worker{:>9.1} µs  {:.0}x  (exec, runtime start, hello on the channel, exit)", sp.median * 1e6, sp.median / th.median));
+        report.say(format!(
+            "Command::new(\"true\")  {:>9.1} µs  {:.0}x",
+            tr.median * 1e6,
+            tr.median / th.median
+        ));
+        report.push_metric("spawn_us", sp.median * 1e6, "µs");
+        report.push_metric("thread_us", th.median * 1e6, "µs");
+        if fork_ok.is_ok() {
+            report.push_metric("fork_us", fk.median * 1e6, "µs");
+        }
+        report.push_metric("true_us", tr.median * 1e6, "µs");
+        report.push_metric("spawn_over_thread", sp.median / th.median, "x");
+        let py_n = ctx.pick(10, 3).to_string();
+        let mut py_spawn = None;
+        if let Some(rows) = python_side(
+            &mut report,
+            "start_cost.py",
+            &[py_n],
+            std::time::Duration::from_secs(60),
+        ) {
+            for r in &rows {
+                let (t, f, s) = (num(r, "thread_s"), num(r, "fork_s"), num(r, "spawn_s"));
+                report.say(format!(
+                    "  thread {:.1} µs, fork Process {:.0} µs, spawn Process {:.0} µs",
+                    t * 1e6,
+                    f * 1e6,
+                    s * 1e6
+                ));
+                report.push_metric("cpython_spawn_us", s * 1e6, "µs");
+                report.push_metric("cpython_fork_us", f * 1e6, "µs");
+                report.push_metric("cpython_thread_us", t * 1e6, "µs");
+                py_spawn = Some(s);
+            }
+        }
+        if let Some(p) = py_spawn {
+            report.push_metric("cpython_spawn_over_rust_spawn", p / sp.median, "x");
+            report.verdict = Verdict::from_bool(p / sp.median >= 10.0 && sp.median > th.median);
+            report.detail = format!(
+                "Rust spawn worker {:.0} µs vs CPython spawn {:.0} µs: {:.1}x cheaper (target >= 10x); a thread {:.0} µs",
+                sp.median * 1e6,
+                p * 1e6,
+                p / sp.median,
+                th.median * 1e6
+            );
+        } else {
+            report.verdict = Verdict::from_bool(sp.median > th.median);
+            report.detail = format!(
+                "a process (spawn {:.0} µs) costs {:.0}x a thread; no CPython to compare",
+                sp.median * 1e6,
+                sp.median / th.median
+            );
+        }
+        Ok(report.params(&resolved))
+    }
+}
+
+/// Starts this binary as a worker, reads its hello, hangs up, reaps it.
+fn spawn_worker() -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut child = Command::new(exe)
+        .args([crate::worker::WORKER_ARG, "tiny"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut out = child.stdout.take().expect("piped");
+    let mut guard = ChildGuard::from_child(child);
+    let mut bytes = Vec::new();
+    out.read_to_end(&mut bytes)?;
+    let c = guard.wait()?;
+    anyhow::ensure!(
+        c == ExitCause::Exited(0) && bytes.len() > 4,
+        "worker {c}, {} bytes",
+        bytes.len()
+    );
+    Ok(())
+}
