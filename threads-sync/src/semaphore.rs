@@ -1,0 +1,255 @@
+//! [`Semaphore`] and [`BoundedSemaphore`]: Python's counters of free
+//! resources — `acquire` takes one (blocking, non-blocking or timed),
+//! `release(n)` returns `n`; the bounded one refuses to rise above its
+//! initial value.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::TooManyReleases;
+use crate::sync::{Condvar, Deadline, Mutex, lock};
+
+#[derive(Debug)]
+struct Count {
+    /// Free permits.
+    value: usize,
+    /// Threads parked on `available`: release notifies at most this many.
+    waiters: usize,
+}
+
+/// A counting semaphore (Python: `threading.Semaphore(value)`).
+///
+/// ```
+/// use threads_sync::Semaphore;
+///
+/// let pool = Semaphore::new(2); // two resources
+/// let a = pool.permit(); // released on drop
+/// let b = pool.permit();
+/// assert!(pool.try_permit().is_none()); // both in use
+/// drop(a);
+/// assert!(pool.try_acquire()); // Python style ...
+/// pool.release(1); // ... release, from any thread
+/// drop(b);
+/// assert_eq!(pool.value(), 2);
+/// ```
+pub struct Semaphore {
+    count: Mutex<Count>,
+    available: Condvar,
+}
+
+impl Semaphore {
+    /// A semaphore with `value` free permits.
+    pub fn new(value: usize) -> Semaphore {
+        Semaphore {
+            count: Mutex::new(Count { value, waiters: 0 }),
+            available: Condvar::new(),
+        }
+    }
+
+    /// Blocks until a permit is free and takes it (Python: `acquire()`).
+    pub fn acquire(&self) {
+        self.acquire_until(Deadline::Never);
+    }
+
+    /// Takes a permit if one is free now (Python: `acquire(blocking=False)`).
+    pub fn try_acquire(&self) -> bool {
+        self.acquire_until(Deadline::Now)
+    }
+
+    /// Waits at most `timeout` for a permit; `true` if taken
+    /// (Python: `acquire(timeout=t)`).
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.acquire_until(Deadline::after(timeout))
+    }
+
+    fn acquire_until(&self, deadline: Deadline) -> bool {
+        let mut c = lock(&self.count);
+        while c.value == 0 {
+            c.waiters += 1;
+            let woken = deadline.wait(&self.available, c);
+            let gave_up = woken.is_err();
+            let (Ok(g) | Err(g)) = woken;
+            c = g;
+            c.waiters -= 1;
+            if gave_up {
+                return false;
+            }
+        }
+        c.value -= 1;
+        true
+    }
+
+    /// Returns `n` permits and wakes at most `n` waiters
+    /// (Python: `release(n)`). `n = 0` does nothing (CPython raises
+    /// `ValueError`); the count saturates at `usize::MAX`.
+    pub fn release(&self, n: usize) {
+        let mut c = lock(&self.count);
+        c.value = c.value.saturating_add(n);
+        let wake = n.min(c.waiters);
+        drop(c);
+        for _ in 0..wake {
+            self.available.notify_one();
+        }
+    }
+
+    /// The number of free permits now (CPython: `_value`); a snapshot.
+    pub fn value(&self) -> usize {
+        lock(&self.count).value
+    }
+
+    /// Blocks for a permit; the guard returns it on drop (Python: `with sem:`).
+    pub fn permit(&self) -> Permit<'_> {
+        self.acquire();
+        Permit { sem: self }
+    }
+
+    /// A permit if one is free now.
+    pub fn try_permit(&self) -> Option<Permit<'_>> {
+        self.try_acquire().then(|| Permit { sem: self })
+    }
+
+    /// A permit if one frees up within `timeout`.
+    pub fn permit_timeout(&self, timeout: Duration) -> Option<Permit<'_>> {
+        self.acquire_timeout(timeout).then(|| Permit { sem: self })
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Semaphore")
+            .field("value", &self.value())
+            .finish()
+    }
+}
+
+/// One permit of a [`Semaphore`]; returned when dropped.
+#[must_use = "the permit is returned as soon as it is dropped"]
+pub struct Permit<'a> {
+    sem: &'a Semaphore,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.sem.release(1);
+    }
+}
+
+impl fmt::Debug for Permit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Permit")
+    }
+}
+
+/// A semaphore that may never rise above its initial value: a release
+/// without a matching acquire is an error, which catches resource leaks
+/// and double releases (Python: `threading.BoundedSemaphore(value)`).
+///
+/// ```
+/// use threads_sync::BoundedSemaphore;
+///
+/// let sem = BoundedSemaphore::new(1);
+/// assert!(sem.release(1).is_err()); // nobody took it
+/// sem.acquire();
+/// sem.release(1)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct BoundedSemaphore {
+    sem: Semaphore,
+    bound: usize,
+}
+
+impl BoundedSemaphore {
+    /// A bounded semaphore with `value` permits, which is also its bound.
+    pub fn new(value: usize) -> BoundedSemaphore {
+        BoundedSemaphore {
+            sem: Semaphore::new(value),
+            bound: value,
+        }
+    }
+
+    /// See [`Semaphore::acquire`].
+    pub fn acquire(&self) {
+        self.sem.acquire();
+    }
+
+    /// See [`Semaphore::try_acquire`].
+    pub fn try_acquire(&self) -> bool {
+        self.sem.try_acquire()
+    }
+
+    /// See [`Semaphore::acquire_timeout`].
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.sem.acquire_timeout(timeout)
+    }
+
+    /// Returns `n` permits, unless that would exceed the initial value.
+    ///
+    /// # Errors
+    /// [`TooManyReleases`], leaving the value unchanged.
+    pub fn release(&self, n: usize) -> Result<(), TooManyReleases> {
+        let mut c = lock(&self.sem.count);
+        if c.value.checked_add(n).is_none_or(|v| v > self.bound) {
+            return Err(TooManyReleases {
+                value: c.value,
+                n,
+                bound: self.bound,
+            });
+        }
+        c.value += n;
+        let wake = n.min(c.waiters);
+        drop(c);
+        for _ in 0..wake {
+            self.sem.available.notify_one();
+        }
+        Ok(())
+    }
+
+    /// The number of free permits now; a snapshot.
+    pub fn value(&self) -> usize {
+        self.sem.value()
+    }
+
+    /// The initial value, which the value may not exceed.
+    pub fn bound(&self) -> usize {
+        self.bound
+    }
+
+    /// A permit whose drop releases it (ignoring [`TooManyReleases`], which
+    /// only an unmatched explicit release elsewhere can cause).
+    pub fn permit(&self) -> BoundedPermit<'_> {
+        self.acquire();
+        BoundedPermit { sem: self }
+    }
+
+    /// A permit if one is free now.
+    pub fn try_permit(&self) -> Option<BoundedPermit<'_>> {
+        self.try_acquire().then(|| BoundedPermit { sem: self })
+    }
+}
+
+impl fmt::Debug for BoundedSemaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoundedSemaphore")
+            .field("value", &self.value())
+            .field("bound", &self.bound)
+            .finish()
+    }
+}
+
+/// One permit of a [`BoundedSemaphore`]; returned when dropped.
+#[must_use = "the permit is returned as soon as it is dropped"]
+pub struct BoundedPermit<'a> {
+    sem: &'a BoundedSemaphore,
+}
+
+impl Drop for BoundedPermit<'_> {
+    fn drop(&mut self) {
+        let _ = self.sem.release(1);
+    }
+}
+
+impl fmt::Debug for BoundedPermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BoundedPermit")
+    }
+}

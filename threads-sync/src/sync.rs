@@ -1,0 +1,82 @@
+//! The facade that names every synchronisation building block the primitives
+//! use: `std` normally, `loom` under `--cfg loom`, so that the very same code
+//! is model-checked by `tests/loom.rs`.
+//!
+//! It also holds the two helpers every primitive needs: locking an internal
+//! mutex without caring about poisoning (no user code ever runs while one is
+//! held and unwinds through it), and waiting on a condition variable until a
+//! [`Deadline`].
+
+use std::sync::PoisonError;
+use std::time::{Duration, Instant};
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread;
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread;
+
+/// Locks an internal mutex. The primitives never unwind while holding one
+/// (user code runs inside `catch_unwind` or outside the mutex), so a poison
+/// flag could only be stale: it is ignored rather than propagated.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// When a blocking call gives up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Deadline {
+    /// Block until woken (Python's `timeout=None`).
+    Never,
+    /// Give up at this instant.
+    At(Instant),
+    /// Do not block at all (Python's `block=False`).
+    Now,
+}
+
+impl Deadline {
+    /// `timeout` from now; a timeout too large to represent means never.
+    pub(crate) fn after(timeout: Duration) -> Deadline {
+        Instant::now()
+            .checked_add(timeout)
+            .map_or(Deadline::Never, Deadline::At)
+    }
+
+    /// `None` blocks forever, `Some(t)` gives up after `t`.
+    pub(crate) fn from_timeout(timeout: Option<Duration>) -> Deadline {
+        timeout.map_or(Deadline::Never, Deadline::after)
+    }
+
+    /// Waits on `cv` once (a notification, a spurious wake-up or the
+    /// deadline ends the wait). `Err` hands the guard back without waiting
+    /// when the deadline has already passed: the caller re-checks its
+    /// condition after every `Ok` and gives up on `Err`.
+    pub(crate) fn wait<'a, T>(
+        self,
+        cv: &Condvar,
+        guard: MutexGuard<'a, T>,
+    ) -> Result<MutexGuard<'a, T>, MutexGuard<'a, T>> {
+        match self {
+            Deadline::Now => Err(guard),
+            Deadline::Never => Ok(cv.wait(guard).unwrap_or_else(PoisonError::into_inner)),
+            Deadline::At(at) => {
+                let now = Instant::now();
+                if now >= at {
+                    return Err(guard);
+                }
+                let (guard, _) = cv
+                    .wait_timeout(guard, at - now)
+                    .unwrap_or_else(PoisonError::into_inner);
+                Ok(guard)
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Stress tests with invariants: many threads, many operations, and a check
+//! that would catch a lost update, an over-admission, a lost or duplicated
+//! item, or a `join` that returns early. Sized to run in debug builds.
+#![cfg(not(loom))]
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::PATIENCE;
+use threads_sync::{Barrier, Condition, Event, Lock, Queue, RLock, Semaphore};
+
+const THREADS: usize = 8;
+const OPS: usize = 100_000;
+const ITEMS_PER_PRODUCER: usize = 50_000;
+const PERMITS: usize = 3;
+const CAPACITY: usize = 16;
+
+#[test]
+fn lock_loses_no_update() {
+    let lock = Lock::new();
+    let counter = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                for _ in 0..OPS {
+                    let _g = lock.lock();
+                    // A read-modify-write in two steps: only the lock makes it safe.
+                    let v = counter.load(Ordering::Relaxed);
+                    counter.store(v + 1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    assert_eq!(counter.into_inner(), THREADS * OPS);
+}
+
+#[test]
+fn lock_with_timeouts_and_foreign_releases_stays_exclusive() {
+    let lock = Lock::new();
+    let inside = AtomicUsize::new(0);
+    let entered = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let (lock, inside, entered) = (&lock, &inside, &entered);
+            s.spawn(move || {
+                for i in 0..OPS / 4 {
+                    let got = if (t + i) % 3 == 0 {
+                        lock.acquire_timeout(std::time::Duration::from_micros(50))
+                    } else {
+                        lock.acquire();
+                        true
+                    };
+                    if got {
+                        assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                        entered.fetch_add(1, Ordering::Relaxed);
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        lock.release().unwrap();
+                    }
+                }
+            });
+        }
+    });
+    assert!(entered.into_inner() > 0);
+    assert!(!lock.locked());
+}
+
+#[test]
+fn rlock_recursion_stays_exclusive() {
+    let r = RLock::new();
+    let counter = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                for _ in 0..OPS / 4 {
+                    let _a = r.lock();
+                    let _b = r.lock();
+                    let v = counter.load(Ordering::Relaxed);
+                    counter.store(v + 1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    assert_eq!(counter.into_inner(), THREADS * OPS / 4);
+}
+
+#[test]
+fn semaphore_never_over_admits() {
+    let sem = Semaphore::new(PERMITS);
+    let inside = AtomicUsize::new(0);
+    let max_inside = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                for _ in 0..OPS / 4 {
+                    let _p = sem.permit();
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_inside.fetch_max(now, Ordering::SeqCst);
+                    assert!(now <= PERMITS, "{now} threads inside a pool of {PERMITS}");
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    assert!(max_inside.into_inner() <= PERMITS);
+    assert_eq!(sem.value(), PERMITS);
+}
+
+#[test]
+fn queue_neither_loses_nor_duplicates_items() {
+    const PRODUCERS: usize = THREADS / 2;
+    let q = Queue::new(CAPACITY);
+    let seen: Vec<AtomicUsize> = (0..PRODUCERS * ITEMS_PER_PRODUCER)
+        .map(|_| AtomicUsize::new(0))
+        .collect();
+    std::thread::scope(|s| {
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|p| {
+                let q = &q;
+                s.spawn(move || {
+                    for i in 0..ITEMS_PER_PRODUCER {
+                        q.put(p * ITEMS_PER_PRODUCER + i).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..THREADS - PRODUCERS)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut last_per_producer = [None; PRODUCERS];
+                    while let Ok(x) = q.get() {
+                        seen[x].fetch_add(1, Ordering::Relaxed);
+                        // FIFO: one producer's items arrive in order.
+                        let p = x / ITEMS_PER_PRODUCER;
+                        assert!(last_per_producer[p] < Some(x), "out of order");
+                        last_per_producer[p] = Some(x);
+                        q.task_done().unwrap();
+                    }
+                })
+            })
+            .collect();
+        for p in producers {
+            p.join().unwrap();
+        }
+        assert!(q.join_timeout(PATIENCE * 6));
+        q.shutdown(false);
+        for c in consumers {
+            c.join().unwrap();
+        }
+    });
+    assert!(seen.iter().all(|n| n.load(Ordering::Relaxed) == 1));
+}
+
+#[test]
+fn join_returns_exactly_when_all_tasks_are_done() {
+    const ROUNDS: usize = 20;
+    const TASKS: usize = 500;
+    let q = Queue::new(0);
+    let done = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                while q.get().is_ok() {
+                    done.fetch_add(1, Ordering::SeqCst);
+                    q.task_done().unwrap();
+                }
+            });
+        }
+        for round in 1..=ROUNDS {
+            for i in 0..TASKS {
+                q.put(i).unwrap();
+            }
+            assert!(q.join_timeout(PATIENCE));
+            assert_eq!(
+                done.load(Ordering::SeqCst),
+                round * TASKS,
+                "join returned early"
+            );
+        }
+        q.shutdown(false);
+    });
+}
+
+#[test]
+fn condition_bounded_buffer_keeps_its_bound_and_every_item() {
+    let cond = Condition::new();
+    let buf = Mutex::new(Vec::new()); // only touched with cond's lock held
+    let sum = AtomicUsize::new(0);
+    const PRODUCED: usize = OPS / 4;
+    std::thread::scope(|s| {
+        for _ in 0..THREADS / 2 {
+            s.spawn(|| {
+                for i in 1..=PRODUCED {
+                    let _g = cond.lock();
+                    assert!(
+                        cond.wait_for(|| buf.lock().unwrap().len() < CAPACITY, Some(PATIENCE))
+                            .unwrap()
+                    );
+                    buf.lock().unwrap().push(i);
+                    cond.notify_all().unwrap();
+                }
+            });
+            s.spawn(|| {
+                for _ in 1..=PRODUCED {
+                    let _g = cond.lock();
+                    assert!(
+                        cond.wait_for(|| !buf.lock().unwrap().is_empty(), Some(PATIENCE))
+                            .unwrap()
+                    );
+                    let v = buf.lock().unwrap().pop().unwrap();
+                    sum.fetch_add(v, Ordering::Relaxed);
+                    cond.notify_all().unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(
+        sum.into_inner(),
+        THREADS / 2 * PRODUCED * (PRODUCED + 1) / 2
+    );
+}
+
+#[test]
+fn barrier_cycles_and_event_rounds_stay_in_step() {
+    const CYCLES: usize = 300;
+    let phase = Arc::new(AtomicUsize::new(0));
+    let p = Arc::clone(&phase);
+    let b = Barrier::new(THREADS).unwrap().with_action(move || {
+        p.fetch_add(1, Ordering::SeqCst);
+    });
+    let e = Event::new();
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                assert!(e.wait(Some(PATIENCE)));
+                for cycle in 0..CYCLES {
+                    assert_eq!(phase.load(Ordering::SeqCst), 2 * cycle);
+                    b.wait_timeout(PATIENCE).unwrap();
+                    b.wait_timeout(PATIENCE).unwrap();
+                    // Nobody can start the next cycle before this thread does.
+                    assert_eq!(phase.load(Ordering::SeqCst), 2 * cycle + 2);
+                }
+            });
+        }
+        e.set();
+    });
+    assert_eq!(phase.load(Ordering::SeqCst), 2 * CYCLES);
+}
