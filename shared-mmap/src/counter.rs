@@ -27,6 +27,9 @@ fn bump(c: &AtomicU64, how: Increment) {
             c.fetch_add(1, Ordering::Relaxed);
         }
         Increment::LoadStore => {
+            // `black_box` keeps the compiler from fusing the loop's loads and
+            // stores into one: each increment really reads, then writes.
+            let c = std::hint::black_box(c);
             let v = c.load(Ordering::Relaxed);
             c.store(v + 1, Ordering::Relaxed);
         }
@@ -34,8 +37,8 @@ fn bump(c: &AtomicU64, how: Increment) {
 }
 
 /// Forks `procs` children that each increment one shared counter `iters`
-/// times, started together by a flag; returns the final count and the
-/// seconds from start to the last exit. Must be called single-threaded.
+/// times, started together by a barrier in the shared memory; returns the final count and the
+/// seconds from the last fork to the last exit. Must be called single-threaded.
 ///
 /// ```no_run
 /// use shared_mmap::counter::{count, Increment};
@@ -44,14 +47,16 @@ fn bump(c: &AtomicU64, how: Increment) {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn count(procs: usize, iters: u64, how: Increment, limit: Duration) -> Result<(u64, f64)> {
-    // counters()[0]: the count; [1]: start flag (1 = go).
+    // counters()[0]: the count; [1]: children arrived at the start line.
     let shared = SharedAnon::new(2)?;
     let mut children = Vec::with_capacity(procs);
     for _ in 0..procs {
         children.push(fork_child(|| {
             let c = shared.counters();
             let deadline = Instant::now() + START_WAIT;
-            while c[1].load(Ordering::Acquire) == 0 {
+            // A barrier in shared memory: all start together, so they overlap.
+            c[1].fetch_add(1, Ordering::AcqRel);
+            while c[1].load(Ordering::Acquire) < procs as u64 {
                 if Instant::now() >= deadline {
                     return 3;
                 }
@@ -64,7 +69,6 @@ pub fn count(procs: usize, iters: u64, how: Increment, limit: Duration) -> Resul
         })?);
     }
     let start = Instant::now();
-    shared.counters()[1].store(1, Ordering::Release);
     for child in children {
         match child.wait_timeout(limit)? {
             Ended::Exited(0) => {}

@@ -73,6 +73,7 @@ pub mod fork;
 pub mod mailbox;
 pub mod memfd;
 pub mod pss;
+pub mod scan;
 pub mod share;
 pub mod sigbus;
 pub mod trap;

@@ -115,10 +115,14 @@ impl SealedMemfd {
     }
 }
 
-/// The seals on any descriptor.
+/// The seals on any descriptor; none for files that cannot be sealed
+/// (`F_GET_SEALS` fails with `EINVAL` on anything but shmem/memfd).
 pub fn seals_of(fd: BorrowedFd<'_>) -> Result<SealFlag> {
-    let bits = fcntl(fd, FcntlArg::F_GET_SEALS).ctx("F_GET_SEALS")?;
-    Ok(SealFlag::from_bits_truncate(bits))
+    match fcntl(fd, FcntlArg::F_GET_SEALS) {
+        Ok(bits) => Ok(SealFlag::from_bits_truncate(bits)),
+        Err(nix::errno::Errno::EINVAL) => Ok(SealFlag::empty()),
+        Err(e) => Err(e).ctx("F_GET_SEALS"),
+    }
 }
 
 /// Maps `file` read-only after checking that it is sealed against shrinking
@@ -156,4 +160,37 @@ pub fn map_sealed_range(file: &File, offset: u64, len: usize, populate: bool) ->
     // size can no longer change: the mapped bytes never change and never
     // vanish, so no SIGBUS and no data race behind the `&[u8]`.
     unsafe { opts.map(file) }.ctx("mmap sealed memfd")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_memfd_refuses_resizing_and_writing() {
+        use std::io::Write;
+        let fd = SealedMemfd::build("test", 8192, |b| b.fill(1)).unwrap();
+        assert!(fd.seals().unwrap().contains(immutable_seals()));
+        for len in [0, 4096, 1 << 20] {
+            let e = fd.file().set_len(len).unwrap_err();
+            assert_eq!(e.raw_os_error(), Some(libc::EPERM), "set_len({len})");
+        }
+        let mut f = fd.file();
+        assert_eq!(f.write(b"x").unwrap_err().raw_os_error(), Some(libc::EPERM));
+        assert_eq!(
+            fd.map().unwrap().iter().map(|&b| u64::from(b)).sum::<u64>(),
+            8192
+        );
+    }
+
+    #[test]
+    fn unsealed_files_and_bad_ranges_are_refused() {
+        let plain = tempfile::tempfile().unwrap();
+        plain.set_len(4096).unwrap();
+        assert!(matches!(map_sealed(&plain), Err(Error::Invalid(_))));
+        let fd = SealedMemfd::build("test", 4096, |_| {}).unwrap();
+        assert!(map_sealed_range(fd.file(), 4000, 200, false).is_err());
+        assert!(map_sealed_range(fd.file(), u64::MAX, 8, false).is_err());
+        assert!(SealedMemfd::build("test", 0, |_| {}).is_err());
+    }
 }

@@ -3,7 +3,8 @@
 //! kernel), or read it from the file (one copy into a private buffer).
 //!
 //! Setup is the time from spawning the workers until every one of them has
-//! its slice in hand; total is until every one has reported its sum. Memory is
+//! its slice in hand (and, without the process start, the time each worker
+//! spent getting its slice); total is until every one has reported its sum. Memory is
 //! RSS and PSS summed over the parent and the workers while they hold their
 //! data: PSS counts the dataset's pages once however many processes map them.
 
@@ -57,8 +58,11 @@ pub struct Options {
 pub struct Outcome {
     /// The combined checksum of all slices.
     pub total: u64,
-    /// Seconds from spawning until every worker had its data.
+    /// Seconds from spawning until every worker had its data (process start included).
     pub setup: f64,
+    /// Seconds each worker spent getting its data after it started, the
+    /// largest over the workers: the sharing itself, without process start.
+    pub data_setup: f64,
     /// Seconds from spawning until every worker had reported its sum.
     pub elapsed: f64,
     /// RSS and PSS of the parent plus the workers, measured while they hold their data.
@@ -120,6 +124,13 @@ pub fn reduce(data: &Dataset, method: Method, opts: &Options, exe: &WorkerExe) -
             for pid in set.pids() {
                 memory = memory + pss::of_pid(pid)?;
             }
+            let mut data_ns = 0u64;
+            for (i, (s, _)) in ready.iter().enumerate() {
+                let ns: u64 = s
+                    .parse()
+                    .map_err(|_| Error::Worker(format!("worker {i} sent ready {s:?}")))?;
+                data_ns = data_ns.max(ns);
+            }
             let mut total = 0u64;
             for (i, (s, _)) in sums.iter().enumerate() {
                 let v: u64 = s
@@ -133,6 +144,7 @@ pub fn reduce(data: &Dataset, method: Method, opts: &Options, exe: &WorkerExe) -
             Ok(Outcome {
                 total,
                 setup: last(&ready).as_secs_f64(),
+                data_setup: data_ns as f64 * 1e-9,
                 elapsed: last(&sums).as_secs_f64(),
                 memory,
             })

@@ -3,7 +3,8 @@
 //!
 //! Modes (replies are lines on stdout; the worker exits when stdin closes):
 //! - `reduce <mmap|pipe|read> <fd> <offset> <len>`: get the slice, reply
-//!   `ready`, reduce it, reply `sum <u64>`.
+//!   `ready <ns>` (nanoseconds since the worker started), reduce it, reply
+//!   `sum <u64>`.
 //! - `scan <fd> <offset> <len> <passes>`: map the slice pre-faulted, reply
 //!   `ready`, wait for one byte on stdin, scan `passes` times, reply
 //!   `scan <sum> <nanoseconds>`.
@@ -28,11 +29,12 @@ const MAILBOX_WAIT: Duration = Duration::from_secs(10);
 /// Runs the worker if the process was started as `<bin> __worker …` and
 /// returns its exit code; `None` for a normal start.
 pub fn main_if_worker() -> Option<ExitCode> {
+    let born = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) != Some(WORKER_ARG) {
         return None;
     }
-    Some(match run(&args[1..]) {
+    Some(match run(&args[1..], born) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("shared-mmap worker: {e}");
@@ -41,9 +43,15 @@ pub fn main_if_worker() -> Option<ExitCode> {
     })
 }
 
-fn run(args: &[String]) -> Result<()> {
+fn run(args: &[String], born: Instant) -> Result<()> {
     match args.first().map(String::as_str) {
-        Some("reduce") => reduce(arg(args, 1)?, arg(args, 2)?, arg(args, 3)?, arg(args, 4)?),
+        Some("reduce") => reduce(
+            arg(args, 1)?,
+            arg(args, 2)?,
+            arg(args, 3)?,
+            arg(args, 4)?,
+            born,
+        ),
         Some("scan") => scan(arg(args, 1)?, arg(args, 2)?, arg(args, 3)?, arg(args, 4)?),
         Some("mailbox-recv") => mailbox_recv(arg(args, 1)?, arg(args, 2)?),
         Some("sigbus-file") => crate::sigbus::child_truncate_file(&arg::<String>(args, 1)?),
@@ -88,12 +96,13 @@ fn check_len(len: usize) -> Result<()> {
     Ok(())
 }
 
-fn reduce(method: String, fd: i32, offset: u64, len: usize) -> Result<()> {
+fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Result<()> {
     check_len(len)?;
+    let ready = || say(&format!("ready {}", born.elapsed().as_nanos()));
     let sum = match method.as_str() {
         "mmap" => {
             let map = map_sealed_range(&open_inherited(fd)?, offset, len, false)?;
-            say("ready")?;
+            ready()?;
             let sum = checksum(&map);
             say(&format!("sum {sum}"))?;
             return wait_for_eof(); // `map` stays mapped while the parent measures memory
@@ -104,7 +113,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize) -> Result<()> {
                 .lock()
                 .read_exact(&mut buf)
                 .ctx("read slice from pipe")?;
-            say("ready")?;
+            ready()?;
             (checksum(&buf), buf)
         }
         "read" => {
@@ -112,7 +121,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize) -> Result<()> {
             open_inherited(fd)?
                 .read_exact_at(&mut buf, offset)
                 .ctx("pread slice")?;
-            say("ready")?;
+            ready()?;
             (checksum(&buf), buf)
         }
         other => return Err(Error::Invalid(format!("unknown method {other:?}"))),

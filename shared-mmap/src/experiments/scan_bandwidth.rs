@@ -1,0 +1,101 @@
+//! Claim: N worker processes scanning a shared mapping reach at least 80% of
+//! the bandwidth of N threads scanning the same bytes in a `Vec` in one
+//! process, on the same cores, in the same run: mapped memory is just memory.
+
+use std::time::Duration;
+
+use crate::Dataset;
+use crate::contract::measure::interleaved;
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size, show_size};
+use crate::scan::{in_process, in_workers};
+use crate::workers::WorkerExe;
+
+/// The target: mapped scan bandwidth as a fraction of the in-process one.
+const TARGET: f64 = 0.8;
+/// Limit on every wait for the workers.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Flags of `scan-bandwidth`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct ScanBandwidth {
+    /// Dataset size [default: 256M; quick: 16M].
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<u64>,
+    /// Worker processes, and threads for the in-process scan [default: cores, at least 2].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
+    pub workers: Option<u32>,
+    /// Passes over the data per measurement [default: 4; quick: 2].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub passes: Option<u32>,
+}
+
+impl Experiment for ScanBandwidth {
+    const NAME: &'static str = "scan-bandwidth";
+    const CLAIM: &'static str = "a parallel scan of the shared mapping by worker processes reaches >= 80% of an in-process scan of the same data in a Vec";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let size = self.size.unwrap_or(ctx.pick(256 << 20, 16 << 20));
+        let workers = self.workers.unwrap_or_else(default_workers);
+        let passes = self.passes.unwrap_or(ctx.pick(4, 2));
+        let resolved = ScanBandwidth {
+            size: Some(size),
+            workers: Some(workers),
+            passes: Some(passes),
+        };
+        let exe = WorkerExe::current()?;
+        let data = Dataset::generate(size as usize)?;
+        let direct = data.direct_checksum()?;
+        let vec: Vec<u8> = data.memfd().map()?.to_vec();
+        let bytes = size as f64 * f64::from(passes);
+
+        let mut in_vec = || -> anyhow::Result<f64> {
+            let s = in_process(&vec, workers as usize, passes);
+            anyhow::ensure!(
+                s.total == direct,
+                "in-process total {} != direct {direct}",
+                s.total
+            );
+            Ok(bytes / s.secs / 1e9)
+        };
+        let mut mapped = || -> anyhow::Result<f64> {
+            let s = in_workers(&data, workers as usize, passes, &exe, TIMEOUT)?;
+            anyhow::ensure!(
+                s.total == direct,
+                "mapped total {} != direct {direct}",
+                s.total
+            );
+            Ok(bytes / s.secs / 1e9)
+        };
+        let stats = interleaved(ctx.repeats_or(5, 3), &mut [&mut in_vec, &mut mapped])?;
+        let (vec_bw, map_bw) = (stats[0], stats[1]);
+        let fraction = map_bw.median / vec_bw.median;
+        let cores = Machine::current().cores;
+        let mut r = Report::new(
+            Verdict::from_bool(fraction >= TARGET),
+            format!(
+                "{workers} processes over the mapping reach {:.0}% of {workers} threads over a Vec (target >= {:.0}%) on {cores} cores",
+                fraction * 100.0,
+                TARGET * 100.0
+            ),
+        )
+        .metric("mapped_fraction", fraction, "x")
+        .metric("mapped_gb_per_s", map_bw.median, "GB/s")
+        .metric("vec_gb_per_s", vec_bw.median, "GB/s")
+        .params(&resolved);
+        r.say(format!(
+            "{} dataset, {passes} passes, {workers} workers/threads; totals equal the direct sum {direct:#x}",
+            show_size(size)
+        ));
+        r.say(format!(
+            "in-process Vec, {workers} threads:      {}",
+            vec_bw.show(1.0, "GB/s")
+        ));
+        r.say(format!(
+            "shared mapping, {workers} processes:    {}",
+            map_bw.show(1.0, "GB/s")
+        ));
+        r.say("workers map with MAP_POPULATE before the common start, so page-table setup is not timed; only the scan is");
+        Ok(r)
+    }
+}

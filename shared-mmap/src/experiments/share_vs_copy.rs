@@ -1,0 +1,216 @@
+//! Claim: sharing a read-only dataset by mmap costs the same setup whatever
+//! its size (1 GiB within 2x of 64 MiB; setup = a worker getting its slice,
+//! process start excluded and shown apart), while copying it to the workers, by
+//! pipe or by reading the file, grows with the size; and PSS summed over the
+//! processes counts the mapped pages once.
+
+use std::time::Duration;
+
+use crate::Dataset;
+use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size, show_size, size_tag};
+use crate::share::{Method, Options, Outcome, reduce};
+use crate::workers::WorkerExe;
+
+/// Limit on every wait for the workers of one run.
+const TIMEOUT: Duration = Duration::from_secs(120);
+/// Copying "grows with size" when its setup grows at least this much more than mmap's...
+const GROWTH: f64 = 2.0;
+/// ...provided the sizes differ by at least this factor.
+const MIN_SIZE_RATIO: f64 = 4.0;
+
+/// Flags of `share-vs-copy`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct ShareVsCopy {
+    /// Dataset sizes, comma-separated, smallest first judged against largest [default: 64M,512M; quick: 4M,32M]; the full scale: 64M,256M,1G.
+    #[arg(long, value_delimiter = ',', value_parser = parse_size)]
+    pub sizes: Option<Vec<u64>>,
+    /// Worker processes, each reducing one slice [default: cores, at least 2].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
+    pub workers: Option<u32>,
+}
+
+/// Medians of one method at one size.
+struct Row {
+    setup: Stats,
+    data_setup: Stats,
+    total: Stats,
+    pss: f64,
+    rss: f64,
+}
+
+impl Experiment for ShareVsCopy {
+    const NAME: &'static str = "share-vs-copy";
+    const CLAIM: &'static str = "mmap setup of a shared dataset is O(1) in its size (largest within 2x of smallest) while copying grows; PSS counts mapped pages once";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let mut sizes = self
+            .sizes
+            .clone()
+            .unwrap_or_else(|| ctx.pick(vec![64 << 20, 512 << 20], vec![4 << 20, 32 << 20]));
+        sizes.sort_unstable();
+        sizes.dedup();
+        let workers = self.workers.unwrap_or_else(default_workers);
+        let resolved = ShareVsCopy {
+            sizes: Some(sizes.clone()),
+            workers: Some(workers),
+        };
+        let repeats = ctx.repeats_or(3, 3);
+        let exe = WorkerExe::current()?;
+        let opts = Options {
+            workers: workers as usize,
+            timeout: TIMEOUT,
+            kill_worker: None,
+        };
+
+        let mut lines = vec![format!(
+            "{workers} worker processes on {} cores; {repeats} interleaved runs after a warm-up, medians",
+            Machine::current().cores
+        )];
+        let mut table: Vec<Vec<Row>> = Vec::new();
+        for &size in &sizes {
+            let data = Dataset::generate(size as usize)?;
+            let direct = data.direct_checksum()?;
+            let mut outs: [Vec<Outcome>; 3] = Default::default();
+            let stats = {
+                let mut runs: Vec<Box<dyn FnMut() -> anyhow::Result<f64> + '_>> = Vec::new();
+                for (m, out) in Method::ALL.into_iter().zip(outs.iter_mut()) {
+                    let (data, opts, exe) = (&data, &opts, &exe);
+                    runs.push(Box::new(move || {
+                        let o = reduce(data, m, opts, exe)?;
+                        anyhow::ensure!(
+                            o.total == direct,
+                            "{}: total {} != direct {direct}",
+                            m.name(),
+                            o.total
+                        );
+                        out.push(o);
+                        Ok(o.setup)
+                    }));
+                }
+                let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
+                    runs.iter_mut().map(|b| b.as_mut() as _).collect();
+                interleaved(repeats, &mut refs)?
+            };
+            lines.push(format!(
+                "{}: totals of all methods equal the direct sum {direct:#x}",
+                show_size(size)
+            ));
+            let mut rows = Vec::new();
+            for ((m, setup), out) in Method::ALL.iter().zip(stats).zip(&outs) {
+                let measured = &out[1..]; // skip the warm-up
+                let total = Stats::of(&measured.iter().map(|o| o.elapsed).collect::<Vec<_>>());
+                let data_setup =
+                    Stats::of(&measured.iter().map(|o| o.data_setup).collect::<Vec<_>>());
+                let pss = Stats::of(
+                    &measured
+                        .iter()
+                        .map(|o| o.memory.pss as f64)
+                        .collect::<Vec<_>>(),
+                )
+                .median;
+                let rss = Stats::of(
+                    &measured
+                        .iter()
+                        .map(|o| o.memory.rss as f64)
+                        .collect::<Vec<_>>(),
+                )
+                .median;
+                lines.push(format!(
+                    "  {:<5} data setup {:>10}  setup with spawn {:>10}  total {:>10}  PSS sum {:>6.0} MiB ({:.2}x data)  RSS sum {:>6.0} MiB ({:.2}x)",
+                    m.name(),
+                    human_time(data_setup.median),
+                    human_time(setup.median),
+                    human_time(total.median),
+                    pss / 1048576.0,
+                    pss / size as f64,
+                    rss / 1048576.0,
+                    rss / size as f64
+                ));
+                rows.push(Row {
+                    setup,
+                    data_setup,
+                    total,
+                    pss,
+                    rss,
+                });
+            }
+            table.push(rows);
+        }
+        lines.push("data setup: from a worker's start until it holds its slice (largest over workers); setup with spawn: from spawning until all hold theirs".into());
+        lines.push("PSS sums parent + workers while they hold their data; the parent maps the whole dataset in every method".into());
+        Ok(verdict(&sizes, &table, lines).params(&resolved))
+    }
+}
+
+fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
+    let (first, last) = (&table[0], &table[table.len() - 1]);
+    let ratio = |m: usize, f: fn(&Row) -> f64| f(&last[m]) / f(&first[m]);
+    let data = |r: &Row| r.data_setup.median;
+    let spawn = |r: &Row| r.setup.median;
+    let (mmap, pipe, read) = (ratio(0, data), ratio(1, data), ratio(2, data));
+    let size_ratio = sizes[sizes.len() - 1] as f64 / sizes[0] as f64;
+    let span = format!(
+        "{} vs {}",
+        show_size(sizes[sizes.len() - 1]),
+        show_size(sizes[0])
+    );
+    let (v, detail) = if size_ratio < MIN_SIZE_RATIO {
+        (
+            Verdict::Info,
+            format!(
+                "sizes {span} differ by less than {MIN_SIZE_RATIO}x: too close to judge; mmap data setup ratio {mmap:.2}"
+            ),
+        )
+    } else {
+        let ok = mmap <= 2.0 && pipe >= GROWTH && read >= GROWTH;
+        (
+            Verdict::from_bool(ok),
+            format!(
+                "data setup {span}: mmap {mmap:.2}x (target <= 2), pipe {pipe:.1}x, read {read:.1}x (copying grows, target >= {GROWTH}); with process spawn mmap {:.2}x",
+                ratio(0, spawn)
+            ),
+        )
+    };
+    let mut r = Report::new(v, detail)
+        .metric("mmap_data_setup_ratio", mmap, "x")
+        .metric("pipe_data_setup_ratio", pipe, "x")
+        .metric("read_data_setup_ratio", read, "x")
+        .metric("mmap_setup_with_spawn_ratio", ratio(0, spawn), "x")
+        .metric("pipe_setup_with_spawn_ratio", ratio(1, spawn), "x");
+    for (&size, rows) in sizes.iter().zip(table) {
+        let tag = size_tag(size);
+        for (m, row) in Method::ALL.iter().zip(rows) {
+            r.push_metric(
+                format!("{}_data_setup_ms_{tag}", m.name()),
+                row.data_setup.median * 1e3,
+                "ms",
+            );
+            r.push_metric(
+                format!("{}_setup_ms_{tag}", m.name()),
+                row.setup.median * 1e3,
+                "ms",
+            );
+            r.push_metric(
+                format!("{}_total_ms_{tag}", m.name()),
+                row.total.median * 1e3,
+                "ms",
+            );
+            r.push_metric(
+                format!("{}_pss_per_byte_{tag}", m.name()),
+                row.pss / size as f64,
+                "x",
+            );
+            r.push_metric(
+                format!("{}_rss_per_byte_{tag}", m.name()),
+                row.rss / size as f64,
+                "x",
+            );
+        }
+    }
+    for l in lines {
+        r.say(l);
+    }
+    r
+}

@@ -1,0 +1,111 @@
+//! Scanning shared data in parallel: N worker processes over their slices of
+//! the mapped dataset, or N threads over the same bytes in a `Vec` in this
+//! process. Both start together at a barrier and time only the scan.
+
+use std::io::Write;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use crate::dataset::{Dataset, checksum, split};
+use crate::error::{Context, Error, Result};
+use crate::workers::{WorkerExe, WorkerSet};
+
+/// One parallel scan: the combined checksum of the last pass, and the
+/// seconds from the common start until the slowest participant finished.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scan {
+    /// Wrapping sum of the participants' checksums.
+    pub total: u64,
+    /// Seconds for `passes` passes, slowest participant.
+    pub secs: f64,
+}
+
+/// `threads` threads scan `bytes` `passes` times, each its own slice.
+///
+/// ```
+/// use shared_mmap::scan::in_process;
+/// let bytes = vec![1u8; 1 << 16];
+/// let s = in_process(&bytes, 2, 1);
+/// assert_eq!(s.total, shared_mmap::dataset::checksum(&bytes));
+/// ```
+pub fn in_process(bytes: &[u8], threads: usize, passes: u32) -> Scan {
+    let slices = split(bytes.len(), threads);
+    let barrier = Barrier::new(slices.len());
+    let results: Vec<(u64, f64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = slices
+            .iter()
+            .map(|&(o, l)| {
+                let (part, barrier) = (&bytes[o..o + l], &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    let start = Instant::now();
+                    let mut sum = 0;
+                    for _ in 0..passes.max(1) {
+                        sum = checksum(std::hint::black_box(part));
+                    }
+                    (sum, start.elapsed().as_secs_f64())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("scan thread"))
+            .collect()
+    });
+    combine(&results)
+}
+
+/// `workers` processes map their slices of `data` (pre-faulted), wait for a
+/// common go, and scan `passes` times.
+pub fn in_workers(
+    data: &Dataset,
+    workers: usize,
+    passes: u32,
+    exe: &WorkerExe,
+    limit: Duration,
+) -> Result<Scan> {
+    let passed = data.memfd().inheritable()?;
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&passed).to_string();
+    let args: Vec<Vec<String>> = data
+        .slices(workers)
+        .iter()
+        .map(|&(o, l)| {
+            [
+                "scan",
+                &fd,
+                &o.to_string(),
+                &l.to_string(),
+                &passes.to_string(),
+            ]
+            .map(String::from)
+            .to_vec()
+        })
+        .collect();
+    let mut set = WorkerSet::spawn(exe, &args)?;
+    drop(passed);
+    set.collect("ready", limit)?;
+    let mut stdins: Vec<_> = (0..set.len()).filter_map(|i| set.take_stdin(i)).collect();
+    for s in &mut stdins {
+        s.write_all(b"g").and_then(|()| s.flush()).ctx("send go")?;
+    }
+    let replies = set.collect("scan", limit)?;
+    drop(stdins); // EOF: the workers may exit
+    let mut results = Vec::with_capacity(replies.len());
+    for (i, (r, _)) in replies.iter().enumerate() {
+        let parsed = r
+            .split_once(' ')
+            .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)));
+        let (sum, ns) =
+            parsed.ok_or_else(|| Error::Worker(format!("worker {i} sent scan {r:?}")))?;
+        results.push((sum, ns as f64 * 1e-9));
+    }
+    set.finish(limit)?;
+    Ok(combine(&results))
+}
+
+fn combine(results: &[(u64, f64)]) -> Scan {
+    Scan {
+        total: results.iter().fold(0u64, |a, r| a.wrapping_add(r.0)),
+        secs: results.iter().map(|r| r.1).fold(0.0, f64::max),
+    }
+}

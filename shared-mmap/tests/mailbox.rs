@@ -1,0 +1,112 @@
+//! The mailbox between two processes, and the files the crate creates: each
+//! is removed by its creator after a run, after an error, and after the other
+//! process was killed (checked in a private temp directory).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use shared_mmap::workers::{WORKER_ARG, WorkerExe};
+use shared_mmap::{Error, Mailbox, sigbus};
+
+/// Messages sent to the receiving process.
+const MESSAGES: u64 = 500;
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_shared-mmap")
+}
+
+fn entries(dir: &tempfile::TempDir) -> usize {
+    std::fs::read_dir(dir.path()).unwrap().count()
+}
+
+#[test]
+fn messages_cross_to_another_process_and_the_file_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mb = Mailbox::create_in(dir.path(), 64).unwrap();
+    let mut child = Command::new(exe())
+        .args([
+            WORKER_ARG,
+            "mailbox-recv",
+            mb.path().to_str().unwrap(),
+            &MESSAGES.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for i in 1..=MESSAGES {
+        mb.send(&i.to_le_bytes(), LIMIT).unwrap();
+    }
+    mb.flush().unwrap();
+    drop(child.stdin.take()); // the receiver exits after replying
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("sum {}", MESSAGES * (MESSAGES + 1) / 2)
+    );
+    assert_eq!(entries(&dir), 1);
+    drop(mb);
+    assert_eq!(entries(&dir), 0, "the creator removes the mailbox file");
+}
+
+#[test]
+fn a_killed_receiver_is_a_timeout_and_the_file_still_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mb = Mailbox::create_in(dir.path(), 64).unwrap();
+    let mut child = Command::new(exe())
+        .args([
+            WORKER_ARG,
+            "mailbox-recv",
+            mb.path().to_str().unwrap(),
+            "1000",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    mb.send(b"first", LIMIT).unwrap(); // nobody will take it
+    let err = mb.send(b"second", Duration::from_millis(50)).unwrap_err();
+    assert!(matches!(err, Error::Timeout(..)), "{err}");
+    drop(mb);
+    assert_eq!(entries(&dir), 0);
+}
+
+#[test]
+fn bad_sizes_fail_before_creating_anything_lasting() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(Mailbox::create_in(dir.path(), 0).is_err());
+    assert!(Mailbox::create_in(dir.path(), shared_mmap::mailbox::MAX_CAPACITY + 1).is_err());
+    let mb = Mailbox::create_in(dir.path(), 8).unwrap();
+    assert!(matches!(mb.send(&[0; 9], LIMIT), Err(Error::Invalid(_))));
+    // Garbage: a file too small to be a mailbox is refused, not mapped.
+    let junk = dir.path().join("junk");
+    std::fs::File::create(&junk)
+        .unwrap()
+        .write_all(b"x")
+        .unwrap();
+    assert!(matches!(Mailbox::open(&junk), Err(Error::Invalid(_))));
+    std::fs::remove_file(junk).unwrap();
+    drop(mb);
+    assert_eq!(entries(&dir), 0);
+}
+
+#[test]
+fn truncating_a_mapped_file_is_sigbus_and_a_sealed_memfd_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sigbus::demonstrate(&WorkerExe::at(exe()), dir.path(), LIMIT).unwrap();
+    assert_eq!(out.file_signal, Some(libc::SIGBUS), "{out:?}");
+    assert!(
+        out.memfd_ok && out.memfd_reply.starts_with("refused EPERM"),
+        "{out:?}"
+    );
+    assert_eq!(
+        entries(&dir),
+        0,
+        "the demo file is removed although its user crashed"
+    );
+}
