@@ -86,3 +86,74 @@ fn a_dying_worker_fails_its_task_and_is_replaced() {
     assert_eq!(pool.stats().died, 3);
     assert_eq!(pool.pids().len(), 2);
 }
+
+/// Random inputs, chunk sizes and prefetch depths: the pool's ordered map
+/// equals the sequential map.
+#[test]
+fn property_pool_map_equals_sequential_map() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    const CASES: u32 = 24;
+    let pools: Vec<std::cell::RefCell<ProcessPool<Tiny>>> = [(1, 1), (3, 2), (16, 1)]
+        .iter()
+        .map(|&(chunk, workers)| {
+            std::cell::RefCell::new(
+                ProcessPool::<Tiny>::builder()
+                    .workers(workers)
+                    .chunksize(chunk)
+                    .start_method(worker_bin())
+                    .build()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let mut runner = TestRunner::new(Config::with_cases(CASES));
+    let strategy = (
+        proptest::collection::vec(any::<u64>(), 0..300),
+        0..pools.len(),
+    );
+    runner
+        .run(&strategy, |(input, which)| {
+            let want: Vec<u64> = input.iter().map(|x| x.wrapping_mul(2)).collect();
+            let got: Vec<u64> = pools[which]
+                .borrow_mut()
+                .map(input.clone())
+                .unwrap()
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            prop_assert_eq!(got, want);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_abandoned_unordered_run_does_not_leak_into_the_next() {
+    let mut pool = ProcessPool::<Tiny>::builder()
+        .workers(2)
+        .start_method(worker_bin())
+        .build()
+        .unwrap();
+    let first: Vec<_> = pool.imap_unordered(0..500u64).take(3).collect();
+    assert_eq!(first.len(), 3);
+    let again = pool.map(0..100u64).unwrap();
+    assert!(
+        again
+            .iter()
+            .enumerate()
+            .all(|(i, r)| *r.as_ref().unwrap() == 2 * i as u64)
+    );
+}
+
+#[test]
+fn fork_is_refused_while_the_harness_runs_other_threads() {
+    // The test harness has its own threads: the rule must refuse.
+    if processes::proc_info::thread_count().unwrap() > 1 {
+        let e = ProcessPool::<Tiny>::builder()
+            .start_method(StartMethod::Fork)
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("refusing to fork"), "{e}");
+    }
+}

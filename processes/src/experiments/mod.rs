@@ -5,6 +5,8 @@ use crate::contract::Entry;
 pub mod chunksize;
 pub mod common;
 pub mod cpu_bound;
+pub mod crash;
+pub mod data_cost;
 pub mod memory;
 pub mod start_cost;
 
@@ -13,5 +15,7 @@ pub static ALL: &[Entry] = &[
     Entry::of::<cpu_bound::CpuBound>(),
     Entry::of::<start_cost::StartCost>(),
     Entry::of::<memory::MemoryExp>(),
+    Entry::of::<data_cost::DataCost>(),
     Entry::of::<chunksize::Chunksize>(),
+    Entry::of::<crash::Crash>(),
 ];

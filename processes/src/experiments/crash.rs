@@ -1,0 +1,86 @@
+//! Claim: processes buy isolation: kill a worker in the middle of a task
+//! and the pool reports that task failed with the cause, replaces the
+//! worker, completes every other task, and leaves no child behind.
+
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{Pid, getpid};
+
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::spawn_self;
+use crate::jobs::{Fault, FaultTask};
+use crate::pool::{ProcessPool, TaskError};
+
+/// Flags of `crash`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Crash {
+    /// Tasks of 5 ms each [default: 60; quick: 24].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    pub tasks: Option<u64>,
+    /// Workers to SIGKILL, one every 20 ms [default: 2].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub kills: Option<u64>,
+}
+
+impl Experiment for Crash {
+    const NAME: &'static str = "crash";
+    const CLAIM: &'static str = "a worker killed mid-task is reported with its cause and replaced; every other task completes and no child is left";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.tasks.unwrap_or(ctx.pick(60, 24));
+        let kills = self.kills.unwrap_or(2);
+        let resolved = Crash {
+            tasks: Some(n),
+            kills: Some(kills),
+        };
+        let mut pool = ProcessPool::<Fault>::builder()
+            .workers(2)
+            .start_method(spawn_self())
+            .build()?;
+        let victims = pool.pids();
+        // The killer: SIGKILL a worker every 20 ms, from another thread.
+        let killer = std::thread::spawn(move || {
+            let mut killed = Vec::new();
+            for i in 0..kills as usize {
+                std::thread::sleep(Duration::from_millis(20));
+                let me = getpid();
+                let kids = crate::proc_info::children(me).unwrap_or_default();
+                let live: Vec<Pid> = kids.into_iter().filter(|p| !killed.contains(p)).collect();
+                if let Some(&p) = live.get(i % live.len().max(1)) {
+                    let _ = kill(p, Signal::SIGKILL);
+                    killed.push(p);
+                }
+            }
+            killed.len()
+        });
+        let out = pool.map((0..n).map(|_| FaultTask::SleepMs(5)))?;
+        let killed = killer
+            .join()
+            .map_err(|_| anyhow::anyhow!("killer panicked"))?;
+        let stats = pool.stats();
+        drop(pool);
+        let ok = out.iter().filter(|r| matches!(r, Ok(5))).count();
+        let died: Vec<&TaskError> = out.iter().filter_map(|r| r.as_ref().err()).collect();
+        let by_kill = died
+            .iter()
+            .filter(|e| matches!(e, TaskError::WorkerDied(d) if d.to_string().contains("SIGKILL")))
+            .count();
+        let left = crate::proc_info::children(getpid())?.len();
+        let mut report = Report::new(
+            Verdict::from_bool(ok + died.len() == n as usize && by_kill == died.len() && died.len() <= killed && left == 0),
+            format!("{killed} workers killed mid-run: {} tasks reported failed (SIGKILL), {ok} of {n} completed, {} replacements, {left} children left", died.len(), stats.started - victims.len()),
+        )
+        .metric("tasks_completed", ok as f64, "tasks")
+        .metric("tasks_failed", died.len() as f64, "tasks")
+        .metric("workers_killed", killed as f64, "workers")
+        .metric("workers_replaced", (stats.started - victims.len()) as f64, "workers")
+        .metric("children_left", left as f64, "processes")
+        .params(&resolved);
+        report.say(format!("{n} tasks of 5 ms on 2 spawn workers; a thread SIGKILLs a worker every 20 ms, {kills} times"));
+        for e in died.iter().take(3) {
+            report.say(format!("reported: {e}"));
+        }
+        Ok(report)
+    }
+}

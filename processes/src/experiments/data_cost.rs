@@ -1,0 +1,116 @@
+//! Claim: the pool pays only when data is small next to the work ("not
+//! much data to pass back and forth"): with fixed work per task and a
+//! growing payload (sent and returned), there is a size past which the
+//! pool is slower than doing the work in place.
+
+use crate::contract::measure::{interleaved, timed};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::spawn_self;
+use crate::job::Job;
+use crate::jobs::{Payload, PayloadTask};
+use crate::pool::ProcessPool;
+
+/// Flags of `data-cost`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct DataCost {
+    /// Tasks per run [default: 16; quick: 8].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub tasks: Option<u64>,
+    /// Work per task, rounds of xorshift [default: 1000000, about 1 ms].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
+    pub rounds: Option<u64>,
+    /// Largest payload, KiB; sizes go up by x4 from 1 KiB [default: 4096; quick: 1024].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub max_kib: Option<u64>,
+}
+
+impl Experiment for DataCost {
+    const NAME: &'static str = "data-cost";
+    const CLAIM: &'static str = "with fixed work per task, a growing payload makes the pool stop paying: past some size it is slower than working in place";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.tasks.unwrap_or(ctx.pick(16, 8)) as usize;
+        let rounds = self.rounds.unwrap_or(1_000_000);
+        let max_kib = self.max_kib.unwrap_or(ctx.pick(4096, 1024));
+        let resolved = DataCost {
+            tasks: Some(n as u64),
+            rounds: Some(rounds),
+            max_kib: Some(max_kib),
+        };
+        let mut pool = ProcessPool::<Payload>::builder()
+            .workers(2)
+            .start_method(spawn_self())
+            .build()?;
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!("{n} tasks of {rounds} rounds each, payload sent and returned; 2 workers vs in place (one thread)"));
+        report.say("payload KiB   in place      pool     pool/in-place".to_string());
+        let mut kib = 1u64;
+        let mut crossover = None;
+        let mut last_ratio = 0.0;
+        let mut first_ratio = None;
+        while kib <= max_kib {
+            let tasks: Vec<PayloadTask> = (0..n)
+                .map(|i| PayloadTask {
+                    rounds,
+                    data: vec![i as u8; (kib << 10) as usize],
+                })
+                .collect();
+            let want: Vec<(u64, Vec<u8>)> = tasks
+                .iter()
+                .cloned()
+                .map(|t| Payload::run(t).expect("infallible"))
+                .collect();
+            let got: Vec<(u64, Vec<u8>)> = pool
+                .map(tasks.clone())?
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+            anyhow::ensure!(got == want, "pool results differ at {kib} KiB");
+            let stats = interleaved(
+                ctx.repeats_or(3, 1),
+                &mut [
+                    &mut || {
+                        Ok::<_, anyhow::Error>(
+                            timed(|| tasks.iter().cloned().map(Payload::run).count()).0,
+                        )
+                    },
+                    &mut || {
+                        let (t, r) = timed(|| pool.map(tasks.clone()));
+                        r?;
+                        Ok(t)
+                    },
+                ],
+            )?;
+            let ratio = stats[1].median / stats[0].median;
+            report.say(format!(
+                "{kib:>11}   {:>8.2} ms  {:>8.2} ms  {ratio:>6.2}",
+                stats[0].median * 1e3,
+                stats[1].median * 1e3
+            ));
+            first_ratio.get_or_insert(ratio);
+            if ratio >= 1.0 && crossover.is_none() {
+                crossover = Some(kib);
+            }
+            last_ratio = ratio;
+            kib *= 4;
+        }
+        report.push_metric("crossover_kib", crossover.map_or(0.0, |k| k as f64), "KiB");
+        report.push_metric("pool_over_in_place_at_max", last_ratio, "ratio");
+        let paid_small = first_ratio.is_some_and(|r| r < 1.0);
+        report.verdict = Verdict::from_bool(paid_small && crossover.is_some());
+        report.detail = match (paid_small, crossover) {
+            (true, Some(k)) => format!(
+                "the pool pays with 1 KiB payloads ({:.2}x the time in place) and stops paying at about {k} KiB per task (sent and returned) for {rounds} rounds of work",
+                first_ratio.unwrap_or(0.0)
+            ),
+            (false, _) => format!(
+                "the pool did not pay even at 1 KiB here ({:.2}x the time in place; {} cores, busy?)",
+                first_ratio.unwrap_or(0.0),
+                crate::contract::Machine::current().cores
+            ),
+            (true, None) => format!(
+                "the pool still paid at {max_kib} KiB per task; try --max-kib higher or --rounds lower"
+            ),
+        };
+        Ok(report.params(&resolved))
+    }
+}
