@@ -10,6 +10,9 @@ import sys
 import threading
 import time
 
+# Python 2.7 has no perf_counter.
+timer = getattr(time, "perf_counter", time.time)
+
 stop = False
 
 
@@ -23,9 +26,9 @@ def spin(counts, i):
 def io_calls(calls, block):
     lat = []
     for _ in range(calls):
-        t0 = time.perf_counter()
+        t0 = timer()
         time.sleep(block)
-        lat.append(time.perf_counter() - t0)
+        lat.append(timer() - t0)
     return lat
 
 
@@ -33,15 +36,16 @@ def main():
     global stop
     calls, cpu = int(sys.argv[1]), int(sys.argv[2])
     interval, block = float(sys.argv[3]), float(sys.argv[4])
-    sys.setswitchinterval(interval)
+    if hasattr(sys, "setswitchinterval"):  # Python 3.2+; 2.7 has a check interval
+        sys.setswitchinterval(interval)
     counts = [0] * cpu
     ths = [threading.Thread(target=spin, args=(counts, i)) for i in range(cpu)]
     for th in ths:
         th.start()
     time.sleep(0.01)
-    t0 = time.perf_counter()
+    t0 = timer()
     lat = io_calls(calls, block)
-    elapsed = time.perf_counter() - t0
+    elapsed = timer() - t0
     stop = True
     for th in ths:
         th.join()

@@ -8,6 +8,9 @@ import sys
 import threading
 import time
 
+# Python 2.7 has no perf_counter.
+timer = getattr(time, "perf_counter", time.time)
+
 
 def countdown(n):
     while n > 0:
@@ -15,9 +18,9 @@ def countdown(n):
 
 
 def timed(f):
-    t0 = time.perf_counter()
+    t0 = timer()
     f()
-    return time.perf_counter() - t0
+    return timer() - t0
 
 
 def threaded(n, t):

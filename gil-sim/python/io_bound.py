@@ -7,6 +7,9 @@ import sys
 import threading
 import time
 
+# Python 2.7 has no perf_counter.
+timer = getattr(time, "perf_counter", time.time)
+
 
 def worker(k, d):
     for _ in range(k):
@@ -14,9 +17,9 @@ def worker(k, d):
 
 
 def timed(f):
-    t0 = time.perf_counter()
+    t0 = timer()
     f()
-    return time.perf_counter() - t0
+    return timer() - t0
 
 
 def threaded(t, k, d):

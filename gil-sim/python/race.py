@@ -1,7 +1,7 @@
 """Lost updates: two threads each do `counter += 1` N times on a global,
 plainly, with a function call between the load and the store, and under a
 threading.Lock. Prints the final counts and the expected one.
-Usage: race.py N
+Usage: race.py N SWITCH_INTERVAL_S   (the interval is ignored by Python 2)
 """
 import json
 import sys
@@ -50,6 +50,8 @@ def race(target, n):
 
 def main():
     n = int(sys.argv[1])
+    if hasattr(sys, "setswitchinterval"):
+        sys.setswitchinterval(float(sys.argv[2]))
     print(json.dumps({
         "expected": 2 * n,
         "plain": race(plain, n),

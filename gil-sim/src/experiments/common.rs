@@ -81,3 +81,18 @@ pub fn median_secs(d: &[Duration]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
+
+/// A measured variant: returns its figure (seconds, usually).
+pub type Variant<'a> = Box<dyn FnMut() -> anyhow::Result<f64> + 'a>;
+
+/// [`crate::contract::measure::interleaved`] over boxed variants.
+pub fn interleave(
+    repeats: usize,
+    mut variants: Vec<Variant<'_>>,
+) -> anyhow::Result<Vec<crate::contract::Stats>> {
+    let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> = variants
+        .iter_mut()
+        .map(|b| b.as_mut() as &mut dyn FnMut() -> anyhow::Result<f64>)
+        .collect();
+    crate::contract::measure::interleaved(repeats, &mut refs)
+}

@@ -3,7 +3,24 @@
 use crate::contract::Entry;
 
 pub mod common;
+pub mod compare_cpython;
+pub mod convoy;
+pub mod cpu_bound;
+pub mod io_bound;
+pub mod multicore_penalty;
+pub mod native_release;
+pub mod race;
 pub mod vm_speed;
+pub mod workloads;
 
 /// Every experiment, in run order.
-pub static ALL: &[Entry] = &[Entry::of::<vm_speed::VmSpeed>()];
+pub static ALL: &[Entry] = &[
+    Entry::of::<cpu_bound::CpuBound>(),
+    Entry::of::<multicore_penalty::MulticorePenalty>(),
+    Entry::of::<io_bound::IoBound>(),
+    Entry::of::<native_release::NativeRelease>(),
+    Entry::of::<convoy::ConvoyExp>(),
+    Entry::of::<race::Race>(),
+    Entry::of::<vm_speed::VmSpeed>(),
+    Entry::of::<compare_cpython::CompareCpython>(),
+];

@@ -2,16 +2,16 @@
 //! model: at least 100 M simple instructions per second on one thread under
 //! `py311` with no contention, the GIL's check point costing next to nothing.
 
-use crate::contract::{Ctx, Experiment, Report, Verdict, measure::interleaved};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::experiments::common::{
-    Secs, config, countdown_instructions, countdown_run, policies_or_all, secs,
+    Secs, Variant, config, countdown_instructions, countdown_run, interleave, policies_or_all, secs,
 };
 use crate::gil::Policy;
 
 /// Flags of `vm-speed`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct VmSpeed {
-    /// Countdown iterations per run [default: 10M; quick: 2M].
+    /// Countdown iterations per run [default: 10M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
     pub n: Option<u64>,
     /// GIL policies to measure (repeatable) [default: all].
@@ -27,7 +27,7 @@ impl Experiment for VmSpeed {
     const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(10_000_000, 2_000_000));
+        let n = self.n.unwrap_or(ctx.pick(10_000_000, 1_000_000));
         let policies = policies_or_all(&self.gil);
         let resolved = VmSpeed {
             n: Some(n),
@@ -38,13 +38,11 @@ impl Experiment for VmSpeed {
             .iter()
             .map(|&p| config(p, self.switch_interval.0))
             .collect();
-        let mut runs: Vec<Box<dyn FnMut() -> anyhow::Result<f64>>> = cfgs
+        let runs: Vec<Variant<'_>> = cfgs
             .iter()
-            .map(|c| Box::new(move || countdown_run(c, n, 1)) as Box<dyn FnMut() -> _>)
+            .map(|c| Box::new(move || countdown_run(c, n, 1)) as Variant<'_>)
             .collect();
-        let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
-            runs.iter_mut().map(|b| b.as_mut() as _).collect();
-        let stats = interleaved(ctx.repeats_or(3, 2), &mut refs)?;
+        let stats = interleave(ctx.repeats_or(3, 2), runs)?;
         let instrs = countdown_instructions(n) as f64;
         let mut lines = Vec::new();
         let mut metrics = Vec::new();

@@ -1,8 +1,9 @@
 //! `py311`: the new GIL as in CPython 3.10+, where the eval breaker is
 //! checked only where the loop can run for long: `JUMP_BACKWARD` (and the
-//! backward conditional jumps), `RESUME` at function entry, and calls
-//! (`CHECK_EVAL_BREAKER()` in those opcodes of `Python/ceval.c` /
-//! `bytecodes.c`). Straight-line code between two check points runs without
+//! backward conditional jumps of 3.11), `RESUME` at function entry (so
+//! every Python-to-Python call switches at the callee's entry), and after C
+//! calls (`CHECK_EVAL_BREAKER()` in those opcodes of `Python/ceval.c`,
+//! later `Python/bytecodes.c`; here `NATIVE` is the C call). Straight-line code between two check points runs without
 //! a switch, which is why `counter += 1` in a loop no longer loses updates.
 
 use std::time::Duration;

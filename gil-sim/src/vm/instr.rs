@@ -36,7 +36,9 @@ pub enum Instr {
     PopJumpForwardIfFalse(u32),
     /// Pop; jump back to the target if it is true: a py311 check point when taken.
     PopJumpBackwardIfTrue(u32),
-    /// Call function `func` with `nargs` arguments from the stack: a py311 check point.
+    /// Call function `func` with `nargs` arguments from the stack. As in
+    /// CPython 3.11's Python-to-Python calls, the check happens at the
+    /// callee's `RESUME`, not here.
     Call {
         /// The callee's index in the program.
         func: u16,
@@ -51,6 +53,7 @@ pub enum Instr {
     IoRead,
     /// Native work (a C extension): `units` rounds of real CPU work in Rust,
     /// with the GIL released if `release`. Pushes a checksum of the work.
+    /// A py311 check point after it returns, as a C call in CPython 3.11.
     Native {
         /// Rounds of work (about a nanosecond each).
         units: u32,
@@ -108,15 +111,17 @@ impl Instr {
         )
     }
 
-    /// Is this a py311 check point (CPython >= 3.10 checks the eval breaker
-    /// only at backward jumps, `RESUME` and calls)?
+    /// Is this a py311 check point? CPython >= 3.10 checks the eval breaker
+    /// only at backward jumps, at `RESUME` (the entry of every Python
+    /// function, so every Python call) and after calls of C functions (here
+    /// `NATIVE`).
     pub fn is_loop_or_call_check(&self) -> bool {
         matches!(
             self,
             Instr::Resume
                 | Instr::JumpBackward(_)
                 | Instr::PopJumpBackwardIfTrue(_)
-                | Instr::Call { .. }
+                | Instr::Native { .. }
         )
     }
 }
@@ -134,6 +139,7 @@ mod tests {
     fn only_loops_calls_and_entry_are_py311_check_points() {
         assert!(Instr::JumpBackward(0).is_loop_or_call_check());
         assert!(Instr::Resume.is_loop_or_call_check());
+        assert!(!Instr::Call { func: 0, nargs: 0 }.is_loop_or_call_check());
         assert!(!Instr::JumpForward(3).is_loop_or_call_check());
         assert!(!Instr::StoreGlobal(0).is_loop_or_call_check());
     }

@@ -177,9 +177,6 @@ pub(crate) fn exec<G: Gil>(
                 }
             }
             Instr::Call { func: f, nargs } => {
-                if loops {
-                    check!(ins);
-                }
                 if frames.len() >= MAX_DEPTH || stack.len() > MAX_STACK {
                     break Err(VmError::StackOverflow);
                 }
@@ -238,6 +235,9 @@ pub(crate) fn exec<G: Gil>(
                     native_work(units)
                 };
                 stack.push(v);
+                if loops {
+                    check!(ins);
+                }
             }
             Instr::LockAcquire(l) => {
                 let lock = &locks[l as usize];

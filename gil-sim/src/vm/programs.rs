@@ -183,3 +183,8 @@ pub fn convoy(block: Duration) -> Program {
     });
     p.build().expect("convoy is well-formed")
 }
+
+/// What one `NATIVE units` instruction pushes (to check a run's result).
+pub fn native_checksum(units: u32) -> i64 {
+    super::interp::native_work(units)
+}

@@ -1,0 +1,115 @@
+//! Claim: the new GIL's convoy effect: an I/O thread whose blocking calls
+//! return quickly must wait for the switch interval to get the GIL back
+//! from a CPU-bound thread, so each call costs about one interval (more
+//! with more CPU threads); a shorter interval makes I/O responsive again at
+//! some cost in CPU throughput.
+
+use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
+use crate::experiments::common::{Secs, config, secs};
+use crate::experiments::workloads::convoy_run;
+use crate::gil::Policy;
+
+/// Flags of `convoy`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct ConvoyExp {
+    /// Blocking calls the I/O thread makes per configuration [default: 40; quick: 12].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub calls: Option<u64>,
+    /// How long each call blocks.
+    #[arg(long, value_parser = secs, default_value = "100us")]
+    pub block: Secs,
+    /// Most CPU-bound threads beside the I/O thread (runs 0..=k) [default: 2; quick: 1].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub cpu_threads: Option<u64>,
+    /// Switch intervals to compare (repeatable) [default: 5ms, 1ms; quick: 5ms].
+    #[arg(long = "switch-interval", value_parser = secs)]
+    pub switch_intervals: Vec<Secs>,
+    /// The GIL policy.
+    #[arg(long = "gil", value_enum, default_value = "py311")]
+    pub gil: Policy,
+}
+
+impl Experiment for ConvoyExp {
+    const NAME: &'static str = "convoy";
+    const CLAIM: &'static str = "beside a CPU-bound thread, each quick blocking call waits about one switch interval for the GIL (the convoy effect)";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let calls = self.calls.unwrap_or(ctx.pick(40, 12));
+        let k = self.cpu_threads.unwrap_or(ctx.pick(2, 1)) as usize;
+        let ms = std::time::Duration::from_millis;
+        let intervals = if self.switch_intervals.is_empty() {
+            ctx.pick(vec![Secs(ms(5)), Secs(ms(1))], vec![Secs(ms(5))])
+        } else {
+            self.switch_intervals.clone()
+        };
+        let resolved = ConvoyExp {
+            calls: Some(calls),
+            cpu_threads: Some(k as u64),
+            switch_intervals: intervals.clone(),
+            ..self.clone()
+        };
+        let mut report = Report::new(Verdict::Info, "");
+        let mut key = None;
+        let mut by_interval = Vec::new();
+        for iv in &intervals {
+            let cfg = config(self.gil, iv.0);
+            for cpu in 0..=k {
+                let c = convoy_run(&cfg, calls, cpu, self.block.0)?;
+                report.say(format!(
+                    "interval {:>8}  {cpu} CPU thread(s): median call {:>9}  CPU {:>7.1} M iter/s",
+                    human_time(iv.0.as_secs_f64()),
+                    human_time(c.median_s),
+                    c.cpu_iters_per_s / 1e6
+                ));
+                let name = format!("latency_{cpu}cpu_{}us", iv.0.as_micros());
+                if cpu == 1 {
+                    by_interval.push((iv.0.as_secs_f64(), c.median_s));
+                    key.get_or_insert((name.clone(), c.median_s, iv.0.as_secs_f64()));
+                }
+                report.push_metric(name, c.median_s, "s");
+                if cpu > 0 {
+                    report.push_metric(
+                        format!("cpu_{cpu}cpu_{}us", iv.0.as_micros()),
+                        c.cpu_iters_per_s,
+                        "iter/s",
+                    );
+                }
+            }
+        }
+        if let Some((name, lat, iv)) = key {
+            // The key figure first.
+            let pos = report
+                .metrics
+                .iter()
+                .position(|m| m.0 == name)
+                .expect("pushed");
+            let m = report.metrics.remove(pos);
+            report.metrics.insert(0, m);
+            let convoy = lat >= 0.5 * iv;
+            let shorter_helps = by_interval.iter().all(|&(i, l)| i >= iv || l < lat);
+            let applies = self.gil.has_gil();
+            report.verdict = if applies {
+                Verdict::from_bool(convoy && shorter_helps)
+            } else {
+                Verdict::Info
+            };
+            report.detail = format!(
+                "{}: beside 1 CPU thread a {} call takes {} at a {} interval{}",
+                self.gil.name(),
+                human_time(self.block.0.as_secs_f64()),
+                human_time(lat),
+                human_time(iv),
+                if by_interval.len() > 1 {
+                    if shorter_helps {
+                        "; shorter intervals cut it"
+                    } else {
+                        "; shorter intervals did NOT cut it"
+                    }
+                } else {
+                    ""
+                }
+            );
+        }
+        Ok(report.params(&resolved))
+    }
+}

@@ -1,0 +1,94 @@
+//! Claim: under a GIL, threads do not speed up CPU-bound work: N threads
+//! sharing a countdown take about as long as one thread doing it all, under
+//! every policy with a GIL; without one (`nogil`) the work scales with cores.
+
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{
+    Secs, Variant, config, countdown_run, interleave, policies_or_all, secs,
+};
+use crate::gil::Policy;
+
+/// Flags of `cpu-bound`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct CpuBound {
+    /// Threads sharing the work.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub threads: u64,
+    /// Total countdown iterations [default: 8M; quick: 1M].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    pub n: Option<u64>,
+    /// GIL policies (repeatable) [default: all].
+    #[arg(long = "gil", value_enum)]
+    pub gil: Vec<Policy>,
+    /// Switch interval of py39/py311.
+    #[arg(long, value_parser = secs, default_value = "5ms")]
+    pub switch_interval: Secs,
+    /// Check interval of py2, in ticks.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub check_interval: u32,
+}
+
+impl Experiment for CpuBound {
+    const NAME: &'static str = "cpu-bound";
+    const CLAIM: &'static str = "threads do not speed up CPU-bound bytecode under a GIL; without one (nogil) they scale with cores";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(8_000_000, 1_000_000));
+        let policies = policies_or_all(&self.gil);
+        let resolved = CpuBound {
+            n: Some(n),
+            gil: policies.clone(),
+            ..self.clone()
+        };
+        let threads = self.threads as usize;
+        let cores = Machine::current().cores;
+        let mut report_lines = Vec::new();
+        let mut metrics = Vec::new();
+        let (mut gil_ok, mut nogil_ok) = (true, None);
+        for &p in &policies {
+            let mut cfg = config(p, self.switch_interval.0);
+            cfg.gil.check_interval = self.check_interval;
+            let c = &cfg;
+            let stats = interleave(
+                ctx.repeats_or(3, 1),
+                vec![
+                    Box::new(move || countdown_run(c, n, 1)) as Variant<'_>,
+                    Box::new(move || countdown_run(c, n, threads)),
+                ],
+            )?;
+            let ratio = stats[1].median / stats[0].median;
+            report_lines.push(format!(
+                "{:<6} sequential {}  {threads} threads {}  threads/sequential {ratio:.2}",
+                p.name(),
+                stats[0].show(1e3, "ms"),
+                stats[1].show(1e3, "ms"),
+            ));
+            metrics.push((format!("{}_ratio", p.name()), ratio));
+            if p.has_gil() {
+                gil_ok &= ratio >= 1.0 / 1.2; // at most a 1.2x "speedup"
+            } else if cores >= 2 && threads >= 2 {
+                nogil_ok = Some(ratio <= 1.0 / 1.3);
+            }
+        }
+        let ok = gil_ok && nogil_ok.unwrap_or(true);
+        let detail = format!(
+            "{threads} threads on {cores} cores: GIL policies {} no speedup{}",
+            if gil_ok { "show" } else { "do NOT show" },
+            match nogil_ok {
+                Some(true) => "; nogil speeds up (>= 1.3x)",
+                Some(false) => "; nogil does NOT speed up by 1.3x",
+                None => "; nogil scaling not judged (needs >= 2 cores and threads)",
+            }
+        );
+        let mut report = Report::new(Verdict::from_bool(ok), detail).params(&resolved);
+        metrics.sort_by_key(|(k, _)| k != "py311_ratio");
+        for (k, v) in metrics {
+            report.push_metric(k, v, "x (time threads/sequential)");
+        }
+        report.push_metric("cores", cores as f64, "cores");
+        for l in report_lines {
+            report.say(l);
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,92 @@
+//! Claim: under the old GIL (`py2`), CPU-bound threads get slower on a
+//! multi-core machine than on one core: pinned to a single CPU
+//! (`sched_setaffinity`) the same two threads finish sooner, because the
+//! holder re-takes the lock before the woken waiter on the other core can.
+
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{Variant, config, countdown_run, interleave};
+use crate::gil::Policy;
+
+/// Flags of `multicore-penalty`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct MulticorePenalty {
+    /// Threads sharing the work.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=64))]
+    pub threads: u64,
+    /// Total countdown iterations [default: 8M; quick: 2M].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    pub n: Option<u64>,
+    /// Check interval of py2, in ticks.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub check_interval: u32,
+}
+
+/// The first CPU this process may run on.
+fn first_cpu() -> anyhow::Result<usize> {
+    let set = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))?;
+    (0..nix::sched::CpuSet::count())
+        .find(|&c| set.is_set(c).unwrap_or(false))
+        .ok_or_else(|| anyhow::anyhow!("no CPU in this process's affinity mask"))
+}
+
+impl Experiment for MulticorePenalty {
+    const NAME: &'static str = "multicore-penalty";
+    const CLAIM: &'static str = "under the old GIL (py2), CPU-bound threads run slower spread over cores than pinned to one";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(8_000_000, 2_000_000));
+        let resolved = MulticorePenalty {
+            n: Some(n),
+            ..self.clone()
+        };
+        let cores = Machine::current().cores;
+        let threads = self.threads as usize;
+        let mut all = config(Policy::Py2, std::time::Duration::from_millis(5));
+        all.gil.check_interval = self.check_interval;
+        let mut one = all;
+        one.pin_cpu = Some(first_cpu()?);
+        let (a, o) = (&all, &one);
+        let stats = interleave(
+            ctx.repeats_or(3, 1),
+            vec![
+                Box::new(move || countdown_run(a, n, 1)) as Variant<'_>,
+                Box::new(move || countdown_run(a, n, threads)),
+                Box::new(move || countdown_run(o, n, threads)),
+            ],
+        )?;
+        let (seq, spread, pinned) = (stats[0].median, stats[1].median, stats[2].median);
+        let penalty = spread / pinned;
+        let (verdict, detail) = if cores < 2 {
+            (
+                Verdict::Info,
+                format!("{cores} core: nothing to compare; penalty {penalty:.2}x"),
+            )
+        } else {
+            (
+                Verdict::from_bool(penalty > 1.05),
+                format!(
+                    "py2, {threads} threads on {cores} cores take {penalty:.2}x the time they take pinned to one core"
+                ),
+            )
+        };
+        let mut report = Report::new(verdict, detail)
+            .params(&resolved)
+            .metric("penalty", penalty, "x (time all cores/one core)")
+            .metric("spread_vs_sequential", spread / seq, "x")
+            .metric("pinned_vs_sequential", pinned / seq, "x")
+            .metric("cores", cores as f64, "cores");
+        report.say(format!(
+            "sequential, 1 thread      {}",
+            stats[0].show(1e3, "ms")
+        ));
+        report.say(format!(
+            "{threads} threads, all cores    {}",
+            stats[1].show(1e3, "ms")
+        ));
+        report.say(format!(
+            "{threads} threads, one core     {}",
+            stats[2].show(1e3, "ms")
+        ));
+        Ok(report)
+    }
+}

@@ -1,0 +1,116 @@
+//! Claim: CPU work done inside a native instruction that releases the GIL
+//! (NumPy's number crunching) scales with cores even under a GIL; the same
+//! work done while holding the GIL does not.
+
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{Secs, Variant, config, interleave, secs};
+use crate::gil::Policy;
+use crate::vm::{Job, RunConfig, programs, run};
+
+/// Flags of `native-release`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct NativeRelease {
+    /// Threads [default: the machine's cores, at least 2, at most 8].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub threads: Option<u64>,
+    /// Native calls per thread [default: 40; quick: 10].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub calls: Option<u64>,
+    /// Work units per native call (about 1 ns each).
+    #[arg(long, default_value_t = 500_000, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub units: u32,
+    /// The GIL policy.
+    #[arg(long = "gil", value_enum, default_value = "py311")]
+    pub gil: Policy,
+    /// Switch interval of py39/py311.
+    #[arg(long, value_parser = secs, default_value = "5ms")]
+    pub switch_interval: Secs,
+}
+
+fn native_run(
+    cfg: &RunConfig,
+    release: bool,
+    threads: usize,
+    calls: u64,
+    units: u32,
+) -> anyhow::Result<f64> {
+    let p = programs::native(units, release);
+    let w = p.func("worker").expect("worker exists");
+    let jobs = (0..threads).map(|_| Job::new(w, &[calls as i64])).collect();
+    let out = run(&p, cfg, jobs)?;
+    let one = crate::vm::programs::native_checksum(units);
+    for t in &out.threads {
+        anyhow::ensure!(
+            t.result == one * calls as i64,
+            "native work returned {}, expected {}",
+            t.result,
+            one * calls as i64
+        );
+    }
+    Ok(out.elapsed.as_secs_f64())
+}
+
+impl Experiment for NativeRelease {
+    const NAME: &'static str = "native-release";
+    const CLAIM: &'static str = "native work that releases the GIL scales with cores; the same work holding the GIL does not";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let cores = Machine::current().cores;
+        let threads = self.threads.unwrap_or(cores.clamp(2, 8) as u64) as usize;
+        let calls = self.calls.unwrap_or(ctx.pick(40, 10));
+        let resolved = NativeRelease {
+            threads: Some(threads as u64),
+            calls: Some(calls),
+            ..self.clone()
+        };
+        let cfg = config(self.gil, self.switch_interval.0);
+        let (c, u) = (&cfg, self.units);
+        let total = calls * threads as u64;
+        let stats = interleave(
+            ctx.repeats_or(3, 1),
+            vec![
+                Box::new(move || native_run(c, true, 1, total, u)) as Variant<'_>,
+                Box::new(move || native_run(c, true, threads, calls, u)),
+                Box::new(move || native_run(c, false, threads, calls, u)),
+            ],
+        )?;
+        let released = stats[0].median / stats[1].median;
+        let held = stats[0].median / stats[2].median;
+        let expect = (threads.min(cores) as f64 * 0.65).max(1.0);
+        let (verdict, detail) = if cores < 2 || !self.gil.has_gil() {
+            (
+                Verdict::Info,
+                format!(
+                    "{cores} core(s), policy {}: released {released:.2}x, held {held:.2}x",
+                    self.gil.name()
+                ),
+            )
+        } else {
+            (
+                Verdict::from_bool(released >= expect && held < released * 0.75),
+                format!(
+                    "{threads} threads on {cores} cores under {}: GIL released {released:.2}x (wanted >= {expect:.2}x), GIL held {held:.2}x",
+                    self.gil.name()
+                ),
+            )
+        };
+        let mut report = Report::new(verdict, detail)
+            .params(&resolved)
+            .metric("speedup_released", released, "x")
+            .metric("speedup_held", held, "x")
+            .metric("cores", cores as f64, "cores");
+        report.say(format!(
+            "one thread, all calls       {}",
+            stats[0].show(1e3, "ms")
+        ));
+        report.say(format!(
+            "{threads} threads, GIL released  {}",
+            stats[1].show(1e3, "ms")
+        ));
+        report.say(format!(
+            "{threads} threads, GIL held      {}",
+            stats[2].show(1e3, "ms")
+        ));
+        Ok(report)
+    }
+}

@@ -1,0 +1,91 @@
+//! Claim: even with a GIL, `counter += 1` from two threads needs a lock.
+//! Whether updates are lost depends on where the policy can switch: `py2`
+//! and `py39` can switch between `LOAD_GLOBAL` and `STORE_GLOBAL`, `py311`
+//! only when a call sits between them, `nogil` always races; with the VM's
+//! `Lock` nothing is lost under any policy.
+
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{Secs, config, policies_or_all, secs};
+use crate::experiments::workloads::race_run;
+use crate::gil::Policy;
+use crate::vm::programs::Variant;
+
+/// Flags of `race`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Race {
+    /// Increments per thread [default: 2M; quick: 300k].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub n: Option<u64>,
+    /// Threads.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=16))]
+    pub threads: u64,
+    /// GIL policies (repeatable) [default: all].
+    #[arg(long = "gil", value_enum)]
+    pub gil: Vec<Policy>,
+    /// Switch interval of py39/py311 [default: 5ms; quick: 1ms, for enough
+    /// switches in a short run].
+    #[arg(long, value_parser = secs)]
+    pub switch_interval: Option<Secs>,
+}
+
+impl Experiment for Race {
+    const NAME: &'static str = "race";
+    const CLAIM: &'static str = "counter += 1 from two threads loses updates without a lock (where the policy can switch mid-statement), none with one";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(2_000_000, 300_000));
+        let policies = policies_or_all(&self.gil);
+        let ms = std::time::Duration::from_millis;
+        let interval = self.switch_interval.unwrap_or(Secs(ctx.pick(ms(5), ms(1))));
+        let resolved = Race {
+            n: Some(n),
+            gil: policies.clone(),
+            switch_interval: Some(interval),
+            ..self.clone()
+        };
+        let threads = self.threads as usize;
+        let exact = (n * self.threads) as i64;
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "{threads} threads x {n} increments, exact {exact}; lost updates:"
+        ));
+        report.say(format!(
+            "{:<6} {:>12} {:>14} {:>12}",
+            "policy", "plain", "with a call", "locked"
+        ));
+        let (mut max_lost, mut locked_lost) = (0i64, 0i64);
+        let mut metrics = Vec::new();
+        for &p in &policies {
+            let cfg = config(p, interval.0);
+            let mut lost = [0i64; 3];
+            for (i, v) in [Variant::Plain, Variant::WithCall, Variant::Locked]
+                .into_iter()
+                .enumerate()
+            {
+                lost[i] = exact - race_run(&cfg, v, threads, n)?;
+            }
+            max_lost = max_lost.max(lost[0]).max(lost[1]);
+            locked_lost = locked_lost.max(lost[2]);
+            report.say(format!(
+                "{:<6} {:>12} {:>14} {:>12}",
+                p.name(),
+                lost[0],
+                lost[1],
+                lost[2]
+            ));
+            metrics.push((format!("{}_plain_lost", p.name()), lost[0]));
+            metrics.push((format!("{}_call_lost", p.name()), lost[1]));
+            metrics.push((format!("{}_locked_lost", p.name()), lost[2]));
+        }
+        report.verdict = Verdict::from_bool(max_lost > 0 && locked_lost == 0);
+        report.detail = format!(
+            "without a lock up to {max_lost} of {exact} updates were lost; with the lock {locked_lost}"
+        );
+        report.push_metric("max_lost_unlocked", max_lost as f64, "updates");
+        report.push_metric("max_lost_locked", locked_lost as f64, "updates");
+        for (k, v) in metrics {
+            report.push_metric(k, v as f64, "updates");
+        }
+        Ok(report.params(&resolved))
+    }
+}

@@ -1,0 +1,91 @@
+//! The simulator's side of the workloads that several experiments (and
+//! `compare-cpython`) share: I/O calls, the convoy, the counter race. Each
+//! checks its result before it returns a figure.
+
+use std::time::Duration;
+
+use crate::experiments::common::median_secs;
+use crate::vm::programs::{self, Variant};
+use crate::vm::{Job, RunConfig, run};
+
+/// Runs `threads` threads of `calls` sleeps of `sleep` each, or (with
+/// `sequential`) one thread doing all of them; returns the seconds.
+pub fn io_run(
+    cfg: &RunConfig,
+    threads: usize,
+    calls: u64,
+    sleep: Duration,
+    sequential: bool,
+) -> anyhow::Result<f64> {
+    let p = programs::io_sleep(sleep);
+    let w = p.func("worker").expect("worker exists");
+    let jobs: Vec<Job> = if sequential {
+        vec![Job::new(w, &[(calls * threads as u64) as i64])]
+    } else {
+        (0..threads).map(|_| Job::new(w, &[calls as i64])).collect()
+    };
+    let per_job = if sequential {
+        calls * threads as u64
+    } else {
+        calls
+    };
+    let out = run(&p, cfg, jobs)?;
+    for t in &out.threads {
+        anyhow::ensure!(
+            t.io_latency.len() as u64 == per_job,
+            "a thread made {} blocking calls, expected {per_job}",
+            t.io_latency.len()
+        );
+    }
+    Ok(out.elapsed.as_secs_f64())
+}
+
+/// One convoy measurement.
+#[derive(Debug, Clone, Copy)]
+pub struct Convoy {
+    /// Median latency of one blocking call, GIL retake included, seconds.
+    pub median_s: f64,
+    /// The CPU threads' loop iterations per second, together.
+    pub cpu_iters_per_s: f64,
+}
+
+/// An I/O thread makes `calls` blocking calls of `block` beside `cpu`
+/// spinning threads that stop when it is done.
+pub fn convoy_run(
+    cfg: &RunConfig,
+    calls: u64,
+    cpu: usize,
+    block: Duration,
+) -> anyhow::Result<Convoy> {
+    let p = programs::convoy(block);
+    let (io, spin) = (p.func("io").expect("io"), p.func("spin").expect("spin"));
+    let mut jobs: Vec<Job> = (0..cpu).map(|_| Job::new(spin, &[])).collect();
+    jobs.push(Job::new(io, &[calls as i64]));
+    let out = run(&p, cfg, jobs)?;
+    let io_stats = out.threads.last().expect("the io thread");
+    anyhow::ensure!(
+        io_stats.io_latency.len() as u64 == calls && out.globals[0] == 1,
+        "the I/O thread did not finish its {calls} calls"
+    );
+    let iters: i64 = out.threads[..cpu].iter().map(|t| t.result).sum();
+    Ok(Convoy {
+        median_s: median_secs(&io_stats.io_latency),
+        cpu_iters_per_s: iters as f64 / out.elapsed.as_secs_f64(),
+    })
+}
+
+/// Two (or more) threads each add 1 to a global `n` times; returns the
+/// final count (checked never to exceed the exact one).
+pub fn race_run(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<i64> {
+    let p = programs::counter(variant);
+    let w = p.func("worker").expect("worker exists");
+    let jobs = (0..threads).map(|_| Job::new(w, &[n as i64])).collect();
+    let out = run(&p, cfg, jobs)?;
+    let exact = (n * threads as u64) as i64;
+    anyhow::ensure!(
+        out.globals[0] <= exact,
+        "counter {} above the exact {exact}: the VM invented updates",
+        out.globals[0]
+    );
+    Ok(out.globals[0])
+}
