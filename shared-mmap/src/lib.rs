@@ -58,9 +58,15 @@
 //! where sharing *across fork* is the point, and only while single-threaded.
 //! Every child is killed and reaped by a guard, also on error or panic.
 //!
+//! ## 7. Measuring it
+//! [`pss`] reads RSS and PSS from `/proc/<pid>/smaps_rollup` (PSS splits a
+//! shared page among its mappers, so a sum over processes counts it once);
+//! [`scan`] times parallel scans in processes and in threads; [`counter`] and
+//! [`trap`] are the fork demonstrations; [`experiments`] turn them into
+//! claims with verdicts.
+//!
 //! Linux only (memfd, seals, `/proc`).
 #![deny(unsafe_op_in_unsafe_fn)]
-#![cfg(target_os = "linux")]
 
 pub mod anon;
 #[path = "../../contract/mod.rs"]

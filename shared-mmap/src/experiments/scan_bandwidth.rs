@@ -67,7 +67,7 @@ impl Experiment for ScanBandwidth {
             );
             Ok(bytes / s.secs / 1e9)
         };
-        let stats = interleaved(ctx.repeats_or(5, 3), &mut [&mut in_vec, &mut mapped])?;
+        let stats = interleaved(ctx.repeats_or(7, 3), &mut [&mut in_vec, &mut mapped])?;
         let (vec_bw, map_bw) = (stats[0], stats[1]);
         let fraction = map_bw.median / vec_bw.median;
         let cores = Machine::current().cores;

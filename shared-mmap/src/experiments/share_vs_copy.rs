@@ -19,6 +19,10 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 const GROWTH: f64 = 2.0;
 /// ...provided the sizes differ by at least this factor.
 const MIN_SIZE_RATIO: f64 = 4.0;
+/// Mapped pages "counted once": the PSS sum stays below this many times the
+/// data (parent + workers map it; the rest is the processes' own baseline),
+/// while a copy's PSS sum is above `2 - (ONCE - 1)` times the data.
+const ONCE: f64 = 1.25;
 
 /// Flags of `share-vs-copy`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -164,11 +168,14 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
             ),
         )
     } else {
-        let ok = mmap <= 2.0 && pipe >= GROWTH && read >= GROWTH;
+        let size = sizes[sizes.len() - 1] as f64;
+        let (pss_map, pss_pipe) = (last[0].pss / size, last[1].pss / size);
+        let once = pss_map < ONCE && pss_pipe > 2.0 - (ONCE - 1.0);
+        let ok = mmap <= 2.0 && pipe >= GROWTH && read >= GROWTH && once;
         (
             Verdict::from_bool(ok),
             format!(
-                "data setup {span}: mmap {mmap:.2}x (target <= 2), pipe {pipe:.1}x, read {read:.1}x (copying grows, target >= {GROWTH}); with process spawn mmap {:.2}x",
+                "data setup {span}: mmap {mmap:.2}x (target <= 2), pipe {pipe:.1}x, read {read:.1}x (copying grows, target >= {GROWTH}); with process spawn mmap {:.2}x; PSS sum mmap {pss_map:.2}x data, pipe {pss_pipe:.2}x",
                 ratio(0, spawn)
             ),
         )
