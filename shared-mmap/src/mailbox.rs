@@ -68,7 +68,7 @@ pub struct Mailbox {
     capacity: usize,
     path: PathBuf,
     /// `Some` for the creator: removes the file on drop, exactly once.
-    _owner: Option<TempPath>,
+    owner: Option<TempPath>,
 }
 
 // SAFETY: the shared bytes are only touched through the atomic header and,
@@ -93,7 +93,7 @@ impl Mailbox {
             .ctx("size mailbox file")?;
         let (file, path) = tmp.into_parts();
         let mut mb = Mailbox::map(&file, path.to_path_buf())?;
-        mb._owner = Some(path);
+        mb.owner = Some(path);
         Ok(mb)
     }
 
@@ -126,7 +126,7 @@ impl Mailbox {
             base,
             capacity: size - HEADER,
             path,
-            _owner: None,
+            owner: None,
         })
     }
 
@@ -181,6 +181,18 @@ impl Mailbox {
         unsafe { std::ptr::copy_nonoverlapping(self.base.add(HEADER), out.as_mut_ptr(), len) };
         self.field(1).store(ack + 1, Ordering::Release); // hand back: pairs with send's Acquire
         Ok(out)
+    }
+
+    /// Unmaps and, for the creator, removes the file now, reporting a failed
+    /// removal (dropping does the same silently). Exactly once either way:
+    /// the file's owner is consumed here.
+    pub fn remove(self) -> Result<()> {
+        let Mailbox { map, owner, .. } = self;
+        drop(map);
+        match owner {
+            Some(path) => path.close().ctx("remove mailbox file"),
+            None => Ok(()),
+        }
     }
 
     /// Writes the mapped pages back to the file (`msync`): durability, not

@@ -53,6 +53,14 @@ pub fn parse(text: &str) -> Option<Memory> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn garbage_never_panics(text in "\\PC{0,200}") {
+            let _ = super::parse(&text);
+        }
+    }
     #[test]
     fn parses_the_rollup_format_and_rejects_garbage() {
         let text = "55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:  2048 kB\nPss:  1024 kB\nPss_Anon: 3 kB\n";

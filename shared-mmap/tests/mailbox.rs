@@ -11,6 +11,9 @@ use shared_mmap::{Error, Mailbox, sigbus};
 
 /// Messages sent to the receiving process.
 const MESSAGES: u64 = 500;
+/// Messages in the two-thread stress test, and the mailbox capacity there.
+const STRESS_MESSAGES: usize = 5_000;
+const STRESS_CAPACITY: usize = 256;
 const LIMIT: Duration = Duration::from_secs(20);
 
 fn exe() -> &'static str {
@@ -48,7 +51,7 @@ fn messages_cross_to_another_process_and_the_file_goes_away() {
         format!("sum {}", MESSAGES * (MESSAGES + 1) / 2)
     );
     assert_eq!(entries(&dir), 1);
-    drop(mb);
+    mb.remove().unwrap();
     assert_eq!(entries(&dir), 0, "the creator removes the mailbox file");
 }
 
@@ -109,4 +112,22 @@ fn truncating_a_mapped_file_is_sigbus_and_a_sealed_memfd_refuses() {
         0,
         "the demo file is removed although its user crashed"
     );
+}
+
+#[test]
+fn messages_are_never_torn_or_reordered_under_stress() {
+    let dir = tempfile::tempdir().unwrap();
+    let sender = Mailbox::create_in(dir.path(), STRESS_CAPACITY).unwrap();
+    let receiver = Mailbox::open(sender.path()).unwrap();
+    // Message i: length i % (capacity + 1), every byte equal to i as u8.
+    let msg = |i: usize| vec![i as u8; i % (STRESS_CAPACITY + 1)];
+    let reader = std::thread::spawn(move || {
+        for i in 0..STRESS_MESSAGES {
+            assert_eq!(receiver.recv(LIMIT).unwrap(), msg(i), "message {i}");
+        }
+    });
+    for i in 0..STRESS_MESSAGES {
+        sender.send(&msg(i), LIMIT).unwrap();
+    }
+    reader.join().unwrap();
 }

@@ -58,6 +58,22 @@ pub fn default_workers() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_without_panicking(s in "\\PC{0,24}") {
+            if let Ok(b) = parse_size(&s) {
+                prop_assert!(b > 0 && b % 8 == 0 && b <= MAX_SIZE);
+            }
+        }
+
+        #[test]
+        fn mebibytes_round_trip(n in 1u64..=4096) {
+            prop_assert_eq!(parse_size(&format!("{n}M")), Ok(n << 20));
+            prop_assert_eq!(parse_size(&size_tag(n << 20)), Ok(n << 20));
+        }
+    }
 
     #[test]
     fn sizes_parse_with_suffixes_and_reject_nonsense() {
