@@ -34,7 +34,7 @@ pub struct CompareCpython {
 const LIMIT: Duration = Duration::from_secs(60);
 const IO_THREADS: usize = 4;
 const INTERVAL: Duration = Duration::from_millis(5);
-const BLOCK: Duration = Duration::from_micros(100);
+const BLOCK: Duration = Duration::from_millis(1);
 /// The race runs with a 1 ms interval on both sides: enough switches in a
 /// short run that a policy which can lose updates almost surely does.
 const RACE_INTERVAL: Duration = Duration::from_millis(1);
@@ -79,10 +79,10 @@ impl CompareCpython {
         report: &mut Report,
     ) -> anyhow::Result<(Policy, Vec<Row>, bool)> {
         let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
-        let reps = ctx.repeats_or(7, 1);
+        let reps = ctx.repeats_or(5, 1);
         let calls = self.convoy_calls.unwrap_or(ctx.pick(40, 12));
         let (io_calls, io_block) = ctx.pick((10u64, 5.0e-3), (5, 2.0e-3));
-        let race_n = ctx.pick(1_000_000u64, 300_000);
+        let race_n = ctx.pick(500_000u64, 300_000);
 
         let speed = one(py, "loop_speed.py", &[n.to_string()])?;
         let gil_enabled = speed

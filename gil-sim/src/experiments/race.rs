@@ -22,10 +22,10 @@ pub struct Race {
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
     pub gil: Vec<Policy>,
-    /// Switch interval of py39/py311 [default: 5ms; quick: 1ms, for enough
-    /// switches in a short run].
-    #[arg(long, value_parser = secs)]
-    pub switch_interval: Option<Secs>,
+    /// Switch interval of py39/py311 (short, so that a short run has many
+    /// switches: each one lands mid-statement with some probability).
+    #[arg(long, value_parser = secs, default_value = "1ms")]
+    pub switch_interval: Secs,
 }
 
 impl Experiment for Race {
@@ -35,12 +35,10 @@ impl Experiment for Race {
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(2_000_000, 300_000));
         let policies = policies_or_all(&self.gil);
-        let ms = std::time::Duration::from_millis;
-        let interval = self.switch_interval.unwrap_or(Secs(ctx.pick(ms(5), ms(1))));
+        let interval = self.switch_interval;
         let resolved = Race {
             n: Some(n),
             gil: policies.clone(),
-            switch_interval: Some(interval),
             ..self.clone()
         };
         let threads = self.threads as usize;

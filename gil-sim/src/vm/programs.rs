@@ -34,7 +34,7 @@ pub fn by_name(name: &str) -> Option<Program> {
         "io-sleep" => io_sleep(Duration::from_millis(5)),
         "io-pipe" => io_pipe(),
         "native" => native(100_000, true),
-        "convoy" => convoy(Duration::from_micros(100)),
+        "convoy" => convoy(Duration::from_millis(1)),
         _ => return None,
     })
 }
@@ -74,8 +74,10 @@ pub fn counter(variant: Variant) -> Program {
     let mut p = ProgramBuilder::new(name);
     let counter = p.global("counter");
     let lock = (variant == Variant::Locked).then(|| p.lock());
-    let one = p.function("one", &[], |f| {
-        f.load_const(1).return_value();
+    let one = (variant == Variant::WithCall).then(|| {
+        p.function("one", &[], |f| {
+            f.load_const(1).return_value();
+        })
     });
     p.function("worker", &["n"], |f| {
         let n = f.param(0);
@@ -87,6 +89,7 @@ pub fn counter(variant: Variant) -> Program {
                     .store_global(counter);
             }
             Variant::WithCall => {
+                let one = one.expect("declared for this variant");
                 f.load_global(counter)
                     .call(one, 0)
                     .binary_add()
