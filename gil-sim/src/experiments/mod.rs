@@ -10,6 +10,7 @@ pub mod io_bound;
 pub mod multicore_penalty;
 pub mod native_release;
 pub mod race;
+pub mod side_by_side;
 pub mod vm_speed;
 pub mod workloads;
 

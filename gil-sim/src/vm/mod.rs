@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod dis;
+mod fn_builder;
 pub mod instr;
 mod interp;
 pub mod lock;
