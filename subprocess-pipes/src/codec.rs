@@ -34,20 +34,56 @@
 use std::error::Error;
 use std::fmt;
 
-use serde::Serialize;
+use std::io::Write;
+
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::frame::DEFAULT_MAX_FRAME;
 
 /// A serde data format for frame payloads.
 ///
+/// A new format implements [`Codec::encode`] and [`Codec::decode`]; the
+/// provided methods are optional speed-ups (bincode has them all).
 /// `Clone` because a channel split into halves gives each half its own copy.
 pub trait Codec: Clone {
     /// Appends the encoding of `value` to `out` (which may already hold bytes).
     fn encode<T: Serialize + ?Sized>(&self, value: &T, out: &mut Vec<u8>)
     -> Result<(), CodecError>;
+
     /// Decodes one value that fills all of `bytes` (trailing bytes are an error).
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError>;
+
+    /// The exact length [`Codec::encode`] would produce, when the format can
+    /// tell it without encoding (`None`: it cannot). With a length known up
+    /// front, a sender can write the header first and then stream a big
+    /// payload straight into the pipe with [`Codec::encode_to`], with no
+    /// intermediate copy.
+    fn encoded_len<T: Serialize + ?Sized>(&self, value: &T) -> Option<Result<usize, CodecError>> {
+        let _ = value;
+        None
+    }
+
+    /// Encodes `value` straight into `w`, writing exactly
+    /// [`Codec::encoded_len`] bytes. The default encodes into a `Vec` first.
+    fn encode_to<T: Serialize + ?Sized, W: Write>(
+        &self,
+        value: &T,
+        w: &mut W,
+    ) -> Result<(), CodecError> {
+        let mut out = Vec::new();
+        self.encode(value, &mut out)?;
+        w.write_all(&out).map_err(CodecError::new::<T>)
+    }
+
+    /// Decodes a value that may borrow from `bytes` (`&str`, `&[u8]` fields):
+    /// no copy of big payloads. The default refuses; bincode supports it.
+    fn decode_borrowed<'de, T: Deserialize<'de>>(&self, bytes: &'de [u8]) -> Result<T, CodecError> {
+        let _ = bytes;
+        Err(CodecError::new::<T>(
+            "this codec cannot decode borrowed values",
+        ))
+    }
 }
 
 /// A value could not be encoded or decoded: the type, and the format's own error.
@@ -147,6 +183,22 @@ impl Codec for Bincode {
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError> {
         BincodeLimit::<DEFAULT_MAX_FRAME>.decode(bytes)
     }
+
+    fn encoded_len<T: Serialize + ?Sized>(&self, value: &T) -> Option<Result<usize, CodecError>> {
+        BincodeLimit::<DEFAULT_MAX_FRAME>.encoded_len(value)
+    }
+
+    fn encode_to<T: Serialize + ?Sized, W: Write>(
+        &self,
+        value: &T,
+        w: &mut W,
+    ) -> Result<(), CodecError> {
+        BincodeLimit::<DEFAULT_MAX_FRAME>.encode_to(value, w)
+    }
+
+    fn decode_borrowed<'de, T: Deserialize<'de>>(&self, bytes: &'de [u8]) -> Result<T, CodecError> {
+        BincodeLimit::<DEFAULT_MAX_FRAME>.decode_borrowed(bytes)
+    }
 }
 
 impl<const LIMIT: usize> Codec for BincodeLimit<LIMIT> {
@@ -161,9 +213,32 @@ impl<const LIMIT: usize> Codec for BincodeLimit<LIMIT> {
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError> {
+        self.decode_borrowed(bytes)
+    }
+
+    fn encoded_len<T: Serialize + ?Sized>(&self, value: &T) -> Option<Result<usize, CodecError>> {
+        let mut size = bincode::enc::write::SizeWriter::default();
+        Some(
+            bincode::serde::encode_into_writer(value, &mut size, bincode::config::standard())
+                .map(|()| size.bytes_written)
+                .map_err(CodecError::new::<T>),
+        )
+    }
+
+    fn encode_to<T: Serialize + ?Sized, W: Write>(
+        &self,
+        value: &T,
+        w: &mut W,
+    ) -> Result<(), CodecError> {
+        bincode::serde::encode_into_std_write(value, w, bincode::config::standard())
+            .map(drop)
+            .map_err(CodecError::new::<T>)
+    }
+
+    fn decode_borrowed<'de, T: Deserialize<'de>>(&self, bytes: &'de [u8]) -> Result<T, CodecError> {
         let config = bincode::config::standard().with_limit::<LIMIT>();
-        let (value, used) =
-            bincode::serde::decode_from_slice(bytes, config).map_err(CodecError::new::<T>)?;
+        let (value, used) = bincode::serde::borrow_decode_from_slice(bytes, config)
+            .map_err(CodecError::new::<T>)?;
         if used != bytes.len() {
             return Err(CodecError::new::<T>(Trailing {
                 trailing: bytes.len() - used,

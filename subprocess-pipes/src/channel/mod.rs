@@ -39,7 +39,7 @@ mod error;
 mod halves;
 
 pub use error::ChannelError;
-pub use halves::{Receiver, Sender};
+pub use halves::{Receiver, STREAM_AT, Sender};
 
 use std::fmt;
 use std::io::{Read, Write};

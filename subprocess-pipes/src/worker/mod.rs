@@ -10,7 +10,9 @@
 //! | `pingpong`      | raw: 8 bytes in (`u64` LE), that value + 1 out            |
 //! | `echo`          | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
 //! | `raw-sink`      | raw: `u64` LE count, then that many bytes; acks the count |
-//! | `frame-sink`    | framed: [`proto::Bulk`] in; on `End`, the byte total out  |
+//! | `frame-sink`    | framed: [`proto::Bulk`] in (decoded in place as          |
+//! |                 | [`proto::BulkRef`]); on `End`, the byte total out         |
+//! | `frame-sink-owned` | the same, decoding owned values (a copy each)          |
 //! | `jobs`          | framed: [`proto::Job`] in, [`proto::JobResult`] out       |
 //! | `die-mid-frame` | answers one request with half a frame, then hangs         |
 //! | `exit-early`    | exits at once with status 3, reading nothing              |
@@ -34,6 +36,7 @@ pub const ROLES: &[&str] = &[
     "echo",
     "raw-sink",
     "frame-sink",
+    "frame-sink-owned",
     "jobs",
     "die-mid-frame",
     "exit-early",

@@ -27,6 +27,16 @@ pub enum Bulk {
     End,
 }
 
+/// [`Bulk`] as the receiver sees it without copying: the payload borrows
+/// from the channel's buffer (same wire shape as [`Bulk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum BulkRef<'a> {
+    /// A payload, in place.
+    Data(&'a [u8]),
+    /// End of a batch.
+    End,
+}
+
 /// A job for the `messages` experiment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Job {

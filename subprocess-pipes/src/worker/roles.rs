@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::proto::{Bulk, Job, JobResult, Ping, Pong};
+use super::proto::{Bulk, BulkRef, Job, JobResult, Ping, Pong};
 use crate::channel::Channel;
 use crate::frame::write_frame;
 
@@ -23,6 +23,7 @@ pub(super) fn run(role: &str) -> anyhow::Result<u8> {
         "echo" => echo(),
         "raw-sink" => raw_sink(),
         "frame-sink" => frame_sink(),
+        "frame-sink-owned" => frame_sink_owned(),
         "jobs" => jobs(),
         "die-mid-frame" => die_mid_frame(),
         "exit-early" => {
@@ -93,7 +94,24 @@ fn raw_sink() -> anyhow::Result<u8> {
     }
 }
 
+/// Receives in place: each payload is a slice of the channel's buffer.
 fn frame_sink() -> anyhow::Result<u8> {
+    let (mut tx, mut rx) = Channel::<u64, Bulk, _, _>::stdio()?.split();
+    let mut total = 0u64;
+    while let Some(msg) = rx.recv_borrowed::<BulkRef<'_>>()? {
+        match msg {
+            BulkRef::Data(b) => total += b.len() as u64,
+            BulkRef::End => {
+                tx.send(&total)?;
+                total = 0;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Receives owned values: each payload is copied into a fresh `Vec`.
+fn frame_sink_owned() -> anyhow::Result<u8> {
     let mut ch = Channel::<u64, Bulk, _, _>::stdio()?;
     let mut total = 0u64;
     while let Some(msg) = ch.recv()? {

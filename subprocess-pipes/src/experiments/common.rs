@@ -1,0 +1,98 @@
+//! Helpers the experiments share: serde for optional durations, a byte-size parser, timing a batch.
+
+/// Serializes `Option<Duration>` as a string like `"300ms"` (or null).
+pub(crate) mod dur_opt {
+    use std::time::Duration;
+
+    pub(crate) fn serialize<S: serde::Serializer>(
+        d: &Option<Duration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&format!("{}ms", d.as_secs_f64() * 1e3)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// Parses `64KiB`, `1MiB`, `16MiB` or a plain byte count (for `value_parser`).
+pub(crate) fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("KiB") {
+        (n, 1 << 10)
+    } else if let Some(n) = s.strip_suffix("MiB") {
+        (n, 1 << 20)
+    } else {
+        (s, 1)
+    };
+    let n: usize = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a size like 4096, 64KiB or 16MiB"))?;
+    let bytes = n
+        .checked_mul(scale)
+        .filter(|&b| (1..=(256 << 20)).contains(&b))
+        .ok_or_else(|| format!("{s:?}: must be between 1 byte and 256 MiB"))?;
+    Ok(bytes)
+}
+
+/// `16 MiB`, `64 KiB`, `100 B`.
+pub(crate) fn show_size(b: usize) -> String {
+    if b >= 1 << 20 && b.is_multiple_of(1 << 20) {
+        format!("{} MiB", b >> 20)
+    } else if b >= 1 << 10 && b.is_multiple_of(1 << 10) {
+        format!("{} KiB", b >> 10)
+    } else {
+        format!("{b} B")
+    }
+}
+
+/// Kills the given children's process groups if it is not dropped within
+/// `limit`: the documented wake-up for the hot loops that block in plain
+/// `read` (a poll per message would distort the very latency they measure).
+/// The killed child's pipe then ends, and the loop gets an error, not a hang.
+pub(crate) struct Watchdog {
+    disarm: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Watchdog {
+    pub(crate) fn arm(pids: &[u32], limit: std::time::Duration) -> Watchdog {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let pids = pids.to_vec();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
+                eprintln!("watchdog: measurement ran past {limit:?}; killing its children");
+                for pid in pids {
+                    let _ = nix::sys::signal::killpg(
+                        nix::unistd::Pid::from_raw(pid as i32),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                }
+            }
+        });
+        Watchdog { disarm: Some(tx) }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        // Dropping the sender wakes the thread with `Disconnected`: disarmed.
+        self.disarm.take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_reject_nonsense() {
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("100"), Ok(100));
+        for bad in ["0", "1GiB", "x", "-1", "300MiB"] {
+            assert!(parse_size(bad).is_err(), "accepted {bad}");
+        }
+        assert_eq!(show_size(16 << 20), "16 MiB");
+    }
+}

@@ -1,0 +1,186 @@
+//! Claim: a small typed message's round trip through the framed channel
+//! costs at most 1.3x a raw 8-byte ping-pong over the same kind of pipe, and
+//! at most half of CPython's `multiprocessing.Pipe` round trip.
+//!
+//! Two children: `pingpong` answers 8 raw bytes with 8 raw bytes; `echo`
+//! answers a framed `Ping { seq }` with `Pong { seq + 1 }` (decode, encode,
+//! a 4-byte header each way). Both cost two pipe writes, two reads and two
+//! wake-ups per round trip; the framed one adds only the codec and the
+//! header, because a frame leaves in one `write` and arrives in one `read`
+//! (the receiver reads ahead). Every answer is checked. The hot loops block
+//! in plain `read` (a `poll` per message would distort what is measured);
+//! a watchdog kills the children if a measurement hangs.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::channel::Channel;
+use crate::contract::measure::{human_time, interleaved};
+use crate::contract::python::Python;
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::Watchdog;
+use crate::popen::Popen;
+use crate::worker::proto::{Ping, Pong};
+
+/// Flags of `latency`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Latency {
+    /// Round trips per measured run [default: 10000; quick: 2000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub round_trips: Option<u64>,
+    /// The Python interpreter for the side-by-side [default: python3 on PATH].
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Skip the CPython side-by-side.
+    #[arg(long)]
+    pub no_python: bool,
+}
+
+impl Experiment for Latency {
+    const NAME: &'static str = "latency";
+    const CLAIM: &'static str = "a small framed round trip costs <= 1.3x a raw 8-byte ping-pong, and <= 0.5x CPython's multiprocessing.Pipe round trip";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.round_trips.unwrap_or(ctx.pick(10_000, 2_000));
+        let repeats = ctx.repeats_or(5, 3);
+        let resolved = Latency {
+            round_trips: Some(n),
+            ..self.clone()
+        };
+
+        let mut raw = Popen::spawn(crate::worker::command_self("pingpong")?)?;
+        let mut raw_in = raw.take_stdin().context("pingpong stdin")?;
+        let mut raw_out = raw.take_stdout().context("pingpong stdout")?;
+        let mut echo = Popen::spawn(crate::worker::command_self("echo")?)?;
+        let mut ch = Channel::<Ping, Pong, _, _>::new(
+            echo.take_stdout().context("echo stdout")?,
+            echo.take_stdin().context("echo stdin")?,
+        );
+        let dog = Watchdog::arm(&[raw.id(), echo.id()], Duration::from_secs(120));
+        let mut raw_run = || -> anyhow::Result<f64> {
+            let t = Instant::now();
+            let mut b = [0u8; 8];
+            for i in 0..n {
+                raw_in.write_all(&i.to_le_bytes())?;
+                raw_out.read_exact(&mut b).context("pingpong answer")?;
+                anyhow::ensure!(u64::from_le_bytes(b) == i + 1, "pingpong answered wrong");
+            }
+            Ok(t.elapsed().as_secs_f64() / n as f64)
+        };
+        let mut framed_run = || -> anyhow::Result<f64> {
+            let t = Instant::now();
+            for seq in 0..n {
+                ch.send(&Ping { seq })?;
+                let Pong { seq: got } = ch.recv()?.context("echo hung up")?;
+                anyhow::ensure!(got == seq + 1, "echo answered {got} to {seq}");
+            }
+            Ok(t.elapsed().as_secs_f64() / n as f64)
+        };
+        let stats = interleaved(repeats, &mut [&mut raw_run, &mut framed_run])?;
+        drop(dog);
+        drop((ch, raw_in));
+        raw.wait_timeout(Duration::from_secs(5))?;
+        echo.wait_timeout(Duration::from_secs(5))?;
+        let (r, f) = (stats[0].median, stats[1].median);
+
+        let mut lines = vec![
+            format!(
+                "raw 8-byte ping-pong   {} per round trip  {}",
+                human_time(r),
+                stats[0].show(1e6, "µs")
+            ),
+            format!(
+                "framed Ping/Pong       {} per round trip  {}",
+                human_time(f),
+                stats[1].show(1e6, "µs")
+            ),
+        ];
+        let py = if self.no_python {
+            lines.push("CPython: skipped (--no-python)".to_string());
+            None
+        } else {
+            python_rtt(self.python.as_deref(), n.min(20_000), repeats, &mut lines)?
+        };
+        let cores = Machine::current().cores;
+        let vs_raw = f / r;
+        let mut ok = vs_raw <= 1.3;
+        let mut detail = format!("framed/raw {vs_raw:.2}x (target <= 1.3)");
+        if let Some(p) = py {
+            ok &= f / p <= 0.5;
+            detail.push_str(&format!(
+                ", framed/CPython Pipe {:.2}x (target <= 0.5)",
+                f / p
+            ));
+        } else {
+            detail.push_str(", CPython not measured");
+        }
+        detail.push_str(&format!(
+            "; {n} round trips x {repeats} runs, {cores} cores"
+        ));
+        let mut report = Report::new(Verdict::from_bool(ok), detail)
+            .params(&resolved)
+            .metric("framed_vs_raw", vs_raw, "x")
+            .metric("framed_rtt_us", f * 1e6, "µs")
+            .metric("raw_rtt_us", r * 1e6, "µs");
+        if let Some(p) = py {
+            report.push_metric("framed_vs_cpython", f / p, "x");
+            report.push_metric("cpython_rtt_us", p * 1e6, "µs");
+        }
+        for l in lines {
+            report.say(l);
+        }
+        Ok(report)
+    }
+}
+
+/// CPython's `multiprocessing.Pipe` round trip (seconds), or `None` without Python.
+fn python_rtt(
+    explicit: Option<&std::path::Path>,
+    n: u64,
+    repeats: usize,
+    lines: &mut Vec<String>,
+) -> anyhow::Result<Option<f64>> {
+    let Some(py) = Python::find(explicit) else {
+        lines.push("CPython: no python3 found; side-by-side skipped".to_string());
+        return Ok(None);
+    };
+    let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/mp_pipe.py"));
+    let args = [
+        "--mode",
+        "rtt",
+        "--round-trips",
+        &n.to_string(),
+        "--repeats",
+        &repeats.to_string(),
+    ]
+    .map(String::from);
+    let out = match py.run_json(script, &args, Duration::from_secs(120)) {
+        Ok(out) => out,
+        Err(e) => {
+            lines.push(format!(
+                "CPython {}: mp_pipe.py failed ({e:#}); skipped",
+                py.version_string()
+            ));
+            return Ok(None);
+        }
+    };
+    let method = out
+        .iter()
+        .find_map(|v| v.get("start_method")?.as_str().map(String::from));
+    let rtt = out
+        .iter()
+        .find(|v| v.get("kind").and_then(|k| k.as_str()) == Some("rtt"))
+        .and_then(|v| v.get("median_s")?.as_f64());
+    if let Some(p) = rtt {
+        lines.push(format!(
+            "CPython {} multiprocessing.Pipe send/recv  {} per round trip (start method {})",
+            py.version_string(),
+            human_time(p),
+            method.as_deref().unwrap_or("?")
+        ));
+    }
+    Ok(rtt)
+}

@@ -1,0 +1,178 @@
+//! Claim: framed, typed messages of 1 MiB and more move through a pipe at
+//! no less than 80% of the raw pipe bandwidth measured in the same run.
+//!
+//! Three long-lived children read from their stdin pipe: `raw-sink` reads
+//! plain bytes into a reused buffer; `frame-sink` receives
+//! `Bulk::Data(Blob)` messages through a [`crate::channel::Channel`] and
+//! decodes each in place (`recv_borrowed`, the payload a slice of the
+//! channel's buffer); `frame-sink-owned` decodes each into a fresh `Vec`
+//! (`recv`, one copy more). All acknowledge a batch with its byte count,
+//! which the parent checks. For each size the three alternate
+//! (`interleaved`), so a noisy neighbour hits all alike.
+//!
+//! Where the copies go: the sender streams a big message (header, then the
+//! encoder writes the `Blob`'s bytes straight to the pipe, see
+//! [`crate::channel::Sender`]); the receiver's kernel `read` lands directly
+//! in the frame buffer; so the in-place path does the same copies as raw
+//! bytes. The owned path adds an allocation and a copy per message. The
+//! verdict is on the in-place path; the owned one is reported beside it.
+
+use std::io::{Read, Write};
+use std::process::{ChildStdin, ChildStdout};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::blob::Blob;
+use crate::channel::Channel;
+use crate::contract::measure::interleaved;
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{Watchdog, parse_size, show_size};
+use crate::popen::Popen;
+use crate::worker::proto::Bulk;
+
+/// Flags of `throughput`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Throughput {
+    /// Message sizes (repeatable: --size 1KiB --size 16MiB) [default: 1KiB 64KiB 1MiB 16MiB].
+    #[arg(long = "size", value_parser = parse_size)]
+    pub sizes: Vec<usize>,
+    /// Bytes per measured batch [default: 32MiB; quick: 8MiB].
+    #[arg(long, value_parser = parse_size)]
+    pub volume: Option<usize>,
+}
+
+type Framed = Channel<Bulk, u64, ChildStdout, ChildStdin>;
+
+const MIB: f64 = (1 << 20) as f64;
+
+/// Starts a framed sink child and its channel.
+fn framed_sink(role: &str) -> anyhow::Result<(Popen, Framed)> {
+    let mut child = Popen::spawn(crate::worker::command_self(role)?)?;
+    let ch = Channel::new(
+        child.take_stdout().context("sink stdout")?,
+        child.take_stdin().context("sink stdin")?,
+    );
+    Ok((child, ch))
+}
+
+/// Sends `count` messages and `End`, checks the acknowledged total; bytes per second.
+fn batch(ch: &mut Framed, msg: &Bulk, count: usize, total: u64) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    for _ in 0..count {
+        ch.send(msg)?;
+    }
+    ch.send(&Bulk::End)?;
+    let got = ch.recv()?.context("the sink hung up")?;
+    anyhow::ensure!(got == total, "the sink counted {got} of {total} bytes");
+    Ok(total as f64 / t.elapsed().as_secs_f64())
+}
+
+impl Experiment for Throughput {
+    const NAME: &'static str = "throughput";
+    const CLAIM: &'static str = "framed bincode messages >= 1 MiB reach >= 80% of the raw pipe bandwidth (same run, same kind of pipe)";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let sizes = if self.sizes.is_empty() {
+            vec![1 << 10, 64 << 10, 1 << 20, 16 << 20]
+        } else {
+            self.sizes.clone()
+        };
+        let volume = self.volume.unwrap_or(ctx.pick(32 << 20, 8 << 20));
+        let repeats = ctx.repeats_or(5, 2);
+        let resolved = Throughput {
+            sizes: sizes.clone(),
+            volume: Some(volume),
+        };
+
+        let mut raw = Popen::spawn(crate::worker::command_self("raw-sink")?)?;
+        let mut raw_in = raw.take_stdin().context("raw-sink stdin")?;
+        let mut raw_out = raw.take_stdout().context("raw-sink stdout")?;
+        let (mut framed_child, mut framed) = framed_sink("frame-sink")?;
+        let (mut owned_child, mut owned) = framed_sink("frame-sink-owned")?;
+        let _dog = Watchdog::arm(
+            &[raw.id(), framed_child.id(), owned_child.id()],
+            Duration::from_secs(120),
+        );
+
+        let mut report_lines = Vec::new();
+        let mut worst_big: Option<f64> = None;
+        let mut metrics = Vec::new();
+        for &size in &sizes {
+            let count = (volume / size).max(1);
+            let total = (size * count) as u64;
+            let data: Vec<u8> = (0..size).map(|i| (i % 253) as u8).collect();
+            let msg = Bulk::Data(Blob(data.clone()));
+            let mut raw_run = || -> anyhow::Result<f64> {
+                let t = Instant::now();
+                raw_in.write_all(&total.to_le_bytes())?;
+                for _ in 0..count {
+                    raw_in.write_all(&data)?;
+                }
+                let mut ack = [0u8; 8];
+                raw_out.read_exact(&mut ack).context("raw-sink ack")?;
+                anyhow::ensure!(u64::from_le_bytes(ack) == total, "raw-sink lost bytes");
+                Ok(total as f64 / t.elapsed().as_secs_f64())
+            };
+            let mut framed_run = || batch(&mut framed, &msg, count, total);
+            let mut owned_run = || batch(&mut owned, &msg, count, total);
+            let stats = interleaved(
+                repeats,
+                &mut [&mut raw_run, &mut framed_run, &mut owned_run],
+            )?;
+            let (r, f, o) = (stats[0].median, stats[1].median, stats[2].median);
+            let ratio = f / r;
+            if size >= 1 << 20 {
+                worst_big = Some(worst_big.map_or(ratio, |w: f64| w.min(ratio)));
+            }
+            report_lines.push(format!(
+                "{:>6} x {:<6} raw {:>5.0}  framed {:>5.0} ({:>4.2}x raw)  framed+owned {:>5.0} ({:>4.2}x)  MiB/s; spreads {:.0}/{:.0}/{:.0}%",
+                show_size(size),
+                count,
+                r / MIB,
+                f / MIB,
+                ratio,
+                o / MIB,
+                o / r,
+                stats[0].spread() * 100.0,
+                stats[1].spread() * 100.0,
+                stats[2].spread() * 100.0,
+            ));
+            let tag = show_size(size).replace(' ', "");
+            metrics.push((format!("ratio_{tag}"), ratio, "x"));
+            metrics.push((format!("owned_ratio_{tag}"), o / r, "x"));
+            metrics.push((format!("raw_mib_s_{tag}"), r / MIB, "MiB/s"));
+            metrics.push((format!("framed_mib_s_{tag}"), f / MIB, "MiB/s"));
+        }
+        drop((framed, owned, raw_in)); // EOF: the children leave their loops
+        for child in [&mut raw, &mut framed_child, &mut owned_child] {
+            child.wait_timeout(Duration::from_secs(5))?;
+        }
+
+        let cores = Machine::current().cores;
+        let (verdict, detail) = match worst_big {
+            Some(w) => (
+                Verdict::from_bool(w >= 0.8),
+                format!(
+                    "framed >= 1 MiB reaches {:.0}% of raw at worst (target >= 80%), {repeats} interleaved runs, {cores} cores",
+                    w * 100.0
+                ),
+            ),
+            None => (
+                Verdict::Info,
+                "no size >= 1 MiB measured; nothing to judge".to_string(),
+            ),
+        };
+        let mut report = Report::new(verdict, detail).params(&resolved);
+        if let Some(w) = worst_big {
+            report.push_metric("worst_ratio_ge_1mib", w, "x");
+        }
+        for (k, v, u) in metrics {
+            report.push_metric(k, v, u);
+        }
+        for l in report_lines {
+            report.say(l);
+        }
+        Ok(report)
+    }
+}
