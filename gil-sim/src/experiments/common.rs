@@ -96,3 +96,42 @@ pub fn interleave(
         .collect();
     crate::contract::measure::interleaved(repeats, &mut refs)
 }
+
+/// What parallelism this machine gives right now: the speedup of `threads`
+/// plain Rust threads (no VM, no GIL) over one thread doing the same CPU
+/// work, interleaved. On a shared, loaded machine it can be far below the
+/// core count; scaling verdicts are judged against it.
+pub fn parallel_baseline(threads: usize, repeats: usize) -> anyhow::Result<f64> {
+    const UNITS: u32 = 20_000_000; // about 20 ms of work in all
+    let work = move |parts: usize| -> anyhow::Result<f64> {
+        let (secs, sums) = crate::contract::measure::timed(|| {
+            std::thread::scope(|s| {
+                let hs: Vec<_> = (0..parts)
+                    .map(|_| {
+                        s.spawn(move || crate::vm::programs::native_checksum(UNITS / parts as u32))
+                    })
+                    .collect();
+                hs.into_iter()
+                    .map(|h| h.join().is_ok() as usize)
+                    .sum::<usize>()
+            })
+        });
+        anyhow::ensure!(sums == parts, "a baseline thread panicked");
+        Ok(secs)
+    };
+    let stats = interleave(
+        repeats,
+        vec![
+            Box::new(move || work(1)) as Variant<'_>,
+            Box::new(move || work(threads)),
+        ],
+    )?;
+    Ok(stats[0].median / stats[1].median)
+}
+
+/// A scaling verdict against the machine's [`parallel_baseline`]: `None`
+/// (not judged) when the machine gives less than 1.3x right now, else
+/// whether `speedup` reaches 70% of the baseline.
+pub fn scales(speedup: f64, baseline: f64) -> Option<bool> {
+    (baseline >= 1.3).then_some(speedup >= 0.7 * baseline)
+}

@@ -18,7 +18,7 @@ pub struct CompareCpython {
     /// A Python interpreter to compare with (repeatable) [default: python3 on PATH].
     #[arg(long = "python", value_name = "PATH")]
     pub python: Vec<PathBuf>,
-    /// Countdown iterations for CPython's CPU-bound run [default: 5M; quick: 1M].
+    /// Countdown iterations for CPython's CPU-bound run [default: 3M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1000..=1_000_000_000))]
     pub n: Option<u64>,
     /// Blocking calls in the convoy run [default: 40; quick: 12].
@@ -49,7 +49,7 @@ impl Experiment for CompareCpython {
             let (policy, rows, losses_match) = match measure(
                 ctx,
                 &py,
-                self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000)),
+                self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000)),
                 self.convoy_calls.unwrap_or(ctx.pick(40, 12)),
                 &mut report,
             ) {
@@ -129,7 +129,7 @@ impl Experiment for CompareCpython {
             };
         }
         let resolved = CompareCpython {
-            n: Some(self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000))),
+            n: Some(self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000))),
             convoy_calls: Some(self.convoy_calls.unwrap_or(ctx.pick(40, 12))),
             ..self.clone()
         };

@@ -4,7 +4,7 @@
 //! holder re-takes the lock before the woken waiter on the other core can.
 
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::common::{Variant, config, countdown_run, interleave};
+use crate::experiments::common::{Variant, config, countdown_run, interleave, parallel_baseline};
 use crate::gil::Policy;
 
 /// Flags of `multicore-penalty`.
@@ -13,7 +13,7 @@ pub struct MulticorePenalty {
     /// Threads sharing the work.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=64))]
     pub threads: u64,
-    /// Total countdown iterations [default: 8M; quick: 2M].
+    /// Total countdown iterations [default: 4M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
     pub n: Option<u64>,
     /// Check interval of py2, in ticks.
@@ -34,7 +34,7 @@ impl Experiment for MulticorePenalty {
     const CLAIM: &'static str = "under the old GIL (py2), CPU-bound threads run slower spread over cores than pinned to one";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(8_000_000, 2_000_000));
+        let n = self.n.unwrap_or(ctx.pick(4_000_000, 1_000_000));
         let resolved = MulticorePenalty {
             n: Some(n),
             ..self.clone()
@@ -56,10 +56,14 @@ impl Experiment for MulticorePenalty {
         )?;
         let (seq, spread, pinned) = (stats[0].median, stats[1].median, stats[2].median);
         let penalty = spread / pinned;
-        let (verdict, detail) = if cores < 2 {
+        let baseline = parallel_baseline(threads, ctx.repeats_or(3, 1))?;
+        let (verdict, detail) = if cores < 2 || baseline < 1.3 {
             (
                 Verdict::Info,
-                format!("{cores} core: nothing to compare; penalty {penalty:.2}x"),
+                format!(
+                    "not judged: {cores} core(s), and plain Rust threads get {baseline:.2}x \
+                     right now (the threads cannot run on two cores at once); penalty {penalty:.2}x"
+                ),
             )
         } else {
             (
@@ -74,6 +78,7 @@ impl Experiment for MulticorePenalty {
             .metric("penalty", penalty, "x (time all cores/one core)")
             .metric("spread_vs_sequential", spread / seq, "x")
             .metric("pinned_vs_sequential", pinned / seq, "x")
+            .metric("baseline_speedup", baseline, "x")
             .metric("cores", cores as f64, "cores");
         report.say(format!(
             "sequential, 1 thread      {}",

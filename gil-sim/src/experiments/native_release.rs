@@ -3,7 +3,9 @@
 //! work done while holding the GIL does not.
 
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::common::{Secs, Variant, config, interleave, secs};
+use crate::experiments::common::{
+    Secs, Variant, config, interleave, parallel_baseline, scales, secs,
+};
 use crate::gil::Policy;
 use crate::vm::{Job, RunConfig, programs, run};
 
@@ -76,28 +78,27 @@ impl Experiment for NativeRelease {
         )?;
         let released = stats[0].median / stats[1].median;
         let held = stats[0].median / stats[2].median;
-        let expect = (threads.min(cores) as f64 * 0.65).max(1.0);
-        let (verdict, detail) = if cores < 2 || !self.gil.has_gil() {
-            (
-                Verdict::Info,
-                format!(
-                    "{cores} core(s), policy {}: released {released:.2}x, held {held:.2}x",
-                    self.gil.name()
-                ),
-            )
-        } else {
-            (
-                Verdict::from_bool(released >= expect && held < released * 0.75),
-                format!(
-                    "{threads} threads on {cores} cores under {}: GIL released {released:.2}x (wanted >= {expect:.2}x), GIL held {held:.2}x",
-                    self.gil.name()
-                ),
-            )
+        let baseline = parallel_baseline(threads, ctx.repeats_or(3, 1))?;
+        let judged = scales(released, baseline).filter(|_| self.gil.has_gil());
+        let verdict = match judged {
+            Some(ok) => Verdict::from_bool(ok && held < 0.75 * released),
+            None => Verdict::Info,
         };
+        let detail = format!(
+            "{threads} threads on {cores} cores under {}: GIL released {released:.2}x, GIL held \
+             {held:.2}x; plain Rust threads get {baseline:.2}x right now{}",
+            self.gil.name(),
+            if judged.is_none() {
+                " (not judged: needs >= 1.3x and a GIL)"
+            } else {
+                ""
+            }
+        );
         let mut report = Report::new(verdict, detail)
             .params(&resolved)
             .metric("speedup_released", released, "x")
             .metric("speedup_held", held, "x")
+            .metric("baseline_speedup", baseline, "x")
             .metric("cores", cores as f64, "cores");
         report.say(format!(
             "one thread, all calls       {}",

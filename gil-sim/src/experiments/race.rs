@@ -13,7 +13,7 @@ use crate::vm::programs::Variant;
 /// Flags of `race`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Race {
-    /// Increments per thread [default: 2M; quick: 300k].
+    /// Increments per thread [default: 1M; quick: 300k].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub n: Option<u64>,
     /// Threads.
@@ -33,7 +33,7 @@ impl Experiment for Race {
     const CLAIM: &'static str = "counter += 1 from two threads loses updates without a lock (where the policy can switch mid-statement), none with one";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(2_000_000, 300_000));
+        let n = self.n.unwrap_or(ctx.pick(1_000_000, 300_000));
         let policies = policies_or_all(&self.gil);
         let interval = self.switch_interval;
         let resolved = Race {

@@ -64,7 +64,7 @@ pub(crate) fn measure(
     calls: u64,
     report: &mut Report,
 ) -> anyhow::Result<(Policy, Vec<Row>, bool)> {
-    let reps = ctx.repeats_or(5, 1);
+    let reps = ctx.repeats_or(3, 1);
     let (io_calls, io_block) = ctx.pick((10u64, 5.0e-3), (5, 2.0e-3));
     let race_n = ctx.pick(500_000u64, 300_000);
 

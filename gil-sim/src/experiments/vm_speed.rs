@@ -11,7 +11,7 @@ use crate::gil::Policy;
 /// Flags of `vm-speed`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct VmSpeed {
-    /// Countdown iterations per run [default: 10M; quick: 1M].
+    /// Countdown iterations per run [default: 5M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
     pub n: Option<u64>,
     /// GIL policies to measure (repeatable) [default: all].
@@ -27,7 +27,7 @@ impl Experiment for VmSpeed {
     const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(10_000_000, 1_000_000));
+        let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
         let policies = policies_or_all(&self.gil);
         let resolved = VmSpeed {
             n: Some(n),
