@@ -50,12 +50,8 @@ fn at_most_one_thread_runs_bytecode_under_every_gil_policy() {
 #[test]
 fn py311_switches_only_at_backward_jumps_calls_and_resume() {
     let out = counter_run(Policy::Py311, Variant::WithCall);
-    let allowed = [
-        "JUMP_BACKWARD",
-        "POP_JUMP_BACKWARD_IF_TRUE",
-        "RESUME",
-        "CALL",
-    ];
+    // CALL itself is not a check point: a Python call switches at the callee's RESUME.
+    let allowed = ["JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_TRUE", "RESUME"];
     for t in &out.threads {
         for op in t.yields_at.keys() {
             assert!(allowed.contains(op), "py311 switched at {op}");

@@ -49,7 +49,9 @@ pub enum Instr {
     ReturnValue,
     /// Blocking I/O: sleep this many microseconds with the GIL released. Pushes 0.
     IoSleep(u32),
-    /// Blocking I/O: read one byte from the thread's pipe with the GIL released. Pushes it.
+    /// Blocking I/O: read one byte from the thread's pipe with the GIL
+    /// released. Pushes it. Blocks until a byte arrives or every writer has
+    /// closed the pipe (end of file: a `VmError::Io`).
     IoRead,
     /// Native work (a C extension): `units` rounds of real CPU work in Rust,
     /// with the GIL released if `release`. Pushes a checksum of the work.
