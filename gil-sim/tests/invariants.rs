@@ -156,3 +156,17 @@ fn io_read_reads_a_real_pipe_with_the_gil_released() {
     assert_eq!(out.threads[0].result, 10);
     assert_eq!(out.threads[0].io_latency.len(), 4);
 }
+
+#[test]
+fn the_one_holder_check_catches_a_lock_that_does_not_exclude() {
+    // NoGil excludes nothing: two guards at once must be reported.
+    let shared = Shared::new(gil_sim::gil::nogil::NoGil, 1);
+    let a = shared.acquire(1);
+    let b = shared.acquire(2);
+    drop((a, b));
+    assert_eq!(shared.max_inside(), 2);
+    assert!(
+        shared.overlaps() >= 2,
+        "an acquisition and a release overlapped"
+    );
+}

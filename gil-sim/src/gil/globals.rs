@@ -43,7 +43,8 @@ pub struct Shared<G> {
     inside: AtomicUsize,
     /// Most threads ever inside at once.
     max_inside: AtomicUsize,
-    /// Acquisitions that found another thread inside (must stay 0 under a GIL).
+    /// Acquisitions or releases that found another thread inside (must stay
+    /// 0 under a GIL).
     overlaps: AtomicU64,
 }
 
@@ -102,7 +103,7 @@ impl<G: Gil> Shared<G> {
         }
     }
 
-    /// Acquisitions that found another holder: 0 under any real GIL.
+    /// Acquisitions or releases that found another holder: 0 under any real GIL.
     pub fn overlaps(&self) -> u64 {
         self.overlaps.load(Relaxed)
     }
@@ -150,7 +151,10 @@ impl<G: Gil> Deref for Held<'_, G> {
 
 impl<G: Gil> Drop for Held<'_, G> {
     fn drop(&mut self) {
-        self.shared.inside.fetch_sub(1, AcqRel);
+        // Still alone inside at the moment of leaving?
+        if self.shared.inside.fetch_sub(1, AcqRel) != 1 {
+            self.shared.overlaps.fetch_add(1, Relaxed);
+        }
         self.shared.gil.drop_gil(self.me, self.thread_exit);
     }
 }
