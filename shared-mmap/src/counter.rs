@@ -36,21 +36,55 @@ fn bump(c: &AtomicU64, how: Increment) {
     }
 }
 
-/// Forks `procs` children that each increment one shared counter `iters`
-/// times, started together by a barrier in the shared memory; returns the final count and the
-/// seconds from the last fork to the last exit. Must be called single-threaded.
+/// Increments between two looks at the clock.
+const CHUNK: u64 = 1024;
+
+/// What one [`count`] run measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counted {
+    /// The shared counter's final value.
+    pub total: u64,
+    /// Increments the children made, each counted privately: what `total`
+    /// should be.
+    pub expected: u64,
+    /// Seconds during which all children were counting at once (0: they
+    /// ran one after another, and no update could be lost).
+    pub overlap: f64,
+}
+
+impl Counted {
+    /// Increments that did not reach the shared counter.
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.total)
+    }
+}
+
+/// Nanoseconds on the system-wide clock, comparable between processes.
+fn now_ns() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// Forks `procs` children that increment one shared counter for `window`,
+/// started together by a barrier in the shared memory. Each child also
+/// counts its own increments privately and records when it counted, so the
+/// caller knows the exact expected total and whether the children ran at
+/// the same time. Must be called single-threaded.
 ///
 /// ```no_run
+/// use std::time::Duration;
 /// use shared_mmap::counter::{count, Increment};
-/// let (total, _secs) = count(2, 100_000, Increment::Atomic, std::time::Duration::from_secs(10))?;
-/// assert_eq!(total, 200_000);
+/// let run = count(2, Duration::from_millis(20), Increment::Atomic, Duration::from_secs(10))?;
+/// assert_eq!(run.total, run.expected);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn count(procs: usize, iters: u64, how: Increment, limit: Duration) -> Result<(u64, f64)> {
-    // counters()[0]: the count; [1]: children arrived at the start line.
-    let shared = SharedAnon::new(2)?;
+pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) -> Result<Counted> {
+    // [0]: the count; [1]: children arrived at the start line; for child i:
+    // [2 + 3i] its own increments, [3 + 3i] and [4 + 3i] its start and end
+    // on the system clock (ns).
+    let shared = SharedAnon::new(2 + 3 * procs)?;
     let mut children = Vec::with_capacity(procs);
-    for _ in 0..procs {
+    for i in 0..procs {
         children.push(fork_child(|| {
             let c = shared.counters();
             let deadline = Instant::now() + START_WAIT;
@@ -62,21 +96,32 @@ pub fn count(procs: usize, iters: u64, how: Increment, limit: Duration) -> Resul
                 }
                 std::hint::spin_loop();
             }
-            for _ in 0..iters {
-                bump(&c[0], how);
+            c[3 + 3 * i].store(now_ns(), Ordering::Relaxed);
+            let (stop, mut mine) = (Instant::now() + window, 0u64);
+            while Instant::now() < stop {
+                for _ in 0..CHUNK {
+                    bump(&c[0], how);
+                }
+                mine += CHUNK;
             }
+            c[4 + 3 * i].store(now_ns(), Ordering::Relaxed);
+            c[2 + 3 * i].store(mine, Ordering::Relaxed);
             0
         })?);
     }
-    let start = Instant::now();
     for child in children {
         match child.wait_timeout(limit)? {
             Ended::Exited(0) => {}
             other => return Err(Error::Worker(format!("counting child ended {other:?}"))),
         }
     }
-    Ok((
-        shared.counters()[0].load(Ordering::Acquire),
-        start.elapsed().as_secs_f64(),
-    ))
+    // The children have been reaped: their last stores are visible.
+    let c = shared.counters();
+    let field = |k: usize| (0..procs).map(move |i| c[k + 3 * i].load(Ordering::Relaxed));
+    let (first_end, last_start) = (field(4).min().unwrap_or(0), field(3).max().unwrap_or(0));
+    Ok(Counted {
+        total: c[0].load(Ordering::Acquire),
+        expected: field(2).sum(),
+        overlap: first_end.saturating_sub(last_start) as f64 * 1e-9,
+    })
 }

@@ -54,7 +54,8 @@
 //!
 //! ## 6. Worker processes
 //! Workers are this binary re-executed as `shared-mmap __worker …`
-//! ([`workers`], [`worker`]), safe from any thread; [`fork`] is used only
+//! ([`workers`], [`worker`]), safe from any thread; they answer with typed
+//! [`reply::Reply`] frames over the framed channel of `subprocess-pipes`; [`fork`] is used only
 //! where sharing *across fork* is the point, and only while single-threaded.
 //! Every child is killed and reaped by a guard, also on error or panic.
 //!
@@ -79,6 +80,7 @@ pub mod fork;
 pub mod mailbox;
 pub mod memfd;
 pub mod pss;
+pub mod reply;
 pub mod scan;
 pub mod share;
 pub mod sigbus;

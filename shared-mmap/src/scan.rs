@@ -7,7 +7,8 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use crate::dataset::{Dataset, checksum, split};
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Result};
+use crate::reply::Reply;
 use crate::workers::{WorkerExe, WorkerSet};
 
 /// One parallel scan: the combined checksum of the last pass, and the
@@ -83,22 +84,19 @@ pub fn in_workers(
         .collect();
     let mut set = WorkerSet::spawn(exe, &args)?;
     drop(passed);
-    set.collect("ready", limit)?;
+    set.collect("Ready", limit, |r| {
+        matches!(r, Reply::Ready { .. }).then_some(())
+    })?;
     let mut stdins: Vec<_> = (0..set.len()).filter_map(|i| set.take_stdin(i)).collect();
     for s in &mut stdins {
         s.write_all(b"g").and_then(|()| s.flush()).ctx("send go")?;
     }
-    let replies = set.collect("scan", limit)?;
+    let results = set.collect("Scan", limit, |r| match r {
+        Reply::Scan { sum, ns } => Some((*sum, *ns as f64 * 1e-9)),
+        _ => None,
+    })?;
     drop(stdins); // EOF: the workers may exit
-    let mut results = Vec::with_capacity(replies.len());
-    for (i, (r, _)) in replies.iter().enumerate() {
-        let parsed = r
-            .split_once(' ')
-            .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)));
-        let (sum, ns) =
-            parsed.ok_or_else(|| Error::Worker(format!("worker {i} sent scan {r:?}")))?;
-        results.push((sum, ns as f64 * 1e-9));
-    }
+    let results: Vec<(u64, f64)> = results.into_iter().map(|r| r.0).collect();
     set.finish(limit)?;
     Ok(combine(&results))
 }

@@ -12,9 +12,10 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::dataset::Dataset;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::memfd::map_sealed_range;
 use crate::pss::{self, Memory};
+use crate::reply::Reply;
 use crate::workers::{WorkerExe, WorkerSet};
 
 /// How a worker gets its slice.
@@ -113,34 +114,27 @@ pub fn reduce(data: &Dataset, method: Method, opts: &Options, exe: &WorkerExe) -
             }
         }
         let mut run = || -> Result<Outcome> {
-            let ready = set.collect("ready", opts.timeout)?;
+            let ready = set.collect("Ready", opts.timeout, |r| match r {
+                Reply::Ready { ns } => Some(*ns),
+                _ => None,
+            })?;
             // Keep the pipes open until the end: their EOF tells the workers to exit.
             let _held: Vec<_> = writers
                 .drain(..)
                 .map(|w| w.join().expect("writer thread"))
                 .collect();
-            let sums = set.collect("sum", opts.timeout)?;
+            let sums = set.collect("Sum", opts.timeout, |r| match r {
+                Reply::Sum(v) => Some(*v),
+                _ => None,
+            })?;
             let mut memory = pss::of_pid(std::process::id())?;
             for pid in set.pids() {
                 memory = memory + pss::of_pid(pid)?;
             }
-            let mut data_ns = 0u64;
-            for (i, (s, _)) in ready.iter().enumerate() {
-                let ns: u64 = s
-                    .parse()
-                    .map_err(|_| Error::Worker(format!("worker {i} sent ready {s:?}")))?;
-                data_ns = data_ns.max(ns);
-            }
-            let mut total = 0u64;
-            for (i, (s, _)) in sums.iter().enumerate() {
-                let v: u64 = s
-                    .parse()
-                    .map_err(|_| Error::Worker(format!("worker {i} sent sum {s:?}")))?;
-                total = total.wrapping_add(v);
-            }
-            let last = |v: &[(String, Instant)]| {
-                v.iter().map(|(_, t)| *t - start).max().unwrap_or_default()
-            };
+            let data_ns = ready.iter().map(|r| r.0).max().unwrap_or(0);
+            let total = sums.iter().fold(0u64, |a, r| a.wrapping_add(r.0));
+            let last =
+                |v: &[(u64, Instant)]| v.iter().map(|(_, t)| *t - start).max().unwrap_or_default();
             Ok(Outcome {
                 total,
                 setup: last(&ready).as_secs_f64(),

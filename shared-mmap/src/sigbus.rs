@@ -16,7 +16,7 @@ use nix::sys::resource::{Resource, setrlimit};
 
 use crate::error::{Context, Error, Result};
 use crate::memfd::SealedMemfd;
-use crate::worker::say;
+use crate::reply::{Reply, send};
 use crate::workers::{WorkerExe, WorkerSet};
 
 /// Size of the demo file and memfd: two pages.
@@ -29,8 +29,10 @@ pub struct Sigbus {
     pub file_signal: Option<i32>,
     /// Its exit code, had it survived.
     pub file_code: Option<i32>,
-    /// The sealed-memfd child's reply (`refused EPERM value 7`) and whether it exited 0.
-    pub memfd_reply: String,
+    /// The `errno` that refused the sealed-memfd child's truncation (`None`: allowed).
+    pub memfd_errno: Option<i32>,
+    /// The byte that child read through its mapping afterwards (7 when intact).
+    pub memfd_value: u8,
     /// Whether the sealed-memfd child exited 0.
     pub memfd_ok: bool,
 }
@@ -51,16 +53,23 @@ pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbu
         .to_str()
         .ok_or_else(|| Error::Invalid("non-UTF-8 temp path".into()))?;
     let mut set = WorkerSet::spawn(exe, &[vec!["sigbus-file".into(), path.into()]])?;
-    set.collect("mapped", limit)?;
+    set.collect("Mapped", limit, |r| (*r == Reply::Mapped).then_some(()))?;
     let status = set.wait_all(limit)?[0];
 
     let mut set = WorkerSet::spawn(exe, &[vec!["sigbus-memfd".into()]])?;
-    let reply = set.collect("truncate", limit)?.remove(0).0;
+    let (errno, value) = set
+        .collect("Truncate", limit, |r| match r {
+            Reply::Truncate { errno, value } => Some((*errno, *value)),
+            _ => None,
+        })?
+        .remove(0)
+        .0;
     let memfd_ok = set.wait_all(limit)?[0].success();
     Ok(Sigbus {
         file_signal: status.signal(),
         file_code: status.code(),
-        memfd_reply: reply,
+        memfd_errno: errno,
+        memfd_value: value,
         memfd_ok,
     })
 }
@@ -86,26 +95,26 @@ pub(crate) fn child_truncate_file(path: &str) -> Result<()> {
     // below while it is mapped, which is exactly what `Mmap::map` forbids. The
     // point is the crash: the access raises SIGBUS before any value is used.
     let map = unsafe { Mmap::map(&file) }.ctx("mmap demo file")?;
-    say("mapped")?;
+    send(&Reply::Mapped)?;
     file.set_len(0).ctx("truncate demo file")?;
     // SAFETY: `len - 1 < map.len()`, so the pointer is inside the mapping;
     // the page behind it is gone, which is the point (see above).
     let byte = unsafe { std::ptr::read_volatile(map.as_ptr().add(len - 1)) };
-    say(&format!("survived {byte}"))
+    send(&Reply::Sum(u64::from(byte))) // not reached: the read above raised SIGBUS
 }
 
 /// Child side: the same with a sealed memfd: truncation is refused, the
-/// mapping stays valid. Replies `truncate refused <errno> value <byte>`.
+/// mapping stays valid. Replies [`Reply::Truncate`].
 pub(crate) fn child_truncate_memfd() -> Result<()> {
     no_core_dump()?;
     let fd = SealedMemfd::build("sigbus-demo", DEMO_LEN, |b| b.fill(7))?;
     let map = fd.map()?;
-    let outcome = match fd.file().set_len(0) {
-        Ok(()) => "allowed".to_owned(),
-        Err(e) => match e.raw_os_error() {
-            Some(libc::EPERM) => "refused EPERM".to_owned(),
-            _ => format!("refused {e}"),
-        },
+    let errno = match fd.file().set_len(0) {
+        Ok(()) => None,
+        Err(e) => Some(e.raw_os_error().unwrap_or(0)),
     };
-    say(&format!("truncate {outcome} value {}", map[DEMO_LEN - 1]))
+    send(&Reply::Truncate {
+        errno,
+        value: map[DEMO_LEN - 1],
+    })
 }

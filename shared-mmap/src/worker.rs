@@ -1,18 +1,17 @@
 //! The worker side: what `shared-mmap __worker <mode> …` does in a child
 //! process. `main.rs` calls [`main_if_worker`] first thing.
 //!
-//! Modes (replies are lines on stdout; the worker exits when stdin closes):
+//! Modes (replies are [`Reply`] frames on stdout; the worker exits when its
+//! stdin closes):
 //! - `reduce <mmap|pipe|read> <fd> <offset> <len>`: get the slice, reply
-//!   `ready <ns>` (nanoseconds since the worker started), reduce it, reply
-//!   `sum <u64>`.
+//!   `Ready` (nanoseconds since the worker started), reduce it, reply `Sum`.
 //! - `scan <fd> <offset> <len> <passes>`: map the slice pre-faulted, reply
-//!   `ready`, wait for one byte on stdin, scan `passes` times, reply
-//!   `scan <sum> <nanoseconds>`.
-//! - `mailbox-recv <path> <count>`: take `count` 8-byte messages, reply `sum <u64>`.
+//!   `Ready`, wait for one byte on stdin, scan `passes` times, reply `Scan`.
+//! - `mailbox-recv <path> <count>`: take `count` 8-byte messages, reply `Sum`.
 //! - `sigbus-file <path>` and `sigbus-memfd`: see [`crate::sigbus`].
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -21,6 +20,7 @@ use std::time::{Duration, Instant};
 use crate::dataset::checksum;
 use crate::error::{Context, Error, Result};
 use crate::memfd::{MAX_LEN, map_sealed_range};
+use crate::reply::{Reply, send};
 use crate::workers::WORKER_ARG;
 
 /// How long a worker waits for one mailbox message.
@@ -74,13 +74,6 @@ fn open_inherited(fd: i32) -> Result<File> {
     File::open(format!("/proc/self/fd/{fd}")).ctx("open inherited memfd")
 }
 
-pub(crate) fn say(line: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}")
-        .and_then(|()| out.flush())
-        .ctx("write reply")
-}
-
 /// Blocks until the parent closes our stdin: the cue to exit.
 fn wait_for_eof() -> Result<()> {
     std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink()).ctx("read stdin")?;
@@ -98,13 +91,17 @@ fn check_len(len: usize) -> Result<()> {
 
 fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Result<()> {
     check_len(len)?;
-    let ready = || say(&format!("ready {}", born.elapsed().as_nanos()));
+    let ready = || {
+        send(&Reply::Ready {
+            ns: born.elapsed().as_nanos() as u64,
+        })
+    };
     let sum = match method.as_str() {
         "mmap" => {
             let map = map_sealed_range(&open_inherited(fd)?, offset, len, false)?;
             ready()?;
             let sum = checksum(&map);
-            say(&format!("sum {sum}"))?;
+            send(&Reply::Sum(sum))?;
             return wait_for_eof(); // `map` stays mapped while the parent measures memory
         }
         "pipe" => {
@@ -126,7 +123,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Re
         }
         other => return Err(Error::Invalid(format!("unknown method {other:?}"))),
     };
-    say(&format!("sum {}", sum.0))?;
+    send(&Reply::Sum(sum.0))?;
     wait_for_eof()?;
     drop(sum.1); // the private copy stays resident until here
     Ok(())
@@ -135,7 +132,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Re
 fn scan(fd: i32, offset: u64, len: usize, passes: u32) -> Result<()> {
     check_len(len)?;
     let map = map_sealed_range(&open_inherited(fd)?, offset, len, true)?;
-    say("ready")?;
+    send(&Reply::Ready { ns: 0 })?;
     let mut go = [0u8; 1];
     std::io::stdin()
         .lock()
@@ -146,7 +143,10 @@ fn scan(fd: i32, offset: u64, len: usize, passes: u32) -> Result<()> {
     for _ in 0..passes.max(1) {
         sum = checksum(std::hint::black_box(&map));
     }
-    say(&format!("scan {sum} {}", start.elapsed().as_nanos()))?;
+    send(&Reply::Scan {
+        sum,
+        ns: start.elapsed().as_nanos() as u64,
+    })?;
     wait_for_eof()
 }
 
@@ -161,6 +161,6 @@ fn mailbox_recv(path: String, count: u32) -> Result<()> {
             .map_err(|_| Error::Worker(format!("{} byte message", msg.len())))?;
         sum = sum.wrapping_add(u64::from_le_bytes(word));
     }
-    say(&format!("sum {sum}"))?;
+    send(&Reply::Sum(sum))?;
     wait_for_eof()
 }

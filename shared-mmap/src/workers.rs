@@ -1,26 +1,25 @@
 //! Worker processes started by re-executing this crate's binary in its hidden
-//! `__worker` mode: spawned together, read line by line with deadlines, and
-//! always killed and reaped, also on error or panic.
+//! `__worker` mode: spawned together, their typed replies read with
+//! deadlines, and always killed and reaped, also on error or panic.
 //!
 //! Why re-exec rather than `fork`: it is safe from any thread (std's `Command`
 //! does the fork+exec dance), so tests can drive it in parallel. Shared data
 //! reaches the worker as an inherited memfd descriptor, never through a pipe
-//! (except in the deliberate "copy through pipes" comparison).
+//! (except in the deliberate "copy through pipes" comparison). Replies come
+//! back as frames ([`crate::reply`]); waiting on them is `poll` with a
+//! deadline, so no reader threads are needed.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::thread::JoinHandle;
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use subprocess_pipes::channel::{ChannelError, Receiver};
+
 use crate::error::{Context, Error, Result};
+use crate::reply::{MAX_REPLY, Reply};
 
 /// The hidden first argument that turns the binary into a worker.
 pub const WORKER_ARG: &str = "__worker";
-/// A reply line longer than this is garbage: refused before it grows.
-const MAX_LINE: u64 = 512;
 
 /// Where the worker binary is: this crate's `shared-mmap` executable.
 #[derive(Debug, Clone)]
@@ -39,31 +38,38 @@ impl WorkerExe {
 }
 
 /// A spawned group of workers. Dropping it kills and reaps every child that
-/// is still there and joins the reader threads.
+/// is still there.
 #[derive(Debug)]
 pub struct WorkerSet {
     children: Vec<Child>,
     stdins: Vec<Option<ChildStdin>>,
-    /// `(worker, line, arrival)`; `None` when the worker's stdout closed.
-    lines: Receiver<(usize, Option<String>, Instant)>,
-    readers: Vec<JoinHandle<()>>,
-    /// Lines that arrived early (a worker's next reply while others lag).
-    pending: Vec<VecDeque<(Option<String>, Instant)>>,
+    replies: Vec<Receiver<Reply, ChildStdout>>,
 }
 
 impl WorkerSet {
     /// Spawns one worker per argument list: `<exe> __worker <args…>`, with
     /// stdin and stdout piped and stderr inherited.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use shared_mmap::{reply::Reply, workers::{WorkerExe, WorkerSet}};
+    ///
+    /// let mut set = WorkerSet::spawn(&WorkerExe::current()?, &[vec!["sigbus-memfd".into()]])?;
+    /// let got = set.collect("a truncate reply", Duration::from_secs(5), |r| match r {
+    ///     Reply::Truncate { errno, .. } => Some(*errno),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(got[0].0, Some(libc::EPERM));
+    /// set.finish(Duration::from_secs(5))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn(exe: &WorkerExe, args: &[Vec<String>]) -> Result<WorkerSet> {
-        let (tx, lines) = channel();
         let mut set = WorkerSet {
             children: Vec::new(),
             stdins: Vec::new(),
-            lines,
-            readers: Vec::new(),
-            pending: vec![VecDeque::new(); args.len()],
+            replies: Vec::new(),
         };
-        for (i, a) in args.iter().enumerate() {
+        for a in args {
             let mut child = Command::new(&exe.0)
                 .arg(WORKER_ARG)
                 .args(a)
@@ -73,23 +79,10 @@ impl WorkerSet {
                 .spawn()
                 .ctx("spawn worker")?; // `set` drops: earlier workers are killed and reaped.
             let out = child.stdout.take().expect("stdout is piped");
+            set.replies
+                .push(Receiver::new(out).with_max_frame(MAX_REPLY));
             set.stdins.push(child.stdin.take());
             set.children.push(child);
-            let tx = tx.clone();
-            set.readers.push(std::thread::spawn(move || {
-                let mut r = BufReader::new(out);
-                loop {
-                    let mut line = String::new();
-                    let msg = match r.by_ref().take(MAX_LINE).read_line(&mut line) {
-                        Ok(0) | Err(_) => None,
-                        Ok(_) => Some(line.trim_end().to_owned()),
-                    };
-                    let end = msg.is_none();
-                    if tx.send((i, msg, Instant::now())).is_err() || end {
-                        return;
-                    }
-                }
-            }));
         }
         Ok(set)
     }
@@ -126,52 +119,39 @@ impl WorkerSet {
         }
     }
 
-    /// Waits until every worker has sent one line starting with `tag`;
-    /// returns the rest of each line and when it arrived, by worker. A worker
-    /// that dies or stays silent past `limit` makes this an error.
-    pub fn collect(&mut self, tag: &str, limit: Duration) -> Result<Vec<(String, Instant)>> {
+    /// Takes the next reply of every worker, which `pick` must accept (it
+    /// names `what` it expects); returns the picked values and when each
+    /// was read. A worker that dies, stays silent past `limit`, or sends
+    /// something else makes this an error.
+    pub fn collect<T>(
+        &mut self,
+        what: &'static str,
+        limit: Duration,
+        pick: impl Fn(&Reply) -> Option<T>,
+    ) -> Result<Vec<(T, Instant)>> {
         let deadline = Instant::now() + limit;
-        let mut got: Vec<Option<(String, Instant)>> = vec![None; self.len()];
-        let mut early: Vec<(usize, Option<String>, Instant)> = Vec::new();
-        for (i, q) in self.pending.iter_mut().enumerate() {
-            if let Some((line, at)) = q.pop_front() {
-                early.push((i, line, at));
-            }
-        }
-        let mut early = early.into_iter();
-        while got.iter().any(Option::is_none) {
-            let next = match early.next() {
-                Some(e) => Ok(e),
-                None => self
-                    .lines
-                    .recv_timeout(deadline.saturating_duration_since(Instant::now())),
-            };
-            match next {
-                Ok((i, line, at)) if got[i].is_some() => self.pending[i].push_back((line, at)),
-                Ok((i, None, _)) => {
-                    return Err(Error::Worker(format!(
-                        "worker {i} exited before sending {tag:?}"
-                    )));
-                }
-                Ok((i, Some(line), at)) => match line.strip_prefix(tag) {
-                    Some(rest) => got[i] = Some((rest.trim().to_owned(), at)),
-                    _ => {
+        let mut got = Vec::with_capacity(self.replies.len());
+        for (i, rx) in self.replies.iter_mut().enumerate() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(Some(reply)) => match pick(&reply) {
+                    Some(t) => got.push((t, Instant::now())),
+                    None => {
                         return Err(Error::Worker(format!(
-                            "worker {i}: expected {tag:?}, got {line:?}"
+                            "worker {i}: expected {what}, got {reply:?}"
                         )));
                     }
                 },
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err(Error::Timeout(limit, "worker replies"));
-                }
-                Err(RecvTimeoutError::Disconnected) => {
+                Ok(None) => {
                     return Err(Error::Worker(format!(
-                        "workers gone before sending {tag:?}"
+                        "worker {i} exited before sending {what}"
                     )));
                 }
+                Err(ChannelError::TimedOut { .. }) => return Err(Error::Timeout(limit, what)),
+                Err(e) => return Err(Error::Worker(format!("worker {i}: {e}"))),
             }
         }
-        Ok(got.into_iter().map(|g| g.expect("all arrived")).collect())
+        Ok(got)
     }
 
     /// Closes every stdin (the workers' cue to exit) and waits up to `limit`
@@ -215,9 +195,6 @@ impl Drop for WorkerSet {
                 let _ = child.kill();
             }
             let _ = child.wait();
-        }
-        for r in self.readers.drain(..) {
-            let _ = r.join();
         }
     }
 }

@@ -61,14 +61,14 @@ fn experiments_emit_records_and_leave_the_temp_dir_empty() {
 #[test]
 fn the_fork_experiments_run_in_the_single_threaded_binary() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(&tmp, &["--json", "shared-counter", "--iters", "1000"]);
+    let out = run(&tmp, &["--json", "shared-counter", "--window", "2ms"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let rec = Record::parse_line(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
-    // With 1000 increments the processes may not overlap: only exactness is asserted.
+    // In 2 ms the processes may not overlap: only exactness is asserted.
     assert_eq!(rec.metrics["atomic_exact"].as_f64(), Some(1.0));
 }
 
@@ -79,6 +79,7 @@ fn bad_arguments_exit_2_and_workers_are_not_listed() {
         &["share-vs-copy", "--sizes", "12"][..],
         &["scan-bandwidth", "--size", "5T"],
         &["shared-counter", "--procs", "1"],
+        &["shared-counter", "--window", "0ms"],
     ] {
         assert_eq!(run(&tmp, bad).status.code(), Some(2), "{bad:?}");
     }

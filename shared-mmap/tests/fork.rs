@@ -10,8 +10,8 @@ use shared_mmap::{Error, trap};
 const LIMIT: Duration = Duration::from_secs(20);
 /// Children in the counter test.
 const PROCS: usize = 3;
-/// Increments per child: enough for the children to overlap.
-const ITERS: u64 = 200_000;
+/// How long the children count.
+const WINDOW: Duration = Duration::from_millis(30);
 
 fn private_anon_map_does_not_reach_the_parent() {
     let seen = trap::private_vs_shared(LIMIT).unwrap();
@@ -29,11 +29,12 @@ fn private_anon_map_does_not_reach_the_parent() {
 }
 
 fn atomic_counts_are_exact_across_processes() {
-    let (total, _) = count(PROCS, ITERS, Increment::Atomic, LIMIT).unwrap();
-    assert_eq!(total, PROCS as u64 * ITERS);
+    let atomic = count(PROCS, WINDOW, Increment::Atomic, LIMIT).unwrap();
+    assert!(atomic.expected >= PROCS as u64);
+    assert_eq!(atomic.total, atomic.expected);
     // Load-then-store may lose updates, never invent them.
-    let (plain, _) = count(PROCS, ITERS, Increment::LoadStore, LIMIT).unwrap();
-    assert!(plain <= PROCS as u64 * ITERS && plain >= ITERS, "{plain}");
+    let plain = count(PROCS, WINDOW, Increment::LoadStore, LIMIT).unwrap();
+    assert!(plain.total <= plain.expected, "{plain:?}");
 }
 
 fn a_hung_child_is_killed_and_reaped() {

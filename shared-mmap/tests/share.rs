@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use shared_mmap::reply::Reply;
 use shared_mmap::share::{Method, Options, reduce};
-use shared_mmap::workers::WorkerExe;
+use shared_mmap::workers::{WorkerExe, WorkerSet};
 use shared_mmap::{Dataset, Error};
 
 /// Dataset size for the tests: small, with a remainder for the last slice.
@@ -90,4 +91,40 @@ fn a_missing_worker_binary_is_an_error() {
     )
     .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
+}
+
+#[test]
+fn garbage_on_a_worker_pipe_is_an_error_not_a_panic() {
+    // `echo __worker …` prints text: its first four bytes read as a huge frame length.
+    let mut set = WorkerSet::spawn(&WorkerExe::at("/bin/echo"), &[vec!["hello".into()]]).unwrap();
+    let err = set.collect("Sum", TIMEOUT, |_| Some(())).unwrap_err();
+    assert!(matches!(err, Error::Worker(_)), "{err}");
+}
+
+#[test]
+fn a_silent_worker_times_out_and_is_killed_and_reaped() {
+    use std::os::fd::AsRawFd;
+    let data = Dataset::generate(LEN).unwrap();
+    let fd = data.memfd().inheritable().unwrap();
+    let args = ["scan", &fd.as_raw_fd().to_string(), "0", "4096", "1"]
+        .map(String::from)
+        .to_vec();
+    let mut set = WorkerSet::spawn(&exe(), &[args]).unwrap();
+    drop(fd);
+    let pid = nix::unistd::Pid::from_raw(set.pids()[0] as i32);
+    set.collect("Ready", TIMEOUT, |r| {
+        matches!(r, Reply::Ready { .. }).then_some(())
+    })
+    .unwrap();
+    // No go byte is sent, so no Scan reply comes.
+    let err = set
+        .collect("Scan", Duration::from_millis(100), |_| Some(()))
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(..)), "{err}");
+    drop(set);
+    assert_eq!(
+        nix::sys::signal::kill(pid, None),
+        Err(nix::errno::Errno::ESRCH),
+        "killed and reaped"
+    );
 }

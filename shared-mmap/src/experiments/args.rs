@@ -50,6 +50,25 @@ pub fn size_tag(bytes: u64) -> String {
         .replace(" B", "B")
 }
 
+/// A duration flag (`100ms`) that shows as seconds in the JSON params.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Secs(pub std::time::Duration);
+
+impl serde::Serialize for Secs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0.as_secs_f64())
+    }
+}
+
+/// clap value parser for a counting window: `100ms`, `1s`; 1 ms to 10 s.
+pub fn window(s: &str) -> Result<Secs, String> {
+    let d = crate::contract::measure::parse_duration(s)?;
+    if d < std::time::Duration::from_millis(1) || d > std::time::Duration::from_secs(10) {
+        return Err(format!("{s:?}: must be between 1ms and 10s"));
+    }
+    Ok(Secs(d))
+}
+
 /// One worker per core, at least 2 (so that sharing is between processes).
 pub fn default_workers() -> u32 {
     (Machine::current().cores as u32).clamp(2, MAX_WORKERS)
