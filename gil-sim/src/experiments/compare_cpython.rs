@@ -21,7 +21,7 @@ pub struct CompareCpython {
     /// Countdown iterations for CPython's CPU-bound run [default: 3M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1000..=1_000_000_000))]
     pub n: Option<u64>,
-    /// Blocking calls in the convoy run [default: 40; quick: 12].
+    /// Blocking calls in the convoy run [default: 40; quick: 8].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub convoy_calls: Option<u64>,
 }
@@ -50,7 +50,7 @@ impl Experiment for CompareCpython {
                 ctx,
                 &py,
                 self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000)),
-                self.convoy_calls.unwrap_or(ctx.pick(40, 12)),
+                self.convoy_calls.unwrap_or(ctx.pick(40, 8)),
                 &mut report,
             ) {
                 Ok(r) => r,
@@ -130,7 +130,7 @@ impl Experiment for CompareCpython {
         }
         let resolved = CompareCpython {
             n: Some(self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000))),
-            convoy_calls: Some(self.convoy_calls.unwrap_or(ctx.pick(40, 12))),
+            convoy_calls: Some(self.convoy_calls.unwrap_or(ctx.pick(40, 8))),
             ..self.clone()
         };
         Ok(report.params(&resolved))

@@ -66,7 +66,7 @@ pub(crate) fn measure(
 ) -> anyhow::Result<(Policy, Vec<Row>, bool)> {
     let reps = ctx.repeats_or(3, 1);
     let (io_calls, io_block) = ctx.pick((10u64, 5.0e-3), (5, 2.0e-3));
-    let race_n = ctx.pick(500_000u64, 300_000);
+    let race_n = ctx.pick(500_000u64, 150_000);
 
     let speed = one(py, "loop_speed.py", &[n.to_string()])?;
     let gil_enabled = speed
