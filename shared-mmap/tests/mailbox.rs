@@ -126,3 +126,15 @@ fn messages_are_never_torn_or_reordered_under_stress() {
     }
     reader.join().unwrap();
 }
+
+#[test]
+fn a_failed_demonstration_still_removes_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = WorkerExe::at("/nonexistent/shared-mmap");
+    assert!(sigbus::demonstrate(&missing, dir.path(), LIMIT).is_err());
+    assert_eq!(
+        entries(&dir),
+        0,
+        "the demo file is removed on the error path too"
+    );
+}
