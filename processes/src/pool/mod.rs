@@ -180,11 +180,12 @@ impl<J: Job> ProcessPool<J> {
         &mut self,
         tasks: impl IntoIterator<Item = J::Task>,
     ) -> Result<Vec<Result<J::Output, TaskError>>, PoolError> {
-        let mut it = self.imap_unordered(tasks);
         let mut out: Vec<Option<Result<J::Output, TaskError>>> = Vec::new();
-        out.resize_with(it.total(), || None);
-        for item in &mut it {
+        for item in self.imap_unordered(tasks) {
             let (i, r) = item?;
+            if out.len() <= i {
+                out.resize_with(i + 1, || None);
+            }
             out[i] = Some(r);
         }
         Ok(out
@@ -197,8 +198,11 @@ impl<J: Job> ProcessPool<J> {
     ///
     /// Dropping the iterator early cancels the tasks not yet sent; replies
     /// to batches already in flight are discarded when they arrive.
-    pub fn imap_unordered(&mut self, tasks: impl IntoIterator<Item = J::Task>) -> Unordered<'_, J> {
-        Unordered::new(self, tasks.into_iter().collect())
+    pub fn imap_unordered<'p>(
+        &'p mut self,
+        tasks: impl IntoIterator<Item = J::Task, IntoIter: 'p>,
+    ) -> Unordered<'p, J> {
+        Unordered::new(self, Box::new(tasks.into_iter()))
     }
 
     /// Waits until every slot without a hello has said it.

@@ -54,53 +54,76 @@ impl<J: Job> State<J> {
 
 /// Results of one run as they arrive: `(task index, result)`; see
 /// [`ProcessPool::imap_unordered`].
-#[derive(Debug)]
+///
+/// Tasks are taken from the input lazily: only enough batches to keep every
+/// worker's prefetch full are cut at a time, so a long (or endless) input
+/// costs memory in proportion to the work in flight, not to its length.
 pub struct Unordered<'p, J: Job> {
     pool: &'p mut ProcessPool<J>,
-    total: usize,
-    left: usize,
+    source: Box<dyn Iterator<Item = J::Task> + 'p>,
+    exhausted: bool,
+    /// Tasks taken from the input so far.
+    issued: usize,
+    /// Results handed out so far.
+    delivered: usize,
     failed: bool,
 }
 
+impl<J: Job> std::fmt::Debug for Unordered<'_, J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unordered")
+            .field("issued", &self.issued)
+            .field("delivered", &self.delivered)
+            .field("exhausted", &self.exhausted)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'p, J: Job> Unordered<'p, J> {
-    pub(super) fn new(pool: &'p mut ProcessPool<J>, tasks: Vec<J::Task>) -> Self {
-        let st = &mut pool.state;
-        st.run += 1;
-        let total = tasks.len();
-        let chunk = pool.cfg.chunksize.max(1);
-        let mut it = tasks.into_iter();
-        let mut first = 0;
-        loop {
-            let batch: Vec<J::Task> = it.by_ref().take(chunk).collect();
-            if batch.is_empty() {
-                break;
-            }
-            let seq = st.next_seq;
-            st.next_seq += 1;
-            let n = batch.len();
-            st.batches.insert(
-                seq,
-                BatchState {
-                    run: st.run,
-                    first,
-                    batch: Batch { seq, tasks: batch },
-                    attempts: 0,
-                },
-            );
-            st.queue.push_back(seq);
-            first += n;
-        }
+    pub(super) fn new(
+        pool: &'p mut ProcessPool<J>,
+        source: Box<dyn Iterator<Item = J::Task> + 'p>,
+    ) -> Self {
+        pool.state.run += 1;
         Unordered {
             pool,
-            total,
-            left: total,
+            source,
+            exhausted: false,
+            issued: 0,
+            delivered: 0,
             failed: false,
         }
     }
 
-    /// How many tasks this run has.
-    pub fn total(&self) -> usize {
-        self.total
+    /// Cuts batches from the input until the queue holds what the live
+    /// workers can take in one round.
+    fn top_up(&mut self) {
+        let pool = &mut *self.pool;
+        let live = pool.slots.iter().flatten().count().max(1);
+        let want = live * (pool.depth() + 1);
+        let chunk = pool.cfg.chunksize.max(1);
+        let st = &mut pool.state;
+        while !self.exhausted && st.queue.len() < want {
+            let tasks: Vec<J::Task> = self.source.by_ref().take(chunk).collect();
+            if tasks.is_empty() {
+                self.exhausted = true;
+                break;
+            }
+            let seq = st.next_seq;
+            st.next_seq += 1;
+            let n = tasks.len();
+            st.batches.insert(
+                seq,
+                BatchState {
+                    run: st.run,
+                    first: self.issued,
+                    batch: Batch { seq, tasks },
+                    attempts: 0,
+                },
+            );
+            st.queue.push_back(seq);
+            self.issued += n;
+        }
     }
 }
 
@@ -110,10 +133,14 @@ impl<J: Job> Iterator for Unordered<'_, J> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(r) = self.pool.state.ready.pop_front() {
-                self.left -= 1;
+                self.delivered += 1;
                 return Some(Ok(r));
             }
-            if self.left == 0 || self.failed {
+            if self.failed {
+                return None;
+            }
+            self.top_up();
+            if self.exhausted && self.delivered == self.issued {
                 return None;
             }
             if let Err(e) = self.pool.step() {

@@ -1,0 +1,64 @@
+//! Ctrl-C of the demo: the terminal sends SIGINT to the whole foreground
+//! process group; the pool stops, kills and reaps its workers, and the demo
+//! exits with an error; nothing of the group is left.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// How long the demo may take to stop after Ctrl-C.
+const STOP_LIMIT: Duration = Duration::from_secs(10);
+
+/// Processes whose process group is `pgid` (field 5 of `/proc/<pid>/stat`).
+fn members(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The command name is in parentheses and may contain spaces: split after it.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.get(2).and_then(|f| f.parse::<i32>().ok()) == Some(pgid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[test]
+fn ctrl_c_stops_the_pool_and_leaves_no_process() {
+    let child = Command::new(env!("CARGO_BIN_EXE_processes"))
+        .args(["crash", "--tasks", "100000", "--kills", "0"])
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pgid = child.id() as i32;
+    // Wait until the pool's workers are up (the group has more than the demo).
+    let t0 = Instant::now();
+    while members(pgid).len() < 3 && t0.elapsed() < STOP_LIMIT {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(members(pgid).len() >= 3, "the pool did not start");
+    std::thread::sleep(Duration::from_millis(200));
+    killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(
+        members(pgid),
+        Vec::<i32>::new(),
+        "processes of the group outlived the demo"
+    );
+}
