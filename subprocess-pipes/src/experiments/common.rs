@@ -81,6 +81,30 @@ impl Drop for Watchdog {
     }
 }
 
+/// Pids of this process's children that are zombies (exited, not yet
+/// reaped), from `/proc/*/stat`. Empty where `/proc` is missing.
+pub(crate) fn zombie_children() -> Vec<u32> {
+    let me = std::process::id();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // "pid (comm) S ppid ...": comm may hold spaces; split after the last ')'.
+            let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+                return false;
+            };
+            let mut f = rest.split_whitespace();
+            let state = f.next();
+            let ppid = f.next().and_then(|p| p.parse::<u32>().ok());
+            state == Some("Z") && ppid == Some(me)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,8 @@
 //! no less than 80% of the raw pipe bandwidth measured in the same run.
 //!
 //! Three long-lived children read from their stdin pipe: `raw-sink` reads
-//! plain bytes into a reused buffer; `frame-sink` receives
+//! plain bytes, each message whole into a reused buffer of its size (the
+//! memory any receiver of whole messages needs); `frame-sink` receives
 //! `Bulk::Data(Blob)` messages through a [`crate::channel::Channel`] and
 //! decodes each in place (`recv_borrowed`, the payload a slice of the
 //! channel's buffer); `frame-sink-owned` decodes each into a fresh `Vec`
@@ -37,7 +38,7 @@ pub struct Throughput {
     /// Message sizes (repeatable: --size 1KiB --size 16MiB) [default: 1KiB 64KiB 1MiB 16MiB].
     #[arg(long = "size", value_parser = parse_size)]
     pub sizes: Vec<usize>,
-    /// Bytes per measured batch [default: 32MiB; quick: 8MiB].
+    /// Bytes per measured batch [default: 64MiB; quick: 16MiB].
     #[arg(long, value_parser = parse_size)]
     pub volume: Option<usize>,
 }
@@ -78,7 +79,7 @@ impl Experiment for Throughput {
         } else {
             self.sizes.clone()
         };
-        let volume = self.volume.unwrap_or(ctx.pick(32 << 20, 8 << 20));
+        let volume = self.volume.unwrap_or(ctx.pick(64 << 20, 16 << 20));
         let repeats = ctx.repeats_or(5, 2);
         let resolved = Throughput {
             sizes: sizes.clone(),
@@ -105,7 +106,10 @@ impl Experiment for Throughput {
             let msg = Bulk::Data(Blob(data.clone()));
             let mut raw_run = || -> anyhow::Result<f64> {
                 let t = Instant::now();
-                raw_in.write_all(&total.to_le_bytes())?;
+                let mut h = [0u8; 16];
+                h[..8].copy_from_slice(&(size as u64).to_le_bytes());
+                h[8..].copy_from_slice(&(count as u64).to_le_bytes());
+                raw_in.write_all(&h)?;
                 for _ in 0..count {
                     raw_in.write_all(&data)?;
                 }

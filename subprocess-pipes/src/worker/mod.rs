@@ -9,7 +9,8 @@
 //! | `cat`           | raw bytes in, the same bytes out                          |
 //! | `pingpong`      | raw: 8 bytes in (`u64` LE), that value + 1 out            |
 //! | `echo`          | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
-//! | `raw-sink`      | raw: `u64` LE count, then that many bytes; acks the count |
+//! | `raw-sink`      | raw: size and count (`u64` LE), then the messages; acks   |
+//! |                 | the byte total                                            |
 //! | `frame-sink`    | framed: [`proto::Bulk`] in (decoded in place as          |
 //! |                 | [`proto::BulkRef`]); on `End`, the byte total out         |
 //! | `frame-sink-owned` | the same, decoding owned values (a copy each)          |

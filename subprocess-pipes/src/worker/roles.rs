@@ -72,25 +72,31 @@ fn echo() -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// Raw batches: `size` and `count` (two `u64` LE), then `count` messages of
+/// `size` bytes, each read whole into a reused `size`-byte buffer (as a
+/// receiver of whole messages must), acknowledged with the byte total.
 fn raw_sink() -> anyhow::Result<u8> {
     let (mut input, mut output) = raw_stdio()?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut h = [0u8; 8];
+    let mut buf = Vec::new();
+    let mut h = [0u8; 16];
     loop {
         match input.read_exact(&mut h) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
             Err(e) => return Err(e.into()),
         }
-        let total = u64::from_le_bytes(h);
-        let mut left = total;
-        while left > 0 {
-            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-            let n = input.read(&mut buf[..want])?;
-            anyhow::ensure!(n > 0, "stream ended with {left} of {total} bytes missing");
-            left -= n as u64;
+        let size = u64::from_le_bytes(h[..8].try_into()?);
+        let count = u64::from_le_bytes(h[8..].try_into()?);
+        let size = usize::try_from(size)?;
+        anyhow::ensure!(
+            size <= crate::frame::DEFAULT_MAX_FRAME,
+            "message of {size} bytes refused"
+        );
+        buf.resize(size, 0);
+        for _ in 0..count {
+            input.read_exact(&mut buf).context("a raw message")?;
         }
-        output.write_all(&total.to_le_bytes())?;
+        output.write_all(&(size as u64 * count).to_le_bytes())?;
     }
 }
 
