@@ -45,6 +45,15 @@ pub fn ensure_single_threaded() -> Result<()> {
 
 /// Forks; the child runs `f` and exits with its return value (101 if it
 /// panics), never returning into the caller's code.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use shared_mmap::fork::{Ended, fork_child};
+///
+/// let child = fork_child(|| 7)?; // Err(MultiThreaded) if other threads exist
+/// assert_eq!(child.wait_timeout(Duration::from_secs(5))?, Ended::Exited(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn fork_child(f: impl FnOnce() -> i32) -> Result<ForkedChild> {
     ensure_single_threaded()?;
     // SAFETY: the process is single-threaded (checked just above), so no lock

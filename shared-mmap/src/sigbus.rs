@@ -39,6 +39,17 @@ pub struct Sigbus {
 
 /// Runs both children; the file lives in `dir` and is removed by this
 /// function's tempfile, whatever the children do.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use shared_mmap::{sigbus::demonstrate, workers::WorkerExe};
+///
+/// let dir = tempfile::tempdir()?;
+/// let out = demonstrate(&WorkerExe::current()?, dir.path(), Duration::from_secs(10))?;
+/// assert_eq!(out.file_signal, Some(libc::SIGBUS));
+/// assert_eq!(out.memfd_errno, Some(libc::EPERM));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbus> {
     use std::os::unix::process::ExitStatusExt;
     let tmp = tempfile::Builder::new()

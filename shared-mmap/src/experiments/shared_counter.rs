@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::counter::{Counted, Increment, count};
-use crate::experiments::args::MAX_WORKERS;
-use crate::experiments::args::{Secs, window};
+use crate::experiments::args::{MAX_WORKERS, Secs, default_workers, window};
 
 /// Limit on waiting for the counting children.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -29,9 +28,7 @@ impl Experiment for SharedCounter {
     const CLAIM: &'static str = "atomics in MAP_SHARED anonymous memory give exact totals across forked processes; plain load/store loses updates";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let procs = self
-            .procs
-            .unwrap_or_else(crate::experiments::args::default_workers);
+        let procs = self.procs.unwrap_or_else(default_workers);
         let window = self.window.unwrap_or(Secs(
             ctx.pick(Duration::from_millis(100), Duration::from_millis(30)),
         ));
