@@ -7,12 +7,14 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+// std's Arc, not the facade's: `with_lock` takes the same type under loom.
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{NotOwned, ReleaseError};
 use crate::lock::Lock;
 use crate::rlock::RLock;
-use crate::sync::{Arc, Mutex, lock};
+use crate::sync::{Mutex, lock};
 
 /// A lock a [`Condition`] can be built on: [`Lock`] or [`RLock`].
 pub trait ConditionLock: Send + Sync + sealed::Sealed {

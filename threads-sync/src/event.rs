@@ -4,7 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{AtomicBool, Condvar, Deadline, Mutex, Ordering, lock};
+use crate::sync::{
+    AtomicBool, AtomicU64, BACKOFF_ROUNDS, Condvar, Deadline, Mutex, Ordering, backoff, lock,
+};
 
 #[derive(Debug)]
 struct Flag {
@@ -39,6 +41,9 @@ pub struct Event {
     changed: Condvar,
     /// Mirror of `flag.set` for the lock-free fast paths of `is_set`/`wait`.
     fast: AtomicBool,
+    /// Mirror of `flag.generation`, so a waiter can note it on entry and
+    /// spin a little before it locks and sleeps without missing a `set`.
+    fast_generation: AtomicU64,
 }
 
 impl Event {
@@ -52,6 +57,7 @@ impl Event {
             }),
             changed: Condvar::new(),
             fast: AtomicBool::new(false),
+            fast_generation: AtomicU64::new(0),
         }
     }
 
@@ -66,6 +72,7 @@ impl Event {
         let mut f = lock(&self.flag);
         f.set = true;
         f.generation = f.generation.wrapping_add(1);
+        self.fast_generation.store(f.generation, Ordering::Release);
         self.fast.store(true, Ordering::Release);
         let wake = f.waiters > 0;
         drop(f);
@@ -94,12 +101,22 @@ impl Event {
         if self.is_set() {
             return true;
         }
+        // From here this thread counts as waiting: any later `set` bumps
+        // the generation, and that wakes it even if `clear` follows.
+        let seen = self.fast_generation.load(Ordering::Acquire);
         let deadline = Deadline::from_timeout(timeout);
+        if timeout != Some(Duration::ZERO) {
+            for round in 0..BACKOFF_ROUNDS {
+                if self.fast_generation.load(Ordering::Acquire) != seen {
+                    return true;
+                }
+                backoff(round);
+            }
+        }
         let mut f = lock(&self.flag);
-        if f.set {
+        if f.set || f.generation != seen {
             return true;
         }
-        let seen = f.generation;
         f.waiters += 1;
         let signalled = loop {
             if f.generation != seen {

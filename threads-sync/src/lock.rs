@@ -90,7 +90,6 @@ impl Lock {
         self.try_acquire() || self.acquire_slow(Deadline::after(timeout))
     }
 
-    #[cfg_attr(loom, allow(clippy::reversed_empty_ranges))] // SPINS is 0 there
     fn acquire_slow(&self, deadline: Deadline) -> bool {
         for _ in 0..SPINS {
             match self.state.load(Ordering::Relaxed) {

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::TooManyReleases;
-use crate::sync::{Condvar, Deadline, Mutex, lock};
+use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, backoff, lock};
 
 #[derive(Debug)]
 struct Count {
@@ -64,6 +64,17 @@ impl Semaphore {
 
     fn acquire_until(&self, deadline: Deadline) -> bool {
         let mut c = lock(&self.count);
+        if deadline != Deadline::Now {
+            // A release usually comes within microseconds: spin before sleeping.
+            for round in 0..BACKOFF_ROUNDS {
+                if c.value > 0 {
+                    break;
+                }
+                drop(c);
+                backoff(round);
+                c = lock(&self.count);
+            }
+        }
         while c.value == 0 {
             c.waiters += 1;
             let woken = deadline.wait(&self.available, c);

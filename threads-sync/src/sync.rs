@@ -11,16 +11,16 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 #[cfg(loom)]
-pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(loom)]
 pub(crate) use loom::thread;
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 #[cfg(not(loom))]
-pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::thread;
 
@@ -29,6 +29,26 @@ pub(crate) use std::thread;
 /// flag could only be stale: it is ignored rather than propagated.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Rounds of spinning, then yielding, that a blocked caller tries before
+/// it sleeps on a condition variable (none under loom, which would explore
+/// every round): a sleep and a wake-up cost microseconds, while the other
+/// side usually acts within a few hundred nanoseconds.
+#[cfg(not(loom))]
+pub(crate) const BACKOFF_ROUNDS: u32 = 10;
+#[cfg(loom)]
+pub(crate) const BACKOFF_ROUNDS: u32 = 0;
+
+/// Round `round` of the backoff: spin 2^round times, then yield the core.
+pub(crate) fn backoff(round: u32) {
+    if round < 6 {
+        for _ in 0..(1u32 << round) {
+            std::hint::spin_loop();
+        }
+    } else {
+        thread::yield_now();
+    }
 }
 
 /// When a blocking call gives up.

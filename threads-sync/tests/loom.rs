@@ -79,7 +79,7 @@ fn rlock_is_reentrant_and_exclusive() {
 #[test]
 fn condition_notify_is_not_lost() {
     loom::model(|| {
-        let c = Arc::new(Condition::with_lock(Arc::new(Lock::new())));
+        let c = Arc::new(Condition::with_lock(std::sync::Arc::new(Lock::new())));
         let ready = Arc::new(AtomicUsize::new(0));
         let (c2, r2) = (Arc::clone(&c), Arc::clone(&ready));
         let t = thread::spawn(move || {
@@ -101,8 +101,8 @@ fn condition_notify_is_not_lost() {
 #[test]
 fn condition_over_rlock_restores_the_count() {
     loom::model(|| {
-        let r = Arc::new(RLock::new());
-        let c = Arc::new(Condition::with_lock(Arc::clone(&r)));
+        let r = std::sync::Arc::new(RLock::new());
+        let c = Arc::new(Condition::with_lock(std::sync::Arc::clone(&r)));
         let flag = Arc::new(AtomicUsize::new(0));
         let (c2, f2) = (Arc::clone(&c), Arc::clone(&flag));
         let t = thread::spawn(move || {

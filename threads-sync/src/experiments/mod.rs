@@ -2,5 +2,33 @@
 
 use crate::contract::Entry;
 
+pub mod barrier;
+pub mod common;
+pub mod condition;
+pub mod cost;
+pub mod cost_bench;
+pub mod deadlock;
+pub mod dining_philosophers;
+pub mod event;
+pub mod lock_scope;
+pub mod queue;
+pub mod race;
+pub mod read_only;
+pub mod rlock;
+pub mod semaphore;
+
 /// Every experiment, in run order.
-pub static ALL: &[Entry] = &[];
+pub static ALL: &[Entry] = &[
+    Entry::of::<race::Race>(),
+    Entry::of::<deadlock::Deadlock>(),
+    Entry::of::<rlock::RLockExp>(),
+    Entry::of::<semaphore::SemaphoreExp>(),
+    Entry::of::<event::EventExp>(),
+    Entry::of::<condition::ConditionExp>(),
+    Entry::of::<barrier::BarrierExp>(),
+    Entry::of::<queue::QueueExp>(),
+    Entry::of::<dining_philosophers::DiningPhilosophers>(),
+    Entry::of::<lock_scope::LockScope>(),
+    Entry::of::<read_only::ReadOnly>(),
+    Entry::of::<cost::Cost>(),
+];

@@ -15,7 +15,7 @@ use std::time::Duration;
 pub use store::{Fifo, Lifo, Priority, Store};
 
 use crate::error::{GetError, PutError, ShutDown, TooManyTaskDone};
-use crate::sync::{Condvar, Deadline, Mutex, MutexGuard, lock};
+use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, MutexGuard, backoff, lock};
 
 /// First in, first out (Python: `queue.Queue(maxsize)`).
 pub type Queue<T> = BaseQueue<T, Fifo<T>>;
@@ -121,6 +121,9 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         if q.shutdown {
             return Err(PutError::ShutDown(item));
         }
+        q = self.back_off(q, deadline, |q| {
+            q.shutdown || self.maxsize == 0 || q.items.len() < self.maxsize
+        });
         while self.maxsize > 0 && q.items.len() >= self.maxsize {
             q.putters += 1;
             let woken = deadline.wait(&self.not_full, q);
@@ -177,6 +180,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
 
     fn get_until(&self, deadline: Deadline) -> Result<T, GetError> {
         let mut q = lock(&self.inner);
+        q = self.back_off(q, deadline, |q| q.shutdown || !q.items.is_empty());
         while q.items.is_empty() {
             if q.shutdown {
                 return Err(GetError::ShutDown);
@@ -213,6 +217,28 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             Ok(None) => unreachable!("a non-empty store yields an item"),
             Err(p) => resume_unwind(p),
         }
+    }
+
+    /// Before sleeping, lets the other side act for a moment: spin, then
+    /// yield, re-checking `ready` each round (not for non-blocking calls).
+    fn back_off<'a>(
+        &'a self,
+        mut q: MutexGuard<'a, Inner<S>>,
+        deadline: Deadline,
+        ready: impl Fn(&Inner<S>) -> bool,
+    ) -> MutexGuard<'a, Inner<S>> {
+        if deadline == Deadline::Now {
+            return q;
+        }
+        for round in 0..BACKOFF_ROUNDS {
+            if ready(&q) {
+                break;
+            }
+            drop(q);
+            backoff(round);
+            q = lock(&self.inner);
+        }
+        q
     }
 
     /// Marks one item taken by `get` as processed (Python: `task_done()`).

@@ -1,0 +1,234 @@
+//! Claim: the Python-style primitives cost about what Rust's own do: an
+//! uncontended `Lock` acquire+release within 1.5x of `std::sync::Mutex`,
+//! `Queue` MPMC throughput at least 0.5x `crossbeam_channel::bounded` and at
+//! least 50x CPython's `queue.Queue` (all measured side by side, interleaved,
+//! in one run; also contended locks, SPSC, and Semaphore/Event round trips).
+
+use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::python::Python;
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{human_rate, ms, ns_per, rate};
+use crate::experiments::cost_bench::{
+    ChanKind, LockKind, event_round_trips, lock_loop, semaphore_round_trips, transfer,
+};
+
+/// Flags of `cost`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Cost {
+    /// Lock+unlock operations per measurement [default: 5M; quick: 500k].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub lock_ops: Option<u64>,
+    /// Threads sharing the lock in the contended case.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=64))]
+    pub contenders: u32,
+    /// Items per queue transfer [default: 500k; quick: 100k].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub items: Option<u64>,
+    /// MPMC producers (and as many consumers).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub pairs: u32,
+    /// Queue and channel capacity.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub capacity: u32,
+    /// Semaphore/Event round trips [default: 20k; quick: 2k].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub round_trips: Option<u32>,
+    /// Skip the CPython side by side.
+    #[arg(long)]
+    pub no_python: bool,
+}
+
+impl Experiment for Cost {
+    const NAME: &'static str = "cost";
+    const CLAIM: &'static str = "Lock costs within 1.5x of std Mutex uncontended; Queue MPMC reaches >= 0.5x crossbeam bounded and >= 50x CPython queue.Queue";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let lock_ops = self.lock_ops.unwrap_or(ctx.pick(5_000_000, 500_000));
+        let items = self.items.unwrap_or(ctx.pick(500_000, 100_000));
+        let trips = self.round_trips.unwrap_or(ctx.pick(20_000, 2_000));
+        let resolved = Cost {
+            lock_ops: Some(lock_ops),
+            items: Some(items),
+            round_trips: Some(trips),
+            ..self.clone()
+        };
+        let r = ctx.repeats_or(5, 3);
+        let cores = Machine::current().cores;
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "{cores} cores; medians of {r} interleaved runs [min..max]"
+        ));
+
+        // Locks: uncontended, then contended.
+        let lock3 = |threads: u32| -> anyhow::Result<Vec<Stats>> {
+            let k = |kind| move || lock_loop(kind, threads, lock_ops);
+            interleaved(
+                r,
+                &mut [
+                    &mut k(LockKind::Ours),
+                    &mut k(LockKind::Std),
+                    &mut k(LockKind::ParkingLot),
+                ],
+            )
+        };
+        let un = lock3(1)?;
+        let co = lock3(self.contenders)?;
+        let ns = |s: &Stats| ns_per(s.median, lock_ops as f64);
+        let lock_ratio = ns(&un[0]) / ns(&un[1]).max(1e-9);
+        for (name, stats) in [("uncontended", &un), ("contended", &co)] {
+            report.say(format!(
+                "lock+unlock {name:<12} Lock {:>8.1} ns   std Mutex {:>8.1} ns   parking_lot {:>8.1} ns",
+                ns(&stats[0]),
+                ns(&stats[1]),
+                ns(&stats[2])
+            ));
+        }
+
+        // Queues: SPSC and MPMC.
+        let cap = self.capacity as usize;
+        let chan3 = |p: u32, c: u32| -> anyhow::Result<Vec<Stats>> {
+            let k = |kind| move || transfer(kind, p, c, cap, items);
+            interleaved(
+                r,
+                &mut [
+                    &mut k(ChanKind::Ours),
+                    &mut k(ChanKind::Crossbeam),
+                    &mut k(ChanKind::Std),
+                ],
+            )
+        };
+        let spsc = chan3(1, 1)?;
+        let mpmc = chan3(self.pairs, self.pairs)?;
+        let tput = |s: &Stats| rate(items as f64, s.median);
+        let mpmc_ratio = tput(&mpmc[0]) / tput(&mpmc[1]).max(1e-9);
+        for (name, stats) in [
+            ("SPSC", &spsc),
+            (&*format!("MPMC {0}x{0}", self.pairs), &mpmc),
+        ] {
+            report.say(format!(
+                "{name:<9} cap {cap}: Queue {:>11}   crossbeam {:>11}   std sync_channel {:>11}",
+                human_rate(tput(&stats[0])),
+                human_rate(tput(&stats[1])),
+                human_rate(tput(&stats[2]))
+            ));
+        }
+
+        // Signals.
+        let sig = interleaved(
+            r,
+            &mut [&mut || semaphore_round_trips(trips), &mut || {
+                event_round_trips(trips)
+            }],
+        )?;
+        let trip = |s: &Stats| s.median / f64::from(trips);
+        report.say(format!(
+            "round trip between two threads: Semaphore {}   Event {}",
+            human_time(trip(&sig[0])),
+            human_time(trip(&sig[1]))
+        ));
+
+        report.push_metric("lock_over_std_mutex_uncontended", lock_ratio, "x");
+        report.push_metric("queue_mpmc_over_crossbeam", mpmc_ratio, "x");
+        report.push_metric("lock_uncontended_ns", ns(&un[0]), "ns");
+        report.push_metric("std_mutex_uncontended_ns", ns(&un[1]), "ns");
+        report.push_metric("parking_lot_uncontended_ns", ns(&un[2]), "ns");
+        report.push_metric("lock_contended_ns", ns(&co[0]), "ns");
+        report.push_metric("std_mutex_contended_ns", ns(&co[1]), "ns");
+        report.push_metric("parking_lot_contended_ns", ns(&co[2]), "ns");
+        report.push_metric("queue_spsc_items_per_s", tput(&spsc[0]), "1/s");
+        report.push_metric("crossbeam_spsc_items_per_s", tput(&spsc[1]), "1/s");
+        report.push_metric("std_spsc_items_per_s", tput(&spsc[2]), "1/s");
+        report.push_metric("queue_mpmc_items_per_s", tput(&mpmc[0]), "1/s");
+        report.push_metric("crossbeam_mpmc_items_per_s", tput(&mpmc[1]), "1/s");
+        report.push_metric("std_mpmc_items_per_s", tput(&mpmc[2]), "1/s");
+        report.push_metric("semaphore_round_trip_us", trip(&sig[0]) * 1e6, "us");
+        report.push_metric("event_round_trip_us", trip(&sig[1]) * 1e6, "us");
+
+        let py_ratio = self.python_side_by_side(
+            ctx,
+            &mut report,
+            (tput(&mpmc[0]), tput(&mpmc[1])),
+            ns(&un[0]),
+        );
+        let lock_ok = lock_ratio <= 1.5;
+        let queue_ok = mpmc_ratio >= 0.5;
+        let py_ok = py_ratio.is_none_or(|x| x >= 50.0);
+        report.verdict = Verdict::from_bool(lock_ok && queue_ok && py_ok);
+        report.detail = format!(
+            "Lock/std Mutex uncontended {lock_ratio:.2}x (target <= 1.5); Queue/crossbeam MPMC {mpmc_ratio:.2}x (target >= 0.5); Queue/CPython MPMC {} (target >= 50)",
+            py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x"))
+        );
+        Ok(report.params(&resolved))
+    }
+}
+
+impl Cost {
+    /// Runs `python/cost.py` with the same sizes (fewer items: CPython is
+    /// slow); returns Queue MPMC / CPython MPMC, or `None` when skipped.
+    fn python_side_by_side(
+        &self,
+        ctx: &Ctx,
+        report: &mut Report,
+        (queue_mpmc, crossbeam_mpmc): (f64, f64),
+        lock_ns: f64,
+    ) -> Option<f64> {
+        if self.no_python {
+            report.say("CPython: skipped (--no-python)");
+            return None;
+        }
+        let Some(py) = Python::find(None) else {
+            report.say("CPython: no python3 on PATH; side by side skipped");
+            return None;
+        };
+        let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/cost.py"));
+        let (lock_iters, items) = (
+            ctx.pick(1_000_000u64, 100_000),
+            ctx.pick(200_000u64, 20_000),
+        );
+        let args = [
+            lock_iters,
+            items,
+            u64::from(self.pairs),
+            u64::from(self.pairs),
+            u64::from(self.capacity),
+        ]
+        .map(|a| a.to_string());
+        let out = match py.run_json(script, &args, ms(120_000)) {
+            Ok(out) => out,
+            Err(e) => {
+                report.say(format!(
+                    "CPython {}: failed, skipped: {e:#}",
+                    py.version_string()
+                ));
+                return None;
+            }
+        };
+        let field = |k: &str| out.first().and_then(|v| v.get(k)).and_then(|v| v.as_f64());
+        let (Some(py_lock), Some(py_spsc), Some(py_mpmc)) = (
+            field("lock_ns"),
+            field("spsc_items_per_s"),
+            field("mpmc_items_per_s"),
+        ) else {
+            report.say("CPython: unexpected output; skipped");
+            return None;
+        };
+        let ratio = queue_mpmc / py_mpmc.max(1e-9);
+        report.say(format!(
+            "CPython {}: threading.Lock acquire+release {py_lock:.1} ns ({:.0}x Lock); queue.Queue SPSC {}, MPMC {} (Queue is {ratio:.0}x)",
+            py.version_string(),
+            py_lock / lock_ns.max(1e-9),
+            human_rate(py_spsc),
+            human_rate(py_mpmc)
+        ));
+        report.push_metric("cpython_lock_ns", py_lock, "ns");
+        report.push_metric("cpython_mpmc_items_per_s", py_mpmc, "1/s");
+        report.push_metric("queue_mpmc_over_cpython", ratio, "x");
+        // For scale: the same figure for crossbeam.
+        report.push_metric(
+            "crossbeam_mpmc_over_cpython",
+            crossbeam_mpmc / py_mpmc.max(1e-9),
+            "x",
+        );
+        Some(ratio)
+    }
+}

@@ -1,0 +1,193 @@
+//! The measured kernels of `cost`: lock+unlock loops, queue transfers and
+//! signal round trips, each returning seconds and checking its own result.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use crate::contract::measure::timed;
+use crate::experiments::common::WATCHDOG;
+use crate::{Event, Lock, Queue, Semaphore};
+
+/// The locks compared.
+#[derive(Debug, Clone, Copy)]
+pub enum LockKind {
+    /// This crate's [`Lock`].
+    Ours,
+    /// `std::sync::Mutex`.
+    Std,
+    /// `parking_lot::Mutex`.
+    ParkingLot,
+}
+
+/// `threads` threads share `n` lock+increment+unlock operations; with one
+/// thread this is the uncontended cost. Returns seconds.
+pub fn lock_loop(kind: LockKind, threads: u32, n: u64) -> anyhow::Result<f64> {
+    let per = n / u64::from(threads);
+    let ours = (Lock::new(), AtomicU64::new(0));
+    let std_m = Mutex::new(0u64);
+    let pl = parking_lot::Mutex::new(0u64);
+    // Contenders start together (an std barrier: its wait has no timeout,
+    // but every thread reaches it unconditionally).
+    let start = std::sync::Barrier::new(threads as usize);
+    let (secs, ()) = timed(|| {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| match (start.wait(), kind).1 {
+                    LockKind::Ours => {
+                        for _ in 0..per {
+                            let _g = ours.0.lock();
+                            let v = ours.1.load(Ordering::Relaxed);
+                            ours.1.store(black_box(v) + 1, Ordering::Relaxed);
+                        }
+                    }
+                    LockKind::Std => {
+                        for _ in 0..per {
+                            let mut g = std_m.lock().unwrap_or_else(|e| e.into_inner());
+                            *g = black_box(*g) + 1;
+                        }
+                    }
+                    LockKind::ParkingLot => {
+                        for _ in 0..per {
+                            let mut g = pl.lock();
+                            *g = black_box(*g) + 1;
+                        }
+                    }
+                });
+            }
+        });
+    });
+    let total = match kind {
+        LockKind::Ours => ours.1.load(Ordering::Relaxed),
+        LockKind::Std => *std_m.lock().unwrap_or_else(|e| e.into_inner()),
+        LockKind::ParkingLot => *pl.lock(),
+    };
+    anyhow::ensure!(total == per * u64::from(threads), "{kind:?} lost updates");
+    Ok(secs)
+}
+
+/// The channels compared.
+#[derive(Debug, Clone, Copy)]
+pub enum ChanKind {
+    /// This crate's [`Queue`].
+    Ours,
+    /// `crossbeam_channel::bounded`.
+    Crossbeam,
+    /// `std::sync::mpsc::sync_channel` (receiver shared behind a `Mutex`
+    /// when there are several consumers: std's receiver is single-consumer).
+    Std,
+}
+
+/// Moves `items` u64 from `producers` to `consumers` threads through a
+/// channel of `capacity`; each consumer takes an exact share, so no end
+/// marker is needed. Checks the sum; returns seconds.
+pub fn transfer(
+    kind: ChanKind,
+    producers: u32,
+    consumers: u32,
+    capacity: usize,
+    items: u64,
+) -> anyhow::Result<f64> {
+    let (p, c) = (u64::from(producers), u64::from(consumers));
+    let items = items / (p * c) * (p * c);
+    let expected = items * (items - 1) / 2;
+    let sum = AtomicU64::new(0);
+    let q = Queue::new(capacity);
+    let (cb_tx, cb_rx) = crossbeam::channel::bounded(capacity);
+    let (std_tx, std_rx) = mpsc::sync_channel(capacity);
+    let std_rx = Mutex::new(std_rx);
+    let (secs, ok) = timed(|| {
+        std::thread::scope(|s| {
+            let mut hs = Vec::new();
+            for k in 0..p {
+                let (q, cb_tx, std_tx) = (&q, cb_tx.clone(), std_tx.clone());
+                hs.push(s.spawn(move || {
+                    let mut ok = true;
+                    for x in (k..items).step_by(p as usize) {
+                        ok &= match kind {
+                            ChanKind::Ours => q.put(x).is_ok(),
+                            ChanKind::Crossbeam => cb_tx.send_timeout(x, WATCHDOG).is_ok(),
+                            ChanKind::Std => std_tx.send(x).is_ok(),
+                        };
+                    }
+                    ok
+                }));
+            }
+            for _ in 0..c {
+                let (q, cb_rx, std_rx, sum) = (&q, cb_rx.clone(), &std_rx, &sum);
+                hs.push(s.spawn(move || {
+                    let mut local = 0u64;
+                    for _ in 0..items / c {
+                        let got = match kind {
+                            ChanKind::Ours => q.get().ok(),
+                            ChanKind::Crossbeam => cb_rx.recv_timeout(WATCHDOG).ok(),
+                            ChanKind::Std => std_rx
+                                .lock()
+                                .ok()
+                                .and_then(|rx| rx.recv_timeout(WATCHDOG).ok()),
+                        };
+                        let Some(x) = got else { return false };
+                        local += x;
+                    }
+                    sum.fetch_add(local, Ordering::Relaxed);
+                    true
+                }));
+            }
+            hs.into_iter().all(|h| h.join().unwrap_or(false))
+        })
+    });
+    anyhow::ensure!(ok, "{kind:?}: a transfer failed or timed out");
+    anyhow::ensure!(sum.into_inner() == expected, "{kind:?}: wrong sum");
+    Ok(secs)
+}
+
+/// Ping-pong between two threads with two semaphores; returns seconds for
+/// `rounds` round trips.
+pub fn semaphore_round_trips(rounds: u32) -> anyhow::Result<f64> {
+    let (ping, pong) = (Semaphore::new(0), Semaphore::new(0));
+    let (secs, ok) = timed(|| {
+        std::thread::scope(|s| {
+            let echo = s.spawn(|| {
+                (0..rounds).all(|_| {
+                    let ok = ping.acquire_timeout(WATCHDOG);
+                    pong.release(1);
+                    ok
+                })
+            });
+            let ok = (0..rounds).all(|_| {
+                ping.release(1);
+                pong.acquire_timeout(WATCHDOG)
+            });
+            ok & echo.join().unwrap_or(false)
+        })
+    });
+    anyhow::ensure!(ok, "a semaphore round trip timed out");
+    Ok(secs)
+}
+
+/// Ping-pong with two events (set, wait, clear); returns seconds for
+/// `rounds` round trips.
+pub fn event_round_trips(rounds: u32) -> anyhow::Result<f64> {
+    let (ping, pong) = (Event::new(), Event::new());
+    let (secs, ok) = timed(|| {
+        std::thread::scope(|s| {
+            let echo = s.spawn(|| {
+                (0..rounds).all(|_| {
+                    let ok = ping.wait(Some(WATCHDOG));
+                    ping.clear(); // before answering, so the next ping is not lost
+                    pong.set();
+                    ok
+                })
+            });
+            let ok = (0..rounds).all(|_| {
+                ping.set();
+                let ok = pong.wait(Some(WATCHDOG));
+                pong.clear();
+                ok
+            });
+            ok & echo.join().unwrap_or(false)
+        })
+    });
+    anyhow::ensure!(ok, "an event round trip timed out");
+    Ok(secs)
+}

@@ -1,0 +1,132 @@
+//! Claim: two threads taking two locks in opposite order deadlock; a timed
+//! acquire *detects* it and the threads recover (release, back off, retry);
+//! taking the locks in one global order never deadlocks ("only one lock per
+//! thread, or risk mysterious deadlocks").
+
+use std::time::Duration;
+
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{WATCHDOG, ms};
+use crate::{Barrier, Lock};
+
+/// Retries after a detected deadlock before the experiment gives up.
+const MAX_RETRIES: u32 = 50;
+
+/// Flags of `deadlock`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Deadlock {
+    /// Rounds of each version [default: 20; quick: 5].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rounds: Option<u32>,
+    /// How long a thread waits for its second lock before it calls it a
+    /// deadlock, in ms [default: 50; quick: 20].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub patience_ms: Option<u64>,
+}
+
+/// What one thread saw in one round.
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    detected: u32,
+    done: bool,
+}
+
+/// One thread's round: take `first` then `second` (timed), work, release.
+/// With `meet`, both threads hold their first lock before either goes on,
+/// which makes the opposite-order version deadlock every time.
+fn round(
+    first: &Lock,
+    second: &Lock,
+    meet: Option<&Barrier>,
+    patience: Duration,
+    backoff: Duration,
+) -> anyhow::Result<Seen> {
+    let mut seen = Seen::default();
+    for attempt in 0..=MAX_RETRIES {
+        anyhow::ensure!(first.acquire_timeout(WATCHDOG), "first lock stuck");
+        if attempt == 0
+            && let Some(b) = meet
+        {
+            b.wait_timeout(WATCHDOG)
+                .map_err(|_| anyhow::anyhow!("the meeting barrier broke"))?;
+        }
+        if second.acquire_timeout(patience) {
+            // The critical section that needs both locks.
+            second.release()?;
+            first.release()?;
+            seen.done = true;
+            return Ok(seen);
+        }
+        // Detected: give back what we hold and let the other thread finish.
+        seen.detected += 1;
+        first.release()?;
+        std::thread::sleep(backoff * (attempt + 1));
+    }
+    Ok(seen)
+}
+
+/// Runs `rounds` rounds of two threads; `ordered` makes both take `a` first.
+fn run_version(rounds: u32, ordered: bool, patience: Duration) -> anyhow::Result<(u32, u32)> {
+    let (a, b) = (Lock::new(), Lock::new());
+    let (mut deadlocked, mut completed) = (0, 0);
+    for _ in 0..rounds {
+        let meet = Barrier::new(2)?;
+        let meet = (!ordered).then_some(&meet);
+        let (s0, s1) = std::thread::scope(|s| {
+            let t0 = s.spawn(|| round(&a, &b, meet, patience, ms(1)));
+            let (first, second) = if ordered { (&a, &b) } else { (&b, &a) };
+            let t1 = s.spawn(move || round(first, second, meet, patience, ms(3)));
+            (t0.join(), t1.join())
+        });
+        let s0 = s0.map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        let s1 = s1.map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        if s0.detected + s1.detected > 0 {
+            deadlocked += 1;
+        }
+        if s0.done && s1.done {
+            completed += 1;
+        }
+    }
+    Ok((deadlocked, completed))
+}
+
+impl Experiment for Deadlock {
+    const NAME: &'static str = "deadlock";
+    const CLAIM: &'static str = "locks taken in opposite order deadlock (detected by a timed acquire, then recovered); one global lock order never deadlocks";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let rounds = self.rounds.unwrap_or(ctx.pick(20, 5));
+        let patience_ms = self.patience_ms.unwrap_or(ctx.pick(50, 20));
+        let resolved = Deadlock {
+            rounds: Some(rounds),
+            patience_ms: Some(patience_ms),
+        };
+        let patience = ms(patience_ms);
+        let (naive_dead, naive_done) = run_version(rounds, false, patience)?;
+        let (ordered_dead, ordered_done) = run_version(rounds, true, patience)?;
+        let mut report = Report::new(Verdict::Info, "")
+            .metric("opposite_order_deadlocks", f64::from(naive_dead), "rounds")
+            .metric("opposite_order_recovered", f64::from(naive_done), "rounds")
+            .metric("ordered_deadlocks", f64::from(ordered_dead), "rounds")
+            .metric("ordered_completed", f64::from(ordered_done), "rounds");
+        report.say(format!(
+            "{rounds} rounds each; a deadlock = the second lock not acquired within {patience_ms} ms"
+        ));
+        report.say(format!(
+            "opposite order (A->B vs B->A, both hold one first): {naive_dead} deadlocks detected, {naive_done} rounds recovered"
+        ));
+        report.say(format!(
+            "one global order (A->B in both):                    {ordered_dead} deadlocks, {ordered_done} rounds completed"
+        ));
+        report.verdict = Verdict::from_bool(
+            naive_dead == rounds
+                && naive_done == rounds
+                && ordered_dead == 0
+                && ordered_done == rounds,
+        );
+        report.detail = format!(
+            "opposite order deadlocked in {naive_dead}/{rounds} rounds, all detected and {naive_done} recovered; ordered: {ordered_dead} deadlocks in {rounds} rounds"
+        );
+        Ok(report.params(&resolved))
+    }
+}

@@ -1,0 +1,161 @@
+//! Claim: "limit locking to the minimum scope": the same work done with the
+//! slow part inside the critical section does not scale with threads; with
+//! only the shared update inside, throughput grows with the cores.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::Lock;
+use crate::contract::measure::{interleaved, timed};
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::{busy, human_rate, rate};
+
+/// Flags of `lock-scope`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct LockScope {
+    /// Most threads to try (1, 2, 4, ... up to this).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_threads: u32,
+    /// Work items in total, split among the threads [default: 10k; quick: 3k].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub items: Option<u32>,
+    /// Steps of slow work per item.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub work: u32,
+}
+
+/// Where the lock goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Around the slow work and the update.
+    Wide,
+    /// Around the update only.
+    Narrow,
+    /// No lock at all (an atomic add): the machine's parallel capacity.
+    Free,
+}
+
+/// Processes `items` over `threads` with the lock in `scope`. Returns the
+/// shared total (the check).
+fn process(threads: u32, items: u32, work: u32, scope: Scope) -> u64 {
+    let lock = Lock::new();
+    let total = AtomicU64::new(0);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (lock, total) = (&lock, &total);
+            s.spawn(move || {
+                for i in (t..items).step_by(threads as usize) {
+                    let add = |v: u64| {
+                        // The shared update: a two-step read-modify-write.
+                        let cur = total.load(Ordering::Relaxed);
+                        total.store(cur.wrapping_add(v), Ordering::Relaxed);
+                    };
+                    match scope {
+                        Scope::Wide => {
+                            let _held = lock.lock();
+                            // black_box: an opaque seed, so the compiler cannot
+                            // hoist the pure computation above the acquire.
+                            add(busy(black_box(u64::from(i)), work));
+                        }
+                        Scope::Narrow => {
+                            let v = busy(u64::from(i), work); // outside the lock
+                            let _held = lock.lock();
+                            add(v);
+                        }
+                        Scope::Free => {
+                            total.fetch_add(busy(u64::from(i), work), Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    total.into_inner()
+}
+
+impl Experiment for LockScope {
+    const NAME: &'static str = "lock-scope";
+    const CLAIM: &'static str = "slow work inside the critical section does not scale with threads; keeping only the shared update locked does";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let items = self.items.unwrap_or(ctx.pick(10_000, 3_000));
+        let resolved = LockScope {
+            items: Some(items),
+            ..self.clone()
+        };
+        let cores = Machine::current().cores;
+        let expected = (0..items).fold(0u64, |acc, i| {
+            acc.wrapping_add(busy(u64::from(i), self.work))
+        });
+        let counts: Vec<u32> = std::iter::successors(Some(1u32), |t| Some(t * 2))
+            .take_while(|&t| t <= self.max_threads)
+            .collect();
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "{items} items of {} steps; throughput (items/s), {cores} cores:",
+            self.work
+        ));
+        report.say(format!(
+            "{:>8} {:>14} {:>14} {:>8}",
+            "threads", "slow inside", "slow outside", "ratio"
+        ));
+        // The verdict row: the most threads that can all run at once.
+        let judged = counts
+            .iter()
+            .copied()
+            .filter(|&t| t as usize <= cores)
+            .max()
+            .unwrap_or(1);
+        let (mut last, mut free1) = ((0.0, 0.0, 0.0, 1), 0.0);
+        for &t in &counts {
+            let measure = |scope: Scope| -> anyhow::Result<f64> {
+                let (secs, got) = timed(|| process(t, items, self.work, scope));
+                anyhow::ensure!(got == expected, "lost an update: {got} != {expected}");
+                Ok(rate(f64::from(items), secs))
+            };
+            let stats = interleaved(
+                ctx.repeats_or(3, 2),
+                &mut [
+                    &mut || measure(Scope::Wide),
+                    &mut || measure(Scope::Narrow),
+                    &mut || measure(Scope::Free),
+                ],
+            )?;
+            let (i, o, f) = (stats[0].median, stats[1].median, stats[2].median);
+            report.say(format!(
+                "{t:>8} {:>14} {:>14} {:>7.2}x {:>14}",
+                human_rate(i),
+                human_rate(o),
+                o / i.max(1e-9),
+                human_rate(f)
+            ));
+            if t == 1 {
+                free1 = f;
+            }
+            if t == judged {
+                last = (i, o, f, t);
+            }
+        }
+        let (inside, outside, free, t) = last;
+        let ratio = outside / inside.max(1e-9);
+        // What the machine delivered to lock-free work at t threads (other
+        // load on a shared machine can leave less than `cores`).
+        let capacity = free / free1.max(1e-9);
+        report.push_metric("outside_over_inside", ratio, "x");
+        report.push_metric("inside_items_per_s", inside, "1/s");
+        report.push_metric("outside_items_per_s", outside, "1/s");
+        report.push_metric("threads", f64::from(t), "threads");
+        report.push_metric("parallel_capacity", capacity, "x");
+        report.verdict = if t < 2 || capacity < 1.3 {
+            // One core, or a machine too busy to run two threads at once:
+            // nothing can run beside the lock holder, so nothing to judge.
+            Verdict::Info
+        } else {
+            Verdict::from_bool(ratio >= 1.3)
+        };
+        report.detail = format!(
+            "at {t} threads on {cores} cores (lock-free work scaled {capacity:.2}x), narrow locking ran {ratio:.2}x the throughput of wide locking (judged when the machine scales >= 1.3x; holds at >= 1.3x)"
+        );
+        Ok(report.params(&resolved))
+    }
+}

@@ -1,0 +1,119 @@
+//! Claim: a worker pool on a `Queue` — workers `get` jobs and call
+//! `task_done`, the producer `join`s — processes every job exactly once,
+//! `join` returns only when all are done, and `shutdown()` then ends every
+//! worker's blocking `get`, so the pool exits cleanly.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use crate::Queue;
+use crate::contract::measure::human_time;
+use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::{WATCHDOG, human_rate, rate};
+
+/// Flags of `queue`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct QueueExp {
+    /// Worker threads.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub workers: u32,
+    /// Jobs [default: 200k; quick: 20k].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub jobs: Option<u64>,
+    /// Job queue bound (backpressure on the producer).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub maxsize: u32,
+}
+
+/// The job: steps of the Collatz sequence from `n` to 1.
+fn collatz(mut n: u64) -> u64 {
+    let mut steps = 0;
+    while n > 1 {
+        n = if n.is_multiple_of(2) {
+            n / 2
+        } else {
+            3 * n + 1
+        };
+        steps += 1;
+    }
+    steps
+}
+
+impl Experiment for QueueExp {
+    const NAME: &'static str = "queue";
+    const CLAIM: &'static str = "a Queue worker pool processes every job exactly once, join() waits for the last task_done(), and shutdown() ends the workers";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let jobs = self.jobs.unwrap_or(ctx.pick(200_000, 20_000));
+        let resolved = QueueExp {
+            jobs: Some(jobs),
+            ..self.clone()
+        };
+        let expected: u64 = (1..=jobs).map(collatz).sum();
+        let todo = Queue::new(self.maxsize as usize);
+        let results = Queue::new(0);
+        let (exited, processed) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let start = Instant::now();
+        let (joined, join_secs, done_at_join) = std::thread::scope(|s| {
+            for _ in 0..self.workers {
+                s.spawn(|| {
+                    // Blocks until a job arrives; fails once shut down and drained.
+                    while let Ok(n) = todo.get() {
+                        let _ = results.put(collatz(n));
+                        processed.fetch_add(1, Ordering::SeqCst);
+                        let _ = todo.task_done();
+                    }
+                    exited.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            let mut fed = true;
+            for n in 1..=jobs {
+                if todo.put_timeout(n, WATCHDOG).is_err() {
+                    fed = false;
+                    break;
+                }
+            }
+            let joined = fed && todo.join_timeout(WATCHDOG);
+            let join_secs = start.elapsed().as_secs_f64();
+            let done_at_join = processed.load(Ordering::SeqCst);
+            todo.shutdown(!joined); // on failure drop what is left, so workers exit
+            (joined, join_secs, done_at_join)
+        });
+        anyhow::ensure!(joined, "the pool did not finish within {WATCHDOG:?}");
+        let mut sum = 0u64;
+        let mut count = 0u64;
+        while let Ok(r) = results.get_nowait() {
+            sum += r;
+            count += 1;
+        }
+        let exited = exited.into_inner();
+        let jobs_per_s = rate(jobs as f64, join_secs);
+        let mut report = Report::new(Verdict::Info, "")
+            .metric("jobs_per_s", jobs_per_s, "1/s")
+            .metric("results", count as f64, "jobs")
+            .metric("done_when_join_returned", done_at_join as f64, "jobs")
+            .metric("workers_exited_after_shutdown", exited as f64, "threads");
+        report.say(format!(
+            "{} workers, {jobs} jobs through a queue of {}: {} ({})",
+            self.workers,
+            self.maxsize,
+            human_rate(jobs_per_s),
+            human_time(join_secs)
+        ));
+        report.say(format!(
+            "results: {count}, sum {sum} (sequential {expected}); done when join() returned: {done_at_join}"
+        ));
+        report.say(format!(
+            "after shutdown(): {exited}/{} workers left their get() loop",
+            self.workers
+        ));
+        let all = count == jobs && sum == expected && done_at_join as u64 == jobs;
+        report.verdict = Verdict::from_bool(all && exited == self.workers as usize);
+        report.detail = format!(
+            "{count}/{jobs} jobs, checksum ok: {}; join returned with {done_at_join} done; {exited}/{} workers exited on shutdown",
+            sum == expected,
+            self.workers
+        );
+        Ok(report.params(&resolved))
+    }
+}
