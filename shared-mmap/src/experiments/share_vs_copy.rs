@@ -104,23 +104,12 @@ impl Experiment for ShareVsCopy {
             let mut rows = Vec::new();
             for ((m, setup), out) in Method::ALL.iter().zip(stats).zip(&outs) {
                 let measured = &out[1..]; // skip the warm-up
-                let total = Stats::of(&measured.iter().map(|o| o.elapsed).collect::<Vec<_>>());
-                let data_setup =
-                    Stats::of(&measured.iter().map(|o| o.data_setup).collect::<Vec<_>>());
-                let pss = Stats::of(
-                    &measured
-                        .iter()
-                        .map(|o| o.memory.pss as f64)
-                        .collect::<Vec<_>>(),
-                )
-                .median;
-                let rss = Stats::of(
-                    &measured
-                        .iter()
-                        .map(|o| o.memory.rss as f64)
-                        .collect::<Vec<_>>(),
-                )
-                .median;
+                let of =
+                    |f: fn(&Outcome) -> f64| Stats::of(&measured.iter().map(f).collect::<Vec<_>>());
+                let total = of(|o| o.elapsed);
+                let data_setup = of(|o| o.data_setup);
+                let pss = of(|o| o.memory.pss as f64).median;
+                let rss = of(|o| o.memory.rss as f64).median;
                 lines.push(format!(
                     "  {:<5} data setup {:>10}  setup with spawn {:>10}  total {:>10}  PSS sum {:>6.0} MiB ({:.2}x data)  RSS sum {:>6.0} MiB ({:.2}x)",
                     m.name(),
@@ -189,31 +178,16 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
     for (&size, rows) in sizes.iter().zip(table) {
         let tag = size_tag(size);
         for (m, row) in Method::ALL.iter().zip(rows) {
-            r.push_metric(
-                format!("{}_data_setup_ms_{tag}", m.name()),
-                row.data_setup.median * 1e3,
-                "ms",
-            );
-            r.push_metric(
-                format!("{}_setup_ms_{tag}", m.name()),
-                row.setup.median * 1e3,
-                "ms",
-            );
-            r.push_metric(
-                format!("{}_total_ms_{tag}", m.name()),
-                row.total.median * 1e3,
-                "ms",
-            );
-            r.push_metric(
-                format!("{}_pss_per_byte_{tag}", m.name()),
-                row.pss / size as f64,
-                "x",
-            );
-            r.push_metric(
-                format!("{}_rss_per_byte_{tag}", m.name()),
-                row.rss / size as f64,
-                "x",
-            );
+            let figures = [
+                ("data_setup_ms", row.data_setup.median * 1e3, "ms"),
+                ("setup_ms", row.setup.median * 1e3, "ms"),
+                ("total_ms", row.total.median * 1e3, "ms"),
+                ("pss_per_byte", row.pss / size as f64, "x"),
+                ("rss_per_byte", row.rss / size as f64, "x"),
+            ];
+            for (what, value, unit) in figures {
+                r.push_metric(format!("{}_{what}_{tag}", m.name()), value, unit);
+            }
         }
     }
     for l in lines {
