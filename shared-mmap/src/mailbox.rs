@@ -23,10 +23,11 @@
 //! cross-process condition variable here; a futex would be the next step).
 //!
 //! # SIGBUS and ownership
-//! The file lives in a `tempfile` directory (mode 0700) and is removed by its
-//! creator's [`Mailbox`], exactly once, when it is dropped, also on error or
-//! panic. Only the same user can reach it; one who truncates it kills both
-//! sides with SIGBUS. This is the one file-backed mapping in the crate, kept
+//! `tempfile` creates the file (mode 0600) in the directory its creator
+//! picks (use a private `tempfile::tempdir()`, mode 0700), and the creator's
+//! [`Mailbox`] removes it exactly once, when it is dropped or
+//! [`Mailbox::remove`]d, also on error or panic. Only the same user can reach
+//! it; one who truncates it kills both sides with SIGBUS. This is the one file-backed mapping in the crate, kept
 //! because a file is what `flush` makes durable; the shared dataset uses a
 //! sealed memfd instead, which nobody can truncate.
 
@@ -115,7 +116,7 @@ impl Mailbox {
                 path.display()
             )));
         }
-        // SAFETY: the file is private to this user (tempfile, 0700 directory)
+        // SAFETY: the file is private to this user (tempfile, mode 0600)
         // and only `Mailbox` ends touch it; none of them resizes it after
         // creation (module docs: truncation by another process is the
         // documented SIGBUS risk of any file-backed mapping).
