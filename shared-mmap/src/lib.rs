@@ -32,9 +32,14 @@
 //! writes to its own copy-on-write pages, and the parent never sees them.
 //! The `private-trap` experiment and the `fork` test show it.
 //!
-//! ```
-//! let mut private = memmap2::MmapMut::map_anon(4096)?;
-//! private[0] = 1; // fine within one process; after fork each side has its own copy
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! // The child writes 0xAB into a memmap2 `map_anon` mapping and into a
+//! // `SharedAnon`; this must run single-threaded (it forks).
+//! let seen = shared_mmap::trap::private_vs_shared(Duration::from_secs(5))?;
+//! assert_eq!(seen.private, 0);    // the trap: the parent still reads 0
+//! assert_eq!(seen.shared, 0xAB);  // MAP_SHARED carries the write back
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -55,8 +60,9 @@
 //! ## 6. Worker processes
 //! Workers are this binary re-executed as `shared-mmap __worker …`
 //! ([`workers`], [`worker`]), safe from any thread; they answer with typed
-//! [`reply::Reply`] frames over the framed channel of `subprocess-pipes`; [`fork`] is used only
-//! where sharing *across fork* is the point, and only while single-threaded.
+//! [`reply::Reply`] frames over the framed channel of `subprocess-pipes`.
+//! [`fork`] is used only where sharing *across fork* is the point, and only
+//! while single-threaded.
 //! Every child is killed and reaped by a guard, also on error or panic.
 //!
 //! ## 7. Measuring it
