@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::marker::PhantomData;
 // std's Arc, not the facade's: `with_lock` takes the same type under loom.
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -156,7 +157,10 @@ impl<L: ConditionLock> Condition<L> {
     /// (Python: `with cond:`).
     pub fn lock(&self) -> ConditionGuard<'_, L> {
         self.lock.acquire();
-        ConditionGuard { lock: &*self.lock }
+        ConditionGuard {
+            lock: &*self.lock,
+            _not_send: PhantomData,
+        }
     }
 
     /// Releases the lock, waits for a notification or the timeout, and
@@ -274,6 +278,8 @@ impl<L: ConditionLock> fmt::Debug for Condition<L> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct ConditionGuard<'a, L: ConditionLock> {
     lock: &'a L,
+    /// Stays on the acquiring thread, as an `RLock` must be released there.
+    _not_send: PhantomData<*const ()>,
 }
 
 impl<L: ConditionLock> Drop for ConditionGuard<'_, L> {

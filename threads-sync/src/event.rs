@@ -97,6 +97,7 @@ impl Event {
     /// Blocks until the flag is set or the timeout passes; `true` if it was
     /// set (Python: `wait(timeout)`). A `set` that happens while this thread
     /// waits wakes it with `true` even if `clear` follows immediately.
+    #[must_use = "false means the wait timed out"]
     pub fn wait(&self, timeout: Option<Duration>) -> bool {
         if self.is_set() {
             return true;

@@ -76,6 +76,7 @@ impl Lock {
 
     /// Acquires the lock if it is free, without blocking
     /// (Python: `acquire(blocking=False)`).
+    #[must_use = "false means the lock was not acquired"]
     pub fn try_acquire(&self) -> bool {
         // Acquire: pairs with the Release in `release`, so everything the
         // previous holder wrote is visible to the new one.
@@ -86,6 +87,7 @@ impl Lock {
 
     /// Waits at most `timeout` for the lock; `true` if acquired
     /// (Python: `acquire(timeout=t)`).
+    #[must_use = "false means the lock was not acquired"]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.try_acquire() || self.acquire_slow(Deadline::after(timeout))
     }

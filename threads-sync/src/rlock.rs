@@ -75,11 +75,13 @@ impl RLock {
 
     /// Acquires without blocking if free or already ours
     /// (Python: `acquire(blocking=False)`).
+    #[must_use = "false means the lock was not acquired"]
     pub fn try_acquire(&self) -> bool {
         self.acquire_until(Deadline::Now, 1)
     }
 
     /// Waits at most `timeout`; `true` if acquired (Python: `acquire(timeout=t)`).
+    #[must_use = "false means the lock was not acquired"]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.acquire_until(Deadline::after(timeout), 1)
     }

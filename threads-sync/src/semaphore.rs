@@ -52,12 +52,14 @@ impl Semaphore {
     }
 
     /// Takes a permit if one is free now (Python: `acquire(blocking=False)`).
+    #[must_use = "false means no permit was taken"]
     pub fn try_acquire(&self) -> bool {
         self.acquire_until(Deadline::Now)
     }
 
     /// Waits at most `timeout` for a permit; `true` if taken
     /// (Python: `acquire(timeout=t)`).
+    #[must_use = "false means no permit was taken"]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.acquire_until(Deadline::after(timeout))
     }
@@ -184,11 +186,13 @@ impl BoundedSemaphore {
     }
 
     /// See [`Semaphore::try_acquire`].
+    #[must_use = "false means no permit was taken"]
     pub fn try_acquire(&self) -> bool {
         self.sem.try_acquire()
     }
 
     /// See [`Semaphore::acquire_timeout`].
+    #[must_use = "false means no permit was taken"]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.sem.acquire_timeout(timeout)
     }

@@ -100,3 +100,58 @@ impl Deadline {
         }
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_from_timeouts() {
+        assert_eq!(Deadline::from_timeout(None), Deadline::Never);
+        assert_eq!(
+            Deadline::after(Duration::MAX),
+            Deadline::Never,
+            "no overflow panic"
+        );
+        assert!(matches!(
+            Deadline::after(Duration::from_secs(1)),
+            Deadline::At(_)
+        ));
+    }
+
+    #[test]
+    fn an_expired_deadline_hands_the_guard_back_without_waiting() {
+        let (m, cv) = (Mutex::new(7), Condvar::new());
+        let g = lock(&m);
+        let g = Deadline::Now.wait(&cv, g).unwrap_err();
+        let past = Deadline::At(Instant::now());
+        let g = past.wait(&cv, g).unwrap_err();
+        assert_eq!(*g, 7);
+    }
+
+    #[test]
+    fn a_timed_wait_returns_ok_and_then_expires() {
+        let (m, cv) = (Mutex::new(()), Condvar::new());
+        let d = Deadline::after(Duration::from_millis(5));
+        let mut g = lock(&m);
+        let mut rounds = 0;
+        loop {
+            match d.wait(&cv, g) {
+                Ok(back) => g = back,
+                Err(_) => break,
+            }
+            rounds += 1;
+            assert!(rounds < 10_000, "never expired");
+        }
+    }
+
+    #[test]
+    fn a_poisoned_internal_mutex_is_still_usable() {
+        let m = Mutex::new(1);
+        let _ = std::panic::catch_unwind(|| {
+            let _g = m.lock().unwrap();
+            panic!("poison it");
+        });
+        assert_eq!(*lock(&m), 1);
+    }
+}

@@ -202,3 +202,66 @@ fn lifo_and_priority_respect_maxsize() {
     assert!(p.full());
     assert_eq!(p.get(), Ok((1, "a")));
 }
+
+/// test_queue.BaseQueueTestMixin._shutdown_put_join: a blocked `put`
+/// fails with the item, `join` returns once the last item is gone.
+fn check_shutdown_put_join(immediate: bool) {
+    let q = Queue::new(2);
+    q.put("Y").unwrap();
+    q.put("X").unwrap(); // full: the next put blocks
+    std::thread::scope(|s| {
+        let putter = s.spawn(|| q.put_timeout("E", PATIENCE));
+        let joiner = s.spawn(|| q.join_timeout(PATIENCE));
+        eventually("the put to block", || q.full());
+        std::thread::sleep(ms(20));
+        assert_eq!(q.unfinished_tasks(), 2);
+        q.shutdown(immediate);
+        if immediate {
+            assert_eq!(q.get_nowait(), Err(GetError::ShutDown));
+        } else {
+            for expected in ["Y", "X"] {
+                assert_eq!(q.get(), Ok(expected));
+                q.task_done().unwrap();
+            }
+        }
+        assert_eq!(putter.join().unwrap(), Err(PutError::ShutDown("E")));
+        assert!(joiner.join().unwrap(), "join returned");
+    });
+    assert_eq!(q.unfinished_tasks(), 0);
+}
+
+#[test]
+fn shutdown_put_join() {
+    check_shutdown_put_join(false);
+}
+
+#[test]
+fn shutdown_immediate_put_join() {
+    check_shutdown_put_join(true);
+}
+
+#[test]
+fn shutdown_get_task_done_join() {
+    // test_queue.BaseQueueTestMixin.test_shutdown_get_task_done_join
+    let q = Queue::new(2);
+    q.put("Y").unwrap();
+    q.put("D").unwrap();
+    assert_eq!(q.unfinished_tasks(), q.qsize());
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let got = q.get_timeout(PATIENCE).is_ok();
+                    got && q.task_done().is_ok()
+                })
+            })
+            .collect();
+        let joiners: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| q.join_timeout(PATIENCE)))
+            .collect();
+        q.shutdown(false);
+        for h in workers.into_iter().chain(joiners) {
+            assert!(h.join().unwrap());
+        }
+    });
+}

@@ -193,7 +193,7 @@ impl Cost {
             u64::from(self.capacity),
         ]
         .map(|a| a.to_string());
-        let out = match py.run_json(script, &args, ms(120_000)) {
+        let out = match py.run_json(script, &args, ms(ctx.pick(120_000, 30_000))) {
             Ok(out) => out,
             Err(e) => {
                 report.say(format!(
