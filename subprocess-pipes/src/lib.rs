@@ -47,6 +47,41 @@
 //! assert_eq!(b.recv()?, None);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Big payloads: wrap bytes in [`blob::Blob`] (one byte string on the wire,
+//! not a list of numbers); a big message is streamed into the pipe without
+//! an intermediate copy, and [`channel::Receiver::recv_borrowed`] decodes in
+//! place.
+//!
+//! ## 4. Children: `run` and `Popen` (Unix)
+//!
+//! [`run::Run`] is `subprocess.run`: an argv (no shell unless
+//! [`run::Run::shell`]), captured output, `check`, a timeout that kills and
+//! reaps. [`popen::Popen`] is the child itself: piped stdio,
+//! [`popen::Popen::communicate`] (threads, so a chatty child cannot
+//! deadlock us), a timed wait, and a guard that kills and reaps on drop.
+//!
+//! ```no_run
+//! use subprocess_pipes::run::Run;
+//!
+//! let done = Run::new("echo").arg("hello; not a shell").run()?;
+//! assert_eq!(done.stdout, b"hello; not a shell\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 5. A typed conversation with a child
+//!
+//! [`popen::Popen::channel`] puts a [`channel::Channel`] on a child's
+//! pipes; the child side is [`channel::Channel::stdio`]. In the demos the
+//! child is this crate's own binary in worker mode ([`worker`]).
+//! [`channel::Channel::recv_timeout`] bounds the wait for a child that
+//! never answers; a child that dies mid-message is
+//! [`channel::ChannelError::Truncated`].
+//!
+//! ## 6. The experiments
+//!
+//! `run`, `pipe-deadlock`, `messages`, `latency`, `throughput`,
+//! `foreign-child`: see [`experiments`] and `subprocess-pipes list`.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![forbid(unsafe_code)]
 

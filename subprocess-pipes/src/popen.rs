@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+use crate::channel::Channel;
+
 mod communicate;
 pub use communicate::{CommunicateError, Output};
 
@@ -82,6 +84,31 @@ impl Popen {
     /// Takes the child's stderr pipe (if it was piped).
     pub fn take_stderr(&mut self) -> Option<ChildStderr> {
         self.child.stderr.take()
+    }
+
+    /// A typed channel over the child's stdout (to receive `Rx`) and stdin
+    /// (to send `Tx`), taking both pipes; `None` unless both were piped.
+    /// Dropping the channel's sender closes the child's stdin: a worker
+    /// looping on `recv` then sees a clean end and exits.
+    ///
+    /// ```no_run
+    /// use subprocess_pipes::popen::Popen;
+    /// use subprocess_pipes::worker;
+    ///
+    /// let mut child = Popen::spawn(worker::command_self("echo")?)?;
+    /// let mut ch = child.channel::<worker::proto::Ping, worker::proto::Pong>().expect("piped");
+    /// ch.send(&worker::proto::Ping { seq: 1 })?;
+    /// assert_eq!(ch.recv_timeout(std::time::Duration::from_secs(5))?, Some(worker::proto::Pong { seq: 2 }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn channel<Tx, Rx>(&mut self) -> Option<Channel<Tx, Rx, ChildStdout, ChildStdin>> {
+        match (self.child.stdout.take(), self.child.stdin.take()) {
+            (Some(out), Some(inp)) => Some(Channel::new(out, inp)),
+            (out, inp) => {
+                (self.child.stdout, self.child.stdin) = (out, inp);
+                None
+            }
+        }
     }
 
     /// The exit status if the child has exited (and reaps it), without blocking.
