@@ -192,6 +192,19 @@ mod tests {
     }
 
     #[test]
+    fn lying_header_reserves_one_step_not_its_length() {
+        let mut wire = (60u32 << 20).to_le_bytes().to_vec();
+        wire.extend_from_slice(&[1; 10]);
+        let mut buf = Vec::new();
+        let err = read_frame(&mut &wire[..], 64 << 20, &mut buf).unwrap_err();
+        assert!(
+            matches!(err, FrameError::Truncated { got: 10, .. }),
+            "{err}"
+        );
+        assert!(buf.capacity() <= 2 * GROW_STEP, "{}", buf.capacity());
+    }
+
+    #[test]
     fn truncations_are_typed() {
         let mut buf = Vec::new();
         let err = read_frame(&mut &[1u8, 0][..], 10, &mut buf).unwrap_err();

@@ -185,3 +185,58 @@ impl<R: Read> FrameReader<R> {
 
 #[cfg(unix)]
 mod deadline;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::write_frame;
+
+    /// A header that announces 60 MiB followed by 10 bytes: the reader
+    /// stays within one read-ahead buffer, then reports the truncation.
+    #[test]
+    fn lying_header_costs_no_memory() {
+        let mut wire = (60u32 << 20).to_le_bytes().to_vec();
+        wire.extend_from_slice(&[1; 10]);
+        let mut frames = FrameReader::new(&wire[..], 64 << 20);
+        let err = frames.next_frame().unwrap_err();
+        assert!(
+            matches!(err, FrameError::Truncated { expected, got: 10 } if expected == 60 << 20),
+            "{err}"
+        );
+        assert!(
+            frames.buf.len() <= READ_AHEAD + GROW_STEP,
+            "{}",
+            frames.buf.len()
+        );
+    }
+
+    #[test]
+    fn big_frames_grow_the_buffer_to_their_size_and_small_ones_reuse_it() {
+        let big = vec![9u8; 3 << 20];
+        let mut wire = Vec::new();
+        write_frame(&mut wire, b"a").unwrap();
+        write_frame(&mut wire, &big).unwrap();
+        write_frame(&mut wire, b"b").unwrap();
+        let mut frames = FrameReader::new(&wire[..], 4 << 20);
+        assert_eq!(frames.next_frame().unwrap(), Some(&b"a"[..]));
+        assert_eq!(frames.next_frame().unwrap().map(<[u8]>::len), Some(3 << 20));
+        assert_eq!(frames.next_frame().unwrap(), Some(&b"b"[..]));
+        assert_eq!(frames.next_frame().unwrap(), None);
+    }
+
+    #[test]
+    fn timeout_keeps_the_partial_frame() {
+        let (r, mut w) = std::io::pipe().unwrap();
+        let mut frames = FrameReader::new(r, 1024);
+        std::io::Write::write_all(&mut w, &[3, 0, 0, 0, b'x']).unwrap();
+        let err = frames
+            .next_frame_timeout(std::time::Duration::from_millis(20))
+            .unwrap_err();
+        assert!(matches!(err, FrameError::TimedOut { .. }), "{err}");
+        std::io::Write::write_all(&mut w, b"yz").unwrap();
+        drop(w);
+        let d = std::time::Duration::from_secs(5);
+        assert_eq!(frames.next_frame_timeout(d).unwrap(), Some(&b"xyz"[..]));
+        assert_eq!(frames.next_frame_timeout(d).unwrap(), None);
+    }
+}
