@@ -131,7 +131,14 @@ pub fn parallel_baseline(threads: usize, repeats: usize) -> anyhow::Result<f64> 
 
 /// A scaling verdict against the machine's [`parallel_baseline`]: `None`
 /// (not judged) when the machine gives less than 1.3x right now, else
-/// whether `speedup` reaches 70% of the baseline.
+/// whether `speedup` realises at least 70% of the baseline's gain over 1x.
+///
+/// ```
+/// use gil_sim::experiments::common::scales;
+/// assert_eq!(scales(1.9, 2.0), Some(true));
+/// assert_eq!(scales(1.05, 1.33), Some(false)); // 0.7 * 1.33 would have passed
+/// assert_eq!(scales(1.0, 1.1), None);
+/// ```
 pub fn scales(speedup: f64, baseline: f64) -> Option<bool> {
-    (baseline >= 1.3).then_some(speedup >= 0.7 * baseline)
+    (baseline >= 1.3).then_some(speedup - 1.0 >= 0.7 * (baseline - 1.0))
 }

@@ -90,8 +90,8 @@ impl Experiment for CpuBound {
                     "a GIL policy DID speed up by more than 1.2x"
                 },
                 match nogil_ok {
-                    Some(true) => "; nogil speeds up (>= 70% of that)",
-                    Some(false) => "; nogil does NOT reach 70% of that",
+                    Some(true) => "; nogil speeds up (>= 70% of that gain)",
+                    Some(false) => "; nogil does NOT reach 70% of that gain",
                     None => "",
                 }
             )
