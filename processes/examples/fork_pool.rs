@@ -1,7 +1,8 @@
-//! A pool with the `fork` start method: run from a single-threaded `main`
-//! (the rule), a worker that aborts is reported, and since the pool's own
-//! reader threads now run, it is not replaced by a fork: the pool goes on
-//! with the other worker. `cargo run --release -p processes --example fork_pool`
+//! A pool with the `fork` start method: built from a single-threaded `main`
+//! (the rule), it forks a fork server, which forks the workers; a worker
+//! that aborts is reported and the server forks its replacement, although
+//! the pool's own reader threads run by then.
+//! `cargo run --release -p processes --example fork_pool`
 
 use processes::jobs::{Fault, FaultTask};
 use processes::pool::{ProcessPool, StartMethod};
@@ -22,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{task:?} -> {result:?}");
     }
     println!("{:?}, live workers {:?}", pool.stats(), pool.pids());
+    assert_eq!(pool.pids().len(), 2, "the dead worker was replaced");
     drop(pool);
     let left = processes::proc_info::children(nix::unistd::getpid())?;
     assert!(left.is_empty(), "children left: {left:?}");

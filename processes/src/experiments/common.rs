@@ -13,6 +13,26 @@ pub fn spawn_self() -> StartMethod {
     StartMethod::Spawn(None)
 }
 
+/// The start method, as a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Start {
+    /// Re-execute this binary as `<bin> __worker <job>`.
+    Spawn,
+    /// Fork server (forked while single-threaded) forks the workers.
+    Fork,
+}
+
+impl Start {
+    /// The pool's start method.
+    pub fn method(self) -> StartMethod {
+        match self {
+            Start::Spawn => spawn_self(),
+            Start::Fork => StartMethod::Fork,
+        }
+    }
+}
+
 /// Runs `python/<script>` with `args` if a `python3` is found; says on the
 /// report what happened, and returns its JSON lines (or `None`: skipped).
 pub fn python_side(

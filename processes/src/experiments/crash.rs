@@ -8,9 +8,10 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Pid, getpid};
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::spawn_self;
+use crate::experiments::common::Start;
 use crate::jobs::{Fault, FaultTask};
 use crate::pool::{ProcessPool, TaskError};
+use crate::proc_info::{children, descendants};
 
 /// Flags of `crash`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -21,6 +22,9 @@ pub struct Crash {
     /// Workers to SIGKILL, one every 20 ms [default: 2].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub kills: Option<u64>,
+    /// Start method of the pool.
+    #[arg(long, value_enum, default_value = "spawn")]
+    pub start: Start,
 }
 
 impl Experiment for Crash {
@@ -33,20 +37,25 @@ impl Experiment for Crash {
         let resolved = Crash {
             tasks: Some(n),
             kills: Some(kills),
+            start: self.start,
         };
         let mut pool = ProcessPool::<Fault>::builder()
             .workers(2)
-            .start_method(spawn_self())
+            .start_method(self.start.method())
             .build()?;
         let victims = pool.pids();
-        // The killer: SIGKILL a worker every 20 ms, from another thread.
+        // The killer: SIGKILL a worker every 20 ms, from another thread. The
+        // workers are the leaves of our process tree (with `fork`, they are
+        // the fork server's children).
         let killer = std::thread::spawn(move || {
             let mut killed = Vec::new();
             for i in 0..kills as usize {
                 std::thread::sleep(Duration::from_millis(20));
-                let me = getpid();
-                let kids = crate::proc_info::children(me).unwrap_or_default();
-                let live: Vec<Pid> = kids.into_iter().filter(|p| !killed.contains(p)).collect();
+                let tree = descendants(getpid()).unwrap_or_default();
+                let live: Vec<Pid> = tree
+                    .into_iter()
+                    .filter(|p| !killed.contains(p) && children(*p).is_ok_and(|c| c.is_empty()))
+                    .collect();
                 if let Some(&p) = live.get(i % live.len().max(1)) {
                     let _ = kill(p, Signal::SIGKILL);
                     killed.push(p);
@@ -66,7 +75,7 @@ impl Experiment for Crash {
             .iter()
             .filter(|e| matches!(e, TaskError::WorkerDied(d) if d.to_string().contains("SIGKILL")))
             .count();
-        let left = crate::proc_info::children(getpid())?.len();
+        let left = descendants(getpid())?.len();
         let mut report = Report::new(
             Verdict::from_bool(ok + died.len() == n as usize && by_kill == died.len() && died.len() <= killed && left == 0),
             format!("{killed} workers killed mid-run: {} tasks reported failed (SIGKILL), {ok} of {n} completed, {} replacements, {left} children left", died.len(), stats.started - victims.len()),
@@ -77,7 +86,7 @@ impl Experiment for Crash {
         .metric("workers_replaced", (stats.started - victims.len()) as f64, "workers")
         .metric("children_left", left as f64, "processes")
         .params(&resolved);
-        report.say(format!("{n} tasks of 5 ms on 2 spawn workers; a thread SIGKILLs a worker every 20 ms, {kills} times"));
+        report.say(format!("{n} tasks of 5 ms on 2 workers (start method {:?}); a thread SIGKILLs a worker every 20 ms, {kills} times", self.start));
         for e in died.iter().take(3) {
             report.say(format!("reported: {e}"));
         }

@@ -13,11 +13,11 @@ pub enum StartMethod {
     /// the crate's binary (`env!("CARGO_BIN_EXE_processes")`), since the
     /// test harness binary has no worker mode.
     Spawn(Option<PathBuf>),
-    /// `fork()` the parent; the child runs the job's loop with a copy of the
-    /// parent's memory. Only while the process is single-threaded (see
-    /// [`crate::fork`]): the pool forks every worker before it starts its
-    /// reader threads, so a fork pool cannot replace a dead worker and
-    /// goes on with fewer.
+    /// Fork: the pool forks a fork server while the process is still
+    /// single-threaded (see [`crate::fork`]; refused otherwise), and the
+    /// server forks every worker, at the start and as replacements. A
+    /// worker gets a copy of the parent's memory as it was when the pool
+    /// started (CPython's `forkserver`).
     Fork,
     /// Run exactly this command as a worker; it must speak the protocol on
     /// its stdin/stdout (for tests that play a misbehaving worker).

@@ -34,6 +34,7 @@
 
 mod config;
 mod error;
+mod forkserver;
 mod run;
 mod slot;
 
@@ -68,6 +69,8 @@ pub struct ProcessPool<J: Job> {
     events: Receiver<Event<J::Output>>,
     state: run::State<J>,
     stats: PoolStats,
+    /// The fork server of a `fork` pool (dropped after the workers).
+    server: Option<forkserver::ForkServer>,
     _live: crate::interrupt::LivePool,
 }
 
@@ -138,14 +141,18 @@ impl<J: Job> ProcessPool<J> {
             events,
             state: run::State::new(),
             stats: PoolStats::default(),
+            server: None,
             _live: crate::interrupt::LivePool::new(),
             cfg,
         };
-        // Every process first, then the reader threads: a fork pool must
-        // fork while the process is still single-threaded.
+        // A fork pool forks its server first, while this process is still
+        // single-threaded; the server forks the workers, now and later.
+        if pool.cfg.start == StartMethod::Fork {
+            pool.server = Some(forkserver::ForkServer::start::<J>()?);
+        }
         let mut started = Vec::new();
         for _ in 0..pool.cfg.workers {
-            started.push(slot::start::<J>(&pool.cfg.start)?);
+            started.push(slot::start::<J>(&pool.cfg.start, pool.server.as_mut())?);
         }
         for (i, s) in started.into_iter().enumerate() {
             let slot = s.into_slot::<J>(i, 0, pool.cfg.max_frame, pool.events_tx.clone())?;
@@ -228,7 +235,9 @@ impl<J: Job> Drop for ProcessPool<J> {
             }
         }
         for s in self.slots.iter_mut().flatten() {
-            let _ = s.child.finish(Duration::from_millis(500));
+            let _ = s
+                .child
+                .finish(self.server.as_mut(), Duration::from_millis(500));
             if let Some(h) = s.reader.take() {
                 let _ = h.join();
             }

@@ -317,7 +317,9 @@ impl<J: Job> ProcessPool<J> {
     fn bury(&mut self, idx: usize, error: Option<ChannelError>) -> Result<(), PoolError> {
         let mut s = self.slots[idx].take().expect("live slot");
         drop(s.tx.take());
-        let exit = s.child.finish(Duration::from_millis(200)).ok();
+        let exit = s
+            .child
+            .finish(self.server.as_mut(), Duration::from_millis(200));
         if let Some(h) = s.reader.take() {
             let _ = h.join();
         }
@@ -357,7 +359,7 @@ impl<J: Job> ProcessPool<J> {
             st.queue.push_front(seq);
         }
         let generation = s.generation + 1;
-        match slot::start::<J>(&self.cfg.start) {
+        match slot::start::<J>(&self.cfg.start, self.server.as_mut()) {
             Ok(started) => {
                 let s = started.into_slot::<J>(
                     idx,

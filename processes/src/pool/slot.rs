@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::process::{Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -18,6 +18,7 @@ use crossbeam::channel::Sender as EventTx;
 use subprocess_pipes::channel::{ChannelError, Receiver, Sender};
 
 use super::config::StartMethod;
+use super::forkserver::ForkServer;
 use crate::child::ChildGuard;
 use crate::job::Job;
 use crate::protocol::{Batch, Corked, Reply};
@@ -39,11 +40,45 @@ pub(crate) enum Event<O> {
     },
 }
 
+/// A worker process: our own child, or a child of the fork server.
+#[derive(Debug)]
+pub(crate) enum Proc {
+    /// Started by us (spawn, command): we reap it.
+    Own(ChildGuard),
+    /// Forked by the fork server: it reaps it for us.
+    Served(nix::unistd::Pid),
+}
+
+impl Proc {
+    pub(crate) fn pid(&self) -> nix::unistd::Pid {
+        match self {
+            Proc::Own(g) => g.pid(),
+            Proc::Served(p) => *p,
+        }
+    }
+
+    /// Waits up to `grace` for it to exit, kills it if it still runs, reaps it.
+    pub(crate) fn finish(
+        &mut self,
+        server: Option<&mut ForkServer>,
+        grace: std::time::Duration,
+    ) -> Option<crate::child::ExitCause> {
+        match (self, server) {
+            (Proc::Own(g), _) => g.finish(grace).ok(),
+            (Proc::Served(p), Some(s)) => s.reap(*p, grace).ok(),
+            (Proc::Served(p), None) => {
+                let _ = nix::sys::signal::kill(*p, nix::sys::signal::Signal::SIGKILL);
+                None
+            }
+        }
+    }
+}
+
 /// A live worker.
 #[derive(Debug)]
 pub(crate) struct Slot<T> {
     pub(crate) generation: u64,
-    pub(crate) child: ChildGuard,
+    pub(crate) child: Proc,
     pub(crate) tx: Option<Sender<Batch<T>, Corked<File>>>,
     pub(crate) reader: Option<JoinHandle<()>>,
     /// Batches sent and not answered, oldest (running) first.
@@ -60,17 +95,20 @@ pub(crate) struct Slot<T> {
 
 /// A started process whose reader is not running yet.
 pub(crate) struct Started {
-    child: ChildGuard,
+    child: Proc,
     tasks: File,
     replies: File,
 }
 
-/// Starts one worker process for job `J` (no threads started here, so a
-/// fork pool can start all its workers before its first thread).
-pub(crate) fn start<J: Job>(method: &StartMethod) -> Result<Started, super::PoolError> {
-    let mut cmd = match method {
-        StartMethod::Fork => return fork::<J>(),
-        StartMethod::Spawn(program) => {
+/// Starts one worker process for job `J`.
+pub(crate) fn start<J: Job>(
+    method: &StartMethod,
+    server: Option<&mut ForkServer>,
+) -> Result<Started, super::PoolError> {
+    let mut cmd = match (method, server) {
+        (StartMethod::Fork, Some(server)) => return fork_via(server),
+        (StartMethod::Fork, None) => unreachable!("a fork pool starts its fork server first"),
+        (StartMethod::Spawn(program), _) => {
             let program = match program {
                 Some(p) => p.clone(),
                 None => std::env::current_exe()?,
@@ -79,7 +117,7 @@ pub(crate) fn start<J: Job>(method: &StartMethod) -> Result<Started, super::Pool
             cmd.args([crate::worker::WORKER_ARG, J::NAME]);
             cmd
         }
-        StartMethod::Command(program, args) => {
+        (StartMethod::Command(program, args), _) => {
             let mut cmd = Command::new(program);
             cmd.args(args);
             cmd
@@ -88,36 +126,23 @@ pub(crate) fn start<J: Job>(method: &StartMethod) -> Result<Started, super::Pool
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
     let tasks = File::from(OwnedFd::from(child.stdin.take().expect("piped")));
     let replies = File::from(OwnedFd::from(child.stdout.take().expect("piped")));
-    let guard = ChildGuard::from_child(child);
     Ok(Started {
-        child: guard,
+        child: Proc::Own(ChildGuard::from_child(child)),
         tasks,
         replies,
     })
 }
 
-fn fork<J: Job>() -> Result<Started, super::PoolError> {
+/// Starts a worker through the fork server: the pool makes the pipes and
+/// hands the worker's ends over.
+fn fork_via(server: &mut ForkServer) -> Result<Started, super::PoolError> {
     let (task_r, task_w) = std::io::pipe()?;
     let (reply_r, reply_w) = std::io::pipe()?;
-    let keep = [task_r.as_raw_fd(), reply_w.as_raw_fd()];
-    let child = crate::fork::fork_with(move || {
-        close_all_but(&keep);
-        let _ = crate::interrupt::ignore();
-        let _ = nix::unistd::dup2_stdout(std::io::stderr());
-        let tasks = File::from(OwnedFd::from(task_r));
-        let replies = File::from(OwnedFd::from(reply_w));
-        match crate::worker::serve::<J, _, _>(tasks, replies) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("worker {}: {e}", std::process::id());
-                3
-            }
-        }
-    })?;
-    // The child's ends, closed here: only the child holds them now, so its
-    // death closes the pipes.
+    let pid = server.fork_worker(&OwnedFd::from(task_r), &OwnedFd::from(reply_w))?;
+    // Our copies of the worker's ends were closed above: only the worker
+    // holds them now, so its death closes the pipes.
     Ok(Started {
-        child,
+        child: Proc::Served(pid),
         tasks: File::from(OwnedFd::from(task_w)),
         replies: File::from(OwnedFd::from(reply_r)),
     })
@@ -126,7 +151,7 @@ fn fork<J: Job>() -> Result<Started, super::PoolError> {
 /// In a forked child: closes every descriptor except 0, 1, 2 and `keep`,
 /// so the child holds no other worker's pipe ends (which would keep those
 /// pipes open after their worker dies, and hide its death from the pool).
-fn close_all_but(keep: &[i32]) {
+pub(crate) fn close_all_but(keep: &[i32]) {
     let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
         return;
     };

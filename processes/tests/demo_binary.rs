@@ -1,6 +1,7 @@
-//! Ctrl-C of the demo: the terminal sends SIGINT to the whole foreground
-//! process group; the pool stops, kills and reaps its workers, and the demo
-//! exits with an error; nothing of the group is left.
+//! The demo binary as a whole: Ctrl-C (the terminal sends SIGINT to the
+//! whole foreground process group; the pool stops, kills and reaps its
+//! workers, the demo exits with an error, nothing of the group is left),
+//! and the fork start method, which needs a single-threaded parent.
 
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -60,5 +61,26 @@ fn ctrl_c_stops_the_pool_and_leaves_no_process() {
         members(pgid),
         Vec::<i32>::new(),
         "processes of the group outlived the demo"
+    );
+}
+
+/// The fork start method end to end (the test harness itself has threads,
+/// so the fork server is started by the demo binary): workers killed
+/// mid-run are reported and replaced by the fork server.
+#[test]
+fn the_fork_server_replaces_killed_workers() {
+    let out = Command::new(env!("CARGO_BIN_EXE_processes"))
+        .args(["crash", "--quick", "--json", "--start", "fork"])
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8_lossy(&out.stdout);
+    let rec: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(rec["verdict"], "holds", "{line}");
+    assert_eq!(rec["params"]["start"], "fork");
+    assert!(
+        rec["metrics"]["workers_replaced"].as_f64().unwrap() >= 1.0,
+        "{line}"
     );
 }
