@@ -38,7 +38,7 @@ pub struct Throughput {
     /// Message sizes (repeatable: --size 1KiB --size 16MiB) [default: 1KiB 64KiB 1MiB 16MiB].
     #[arg(long = "size", value_parser = parse_size)]
     pub sizes: Vec<usize>,
-    /// Bytes per measured batch [default: 64MiB; quick: 16MiB].
+    /// Bytes per measured batch [default: 64MiB; quick: 32MiB].
     #[arg(long, value_parser = parse_size)]
     pub volume: Option<usize>,
 }
@@ -79,8 +79,8 @@ impl Experiment for Throughput {
         } else {
             self.sizes.clone()
         };
-        let volume = self.volume.unwrap_or(ctx.pick(64 << 20, 16 << 20));
-        let repeats = ctx.repeats_or(5, 2);
+        let volume = self.volume.unwrap_or(ctx.pick(64 << 20, 32 << 20));
+        let repeats = ctx.repeats_or(5, 3);
         let resolved = Throughput {
             sizes: sizes.clone(),
             volume: Some(volume),
