@@ -36,10 +36,12 @@
 //! ```
 
 mod error;
-mod halves;
+mod receiver;
+mod sender;
 
 pub use error::ChannelError;
-pub use halves::{Receiver, STREAM_AT, Sender};
+pub use receiver::Receiver;
+pub use sender::{STREAM_AT, Sender};
 
 use std::fmt;
 use std::io::{Read, Write};

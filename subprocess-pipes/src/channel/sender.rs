@@ -1,16 +1,14 @@
-//! The two halves of a channel: a [`Sender`] that frames and writes, a [`Receiver`] that reads and decodes.
+//! The sending half of a channel: frames and writes typed values, streaming big ones without a copy.
 
 use std::fmt;
 use std::io::{BufWriter, Write};
 use std::marker::PhantomData;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::ChannelError;
 use crate::codec::{Bincode, Codec, CodecError};
 use crate::frame::{DEFAULT_MAX_FRAME, HEADER_LEN, header};
-use crate::frame_reader::FrameReader;
 
 /// Sends values of type `Tx` as frames on `W`.
 ///
@@ -31,27 +29,11 @@ pub struct Sender<Tx, W, C = Bincode> {
     _tx: PhantomData<fn(&Tx)>,
 }
 
-/// Receives values of type `Rx` from frames on `R`.
-pub struct Receiver<Rx, R, C = Bincode> {
-    frames: FrameReader<R>,
-    codec: C,
-    _rx: PhantomData<fn() -> Rx>,
-}
-
 impl<Tx, W, C> fmt::Debug for Sender<Tx, W, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sender")
             .field("tx", &std::any::type_name::<Tx>())
             .field("max", &self.max)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<Rx, R, C> fmt::Debug for Receiver<Rx, R, C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("rx", &std::any::type_name::<Rx>())
-            .field("frames", &self.frames)
             .finish_non_exhaustive()
     }
 }
@@ -186,105 +168,5 @@ impl<W: Write> Write for Counting<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
-    }
-}
-
-impl<Rx, R> Receiver<Rx, R> {
-    /// A receiver with the default codec ([`Bincode`]) and limit ([`DEFAULT_MAX_FRAME`]).
-    pub fn new(reader: R) -> Self {
-        Self::with_codec(reader, Bincode)
-    }
-}
-
-impl<Rx, R, C> Receiver<Rx, R, C> {
-    /// A receiver with another [`Codec`].
-    pub fn with_codec(reader: R, codec: C) -> Self {
-        Receiver {
-            frames: FrameReader::new(reader, DEFAULT_MAX_FRAME),
-            codec,
-            _rx: PhantomData,
-        }
-    }
-
-    /// Refuses frames announcing more than `max` bytes, before allocating for them.
-    pub fn with_max_frame(mut self, max: usize) -> Self {
-        self.frames.set_max(max);
-        self
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        self.frames.get_ref()
-    }
-
-    /// Bytes read ahead from the stream and not yet handed out.
-    pub fn buffered(&self) -> usize {
-        self.frames.buffered()
-    }
-}
-
-impl<Rx: DeserializeOwned, R: std::io::Read, C: Codec> Receiver<Rx, R, C> {
-    /// The next message; `Ok(None)` when the peer closed its end at a message boundary.
-    pub fn recv(&mut self) -> Result<Option<Rx>, ChannelError> {
-        match self.frames.next_frame()? {
-            None => Ok(None),
-            Some(bytes) => self
-                .codec
-                .decode(bytes)
-                .map(Some)
-                .map_err(ChannelError::Decode),
-        }
-    }
-}
-
-impl<Rx, R: std::io::Read, C: Codec> Receiver<Rx, R, C> {
-    /// The next message decoded as `T`, a type that borrows from the
-    /// receiver's buffer (`&[u8]`, `&str` fields): a big payload is used in
-    /// place, with no copy, until the next receive. `T` must have the same
-    /// wire shape as `Rx` (e.g. `struct Msg<'a> { data: &'a [u8] }` for
-    /// `struct Msg { data: Blob }`); the codec must support it (bincode does).
-    ///
-    /// ```
-    /// use subprocess_pipes::blob::Blob;
-    /// use subprocess_pipes::channel::Channel;
-    ///
-    /// let mut a = Channel::<Blob, (), _, _>::new(std::io::empty(), Vec::new());
-    /// a.send(&Blob(vec![7; 100_000]))?;
-    /// let wire = a.split().0.into_inner();
-    /// let (_, mut rx) = Channel::<(), Blob, _, _>::new(&wire[..], std::io::sink()).split();
-    /// let data: &[u8] = rx.recv_borrowed()?.expect("one message");
-    /// assert_eq!(data.len(), 100_000);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn recv_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>, ChannelError> {
-        match self.frames.next_frame()? {
-            None => Ok(None),
-            Some(bytes) => self
-                .codec
-                .decode_borrowed(bytes)
-                .map(Some)
-                .map_err(ChannelError::Decode),
-        }
-    }
-}
-
-#[cfg(unix)]
-impl<Rx: DeserializeOwned, R: std::io::Read + std::os::fd::AsFd, C: Codec> Receiver<Rx, R, C> {
-    /// As [`Receiver::recv`], but gives up with [`ChannelError::TimedOut`] after
-    /// `timeout` (Unix: `poll(2)` on the descriptor, so `R` must be a raw pipe
-    /// end such as `ChildStdout`, not a `BufReader`). A timeout loses nothing:
-    /// a later call continues with the same partial frame.
-    pub fn recv_timeout(
-        &mut self,
-        timeout: std::time::Duration,
-    ) -> Result<Option<Rx>, ChannelError> {
-        match self.frames.next_frame_timeout(timeout)? {
-            None => Ok(None),
-            Some(bytes) => self
-                .codec
-                .decode(bytes)
-                .map(Some)
-                .map_err(ChannelError::Decode),
-        }
     }
 }
