@@ -128,10 +128,12 @@
 
 pub mod barrier;
 pub mod condition;
+#[cfg(not(loom))]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod error;
 pub mod event;
+#[cfg(not(loom))]
 pub mod experiments;
 pub mod lock;
 pub mod queue;
@@ -151,11 +153,13 @@ pub use queue::{BaseQueue, LifoQueue, PriorityQueue, Queue};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedPermit, BoundedSemaphore, Permit, Semaphore};
 
-/// The demo: its name, what it teaches, and its experiments.
+/// The demo: its name, what it teaches, and its experiments (not built
+/// under `--cfg loom`).
 ///
 /// ```
 /// assert_eq!(threads_sync::DEMO.name, "threads-sync");
 /// ```
+#[cfg(not(loom))]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "threads-sync",
     about: "Python's threading and queue primitives in Rust: Lock, RLock, Semaphore, Event, Condition, Barrier, Queue",
