@@ -1,7 +1,7 @@
 """memory, CPython side: RSS and PSS of idle multiprocessing workers (fork
 and spawn) read from /proc/<pid>/smaps_rollup, and a thread's growth.
 
-usage: memory.py K  -> one JSON line per kind
+usage: memory.py K [THREADS]  -> one JSON line per kind
 """
 import json
 import multiprocessing as mp
@@ -56,7 +56,8 @@ def threads(k):
 
 def main():
     k = int(sys.argv[1])
-    for row in (threads(k), pool_workers("fork", k), pool_workers("spawn", k)):
+    t = int(sys.argv[2]) if len(sys.argv) > 2 else k
+    for row in (threads(t), pool_workers("fork", k), pool_workers("spawn", k)):
         print(json.dumps(row))
 
 

@@ -49,10 +49,10 @@ impl Experiment for MemoryExp {
                 None
             }
         };
-        let thread = threads_idle(k)?;
+        let thread = threads_idle(THREADS)?;
         let spawned = spawn_idle(k)?;
         report.say(format!(
-            "thread         {:>7}   {:>7}   (growth of this process / {k})",
+            "thread         {:>7}   {:>7}   (growth of this process / {THREADS} threads)",
             thread.rss_kib, thread.pss_kib
         ));
         if let Some((f, _)) = &forked {
@@ -82,7 +82,7 @@ impl Experiment for MemoryExp {
         if let Some(rows) = python_side(
             &mut report,
             "memory.py",
-            &[k.to_string()],
+            &[k.to_string(), THREADS.to_string()],
             Duration::from_secs(60),
         ) {
             for r in &rows {
@@ -181,6 +181,10 @@ fn cow(mib: usize) -> anyhow::Result<(Memory, Memory)> {
     anyhow::ensure!(data[1] == 1, "copy-on-write leaked the child's writes");
     Ok((before, after))
 }
+
+/// Idle threads measured together: one thread touches only a few pages,
+/// below the resolution of a single RSS reading.
+const THREADS: usize = 64;
 
 /// Growth of this process per idle thread.
 fn threads_idle(k: usize) -> anyhow::Result<Memory> {

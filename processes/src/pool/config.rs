@@ -40,7 +40,10 @@ pub struct PoolConfig {
     pub queue_target: Duration,
     /// Run a batch a second time when its worker died (default: report it failed).
     pub retry_once: bool,
-    /// Kill a worker whose batch runs longer than this.
+    /// Kill a worker whose batch runs longer than this. Checked whenever
+    /// the dispatcher wakes (at least every 50 ms), so not while it is
+    /// blocked writing a batch to a full pipe: with batches larger than a
+    /// pipe (64 KiB) and a task that may hang, also set `prefetch(1)`.
     pub task_timeout: Option<Duration>,
     /// How long a new worker may take to say hello.
     pub start_timeout: Duration,

@@ -33,6 +33,7 @@
 //!   kills it, and reaps it. Ctrl-C: see [`crate::interrupt`].
 
 mod config;
+mod dispatch;
 mod error;
 mod forkserver;
 mod run;

@@ -1,42 +1,33 @@
-//! The dispatcher: batches, prefetch, results, and what happens when a worker dies.
+//! One run of the pool (a `map` or `imap_unordered` call): its batches, cut lazily from the input, and its results as they arrive.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use crossbeam::channel::RecvTimeoutError;
-use subprocess_pipes::channel::ChannelError;
-
-use super::slot::{self, Event};
-use super::{Death, PoolError, ProcessPool, TaskError};
+use super::{PoolError, ProcessPool, TaskError};
 use crate::job::Job;
-use crate::protocol::{Batch, Reply};
-
-/// How often a waiting dispatcher wakes up to check Ctrl-C and task timeouts.
-const TICK: Duration = Duration::from_millis(50);
+use crate::protocol::Batch;
 
 /// One batch the pool knows about: queued or in flight.
 #[derive(Debug)]
-struct BatchState<T> {
+pub(super) struct BatchState<T> {
     /// The run (`map` call) it belongs to; replies for older runs are dropped.
-    run: u64,
+    pub(super) run: u64,
     /// Index of its first task in the run.
-    first: usize,
-    batch: Batch<T>,
+    pub(super) first: usize,
+    pub(super) batch: Batch<T>,
     /// Times sent to a worker that died running it, or that answered.
-    attempts: u32,
+    pub(super) attempts: u32,
 }
 
 /// The pool's dispatcher state, kept across runs.
 #[derive(Debug)]
 pub(crate) struct State<J: Job> {
     next_seq: u64,
-    run: u64,
-    batches: HashMap<u64, BatchState<J::Task>>,
-    queue: VecDeque<u64>,
-    ready: VecDeque<(usize, Result<J::Output, TaskError>)>,
+    pub(super) run: u64,
+    pub(super) batches: HashMap<u64, BatchState<J::Task>>,
+    pub(super) queue: VecDeque<u64>,
+    pub(super) ready: VecDeque<(usize, Result<J::Output, TaskError>)>,
     /// Moving average of a batch's service time, seconds.
-    avg_batch: Option<f64>,
+    pub(super) avg_batch: Option<f64>,
 }
 
 impl<J: Job> State<J> {
@@ -159,239 +150,5 @@ impl<J: Job> Drop for Unordered<'_, J> {
             st.batches.remove(&seq);
         }
         st.ready.clear();
-    }
-}
-
-impl<J: Job> ProcessPool<J> {
-    /// Sends what the workers can take, then handles the next event(s).
-    fn step(&mut self) -> Result<(), PoolError> {
-        self.fill()?;
-        if self.slots.iter().all(Option::is_none) {
-            return Err(PoolError::NoWorkers("every worker died".into()));
-        }
-        match self.events.recv_timeout(TICK) {
-            Ok(ev) => {
-                self.on_event(ev)?;
-                // Take whatever else has arrived before sending again.
-                while let Ok(ev) = self.events.try_recv() {
-                    self.on_event(ev)?;
-                }
-                self.on_tick()
-            }
-            Err(RecvTimeoutError::Timeout) => self.on_tick(),
-            Err(RecvTimeoutError::Disconnected) => unreachable!("the pool holds a sender"),
-        }
-    }
-
-    /// Messages in flight per worker.
-    fn depth(&self) -> usize {
-        self.cfg
-            .prefetch
-            .unwrap_or_else(|| match self.state.avg_batch {
-                None => 2,
-                Some(avg) => ((self.cfg.queue_target.as_secs_f64() / avg.max(1e-9)).ceil()
-                    as usize)
-                    .clamp(2, super::MAX_PREFETCH),
-            })
-    }
-
-    /// Tops up every ready worker to `depth` batches, then pushes the bytes out.
-    fn fill(&mut self) -> Result<(), PoolError> {
-        let depth = self.depth();
-        let now = Instant::now();
-        for s in self.slots.iter_mut().flatten() {
-            if !s.ready || s.broken {
-                continue;
-            }
-            let tx = s.tx.as_mut().expect("a live slot has a sender");
-            while s.inflight.len() < depth {
-                let Some(seq) = self.state.queue.pop_front() else {
-                    break;
-                };
-                let b = self.state.batches.get_mut(&seq).expect("queued batch");
-                match tx.send(&b.batch) {
-                    Ok(()) => {
-                        b.attempts += 1;
-                        if s.inflight.is_empty() {
-                            s.busy_since = Some(now);
-                        }
-                        s.inflight.push_back(seq);
-                    }
-                    Err(e @ (ChannelError::FrameTooLarge { .. } | ChannelError::Encode(_))) => {
-                        // The batch cannot be sent at all: its tasks fail, the worker is fine.
-                        let b = self.state.batches.remove(&seq).expect("queued batch");
-                        let msg = format!("cannot send the task: {e}");
-                        for i in 0..b.batch.tasks.len() {
-                            let err = TaskError::Unsendable(msg.clone());
-                            self.state.ready.push_back((b.first + i, Err(err)));
-                        }
-                    }
-                    Err(_) => {
-                        // The worker is gone; its reader will report how.
-                        self.state.queue.push_front(seq);
-                        s.broken = true;
-                        break;
-                    }
-                }
-            }
-            if !s.broken && tx.get_mut().push().is_err() {
-                s.broken = true;
-            }
-        }
-        Ok(())
-    }
-
-    /// Handles one event from a reader thread.
-    pub(super) fn on_event(&mut self, ev: Event<J::Output>) -> Result<(), PoolError> {
-        let (idx, generation) = match &ev {
-            Event::Reply {
-                slot, generation, ..
-            }
-            | Event::Gone {
-                slot, generation, ..
-            } => (*slot, *generation),
-        };
-        let Some(s) = self.slots[idx]
-            .as_mut()
-            .filter(|s| s.generation == generation)
-        else {
-            return Ok(()); // from a worker already replaced
-        };
-        match ev {
-            Event::Reply {
-                reply: Reply::Hello { job, .. },
-                ..
-            } => {
-                if job != J::NAME {
-                    return Err(PoolError::WrongJob {
-                        want: J::NAME,
-                        got: job,
-                    });
-                }
-                s.ready = true;
-            }
-            Event::Reply {
-                reply: Reply::Done { seq, results },
-                ..
-            } => {
-                if s.inflight.front() != Some(&seq) {
-                    // Out of order: not our protocol. Kill it; its death follows.
-                    let _ =
-                        nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
-                    return Ok(());
-                }
-                s.inflight.pop_front();
-                let now = Instant::now();
-                if let Some(t0) = s.busy_since {
-                    let took = now.duration_since(t0).as_secs_f64();
-                    let avg = self.state.avg_batch.map_or(took, |a| 0.8 * a + 0.2 * took);
-                    self.state.avg_batch = Some(avg);
-                }
-                s.busy_since = (!s.inflight.is_empty()).then_some(now);
-                let b = self.state.batches.remove(&seq).expect("in-flight batch");
-                if b.run == self.state.run {
-                    self.deliver(b, results);
-                }
-            }
-            Event::Gone { error, .. } => self.bury(idx, error)?,
-        }
-        Ok(())
-    }
-
-    fn deliver(&mut self, b: BatchState<J::Task>, results: Vec<Result<J::Output, String>>) {
-        let n = b.batch.tasks.len();
-        let got = results.len();
-        let mut results = results.into_iter();
-        for i in 0..n {
-            let r = match results.next() {
-                Some(r) => r.map_err(TaskError::Failed),
-                None => Err(TaskError::Failed(format!(
-                    "worker sent {got} results for {n} tasks"
-                ))),
-            };
-            self.state.ready.push_back((b.first + i, r));
-        }
-    }
-
-    /// A worker's stream ended: reap it, settle its batches, replace it.
-    fn bury(&mut self, idx: usize, error: Option<ChannelError>) -> Result<(), PoolError> {
-        let mut s = self.slots[idx].take().expect("live slot");
-        drop(s.tx.take());
-        let exit = s
-            .child
-            .finish(self.server.as_mut(), Duration::from_millis(200));
-        if let Some(h) = s.reader.take() {
-            let _ = h.join();
-        }
-        let death = Death {
-            pid: s.child.pid().as_raw(),
-            exit,
-            channel: error.map(Arc::new),
-            timed_out: s.timed_out,
-        };
-        self.stats.died += 1;
-        if !s.ready {
-            return Err(PoolError::WorkerStart(death));
-        }
-        let st = &mut self.state;
-        let mut requeue = Vec::new();
-        for (k, seq) in s.inflight.iter().enumerate() {
-            let Some(b) = st.batches.get_mut(seq) else {
-                continue;
-            };
-            if b.run != st.run {
-                st.batches.remove(seq);
-            } else if k > 0 {
-                b.attempts -= 1; // queued behind the running batch: never started
-                requeue.push(*seq);
-            } else if self.cfg.retry_once && b.attempts < 2 {
-                self.stats.resent += 1;
-                requeue.push(*seq);
-            } else {
-                let b = st.batches.remove(seq).expect("present");
-                for i in 0..b.batch.tasks.len() {
-                    st.ready
-                        .push_back((b.first + i, Err(TaskError::WorkerDied(death.clone()))));
-                }
-            }
-        }
-        for seq in requeue.into_iter().rev() {
-            st.queue.push_front(seq);
-        }
-        let generation = s.generation + 1;
-        match slot::start::<J>(&self.cfg.start, self.server.as_mut()) {
-            Ok(started) => {
-                let s = started.into_slot::<J>(
-                    idx,
-                    generation,
-                    self.cfg.max_frame,
-                    self.events_tx.clone(),
-                )?;
-                self.slots[idx] = Some(s);
-                self.stats.started += 1;
-                Ok(())
-            }
-            Err(e) if self.slots.iter().all(Option::is_none) => Err(PoolError::NoWorkers(format!(
-                "{death}; no replacement: {e}"
-            ))),
-            Err(_) => Ok(()), // go on with fewer workers
-        }
-    }
-
-    /// Ctrl-C? A batch past the task timeout? (After every wake-up.)
-    fn on_tick(&mut self) -> Result<(), PoolError> {
-        if crate::interrupt::requested() {
-            return Err(PoolError::Interrupted);
-        }
-        if let Some(limit) = self.cfg.task_timeout {
-            for s in self.slots.iter_mut().flatten() {
-                if !s.timed_out && s.busy_since.is_some_and(|t| t.elapsed() > limit) {
-                    s.timed_out = true;
-                    let _ =
-                        nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
-                }
-            }
-        }
-        Ok(())
     }
 }
