@@ -184,3 +184,50 @@ fn a_worker_that_exits_at_once_is_a_start_error_not_a_respawn_storm() {
     );
     assert!(e.to_string().contains("status 7"), "{e}");
 }
+
+/// A worker that says a proper hello, then sends `tail`: the task it was
+/// given fails with the typed channel error, and the pool stays usable.
+fn after_hello(tail: &[u8]) -> (Result<u64, TaskError>, tempfile::TempDir) {
+    use processes::protocol::Reply;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wire");
+    let mut wire = Vec::new();
+    let mut tx = subprocess_pipes::channel::Sender::<Reply<u64>, _>::new(&mut wire);
+    tx.send(&Reply::Hello {
+        job: "fault".into(),
+        pid: 1,
+    })
+    .unwrap();
+    wire.extend_from_slice(tail);
+    std::fs::write(&path, &wire).unwrap();
+    let script = format!("cat '{}'; sleep 5", path.display());
+    let mut pool = ProcessPool::<Fault>::builder()
+        .workers(1)
+        .max_frame(1 << 20)
+        .start_method(sh_worker(&script))
+        .build()
+        .unwrap();
+    let mut out = pool.map([FaultTask::Square(2)]).unwrap();
+    drop(pool);
+    (out.remove(0), dir)
+}
+
+fn died_of(r: &Result<u64, TaskError>) -> &ChannelError {
+    match r {
+        Err(TaskError::WorkerDied(d)) => d.channel.as_deref().expect("a channel error"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn garbage_mid_run_fails_the_task_with_a_typed_error() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (r, _dir) = after_hello(&[4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    assert!(matches!(died_of(&r), ChannelError::Decode(_)), "{r:?}");
+    let (r, _dir) = after_hello(&u32::MAX.to_le_bytes());
+    assert!(
+        matches!(died_of(&r), ChannelError::FrameTooLarge { .. }),
+        "{r:?}"
+    );
+    assert_eq!(children(), vec![]);
+}
