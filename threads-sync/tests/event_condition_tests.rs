@@ -65,7 +65,8 @@ fn event_set_then_clear_still_wakes_waiters() {
                 results.lock().unwrap().push(woken);
             });
         }
-        std::thread::sleep(ms(50));
+        // Only threads already waiting are promised the wake-up.
+        eventually("every thread waiting", || e.waiters() == WAITERS);
         e.set();
         e.clear();
     });
