@@ -48,9 +48,33 @@
 //! the worker is replaced ([`pool`]). Every child is reaped by a
 //! [`child::ChildGuard`], also on errors and panics; Ctrl-C: [`interrupt`].
 //!
-//! ## 5. `fork`, and its rule
+//! ## 5. Start methods: spawn, fork, and the fork server
 //!
-//! [`fork::fork_with`] forks only while the process is single-threaded.
+//! | | spawn (default) | fork |
+//! | --- | --- | --- |
+//! | how | re-exec `<bin> __worker <job>` | a fork server, forked while single-threaded, forks each worker |
+//! | worker memory | fresh process, ~0.5 MiB PSS | copy-on-write snapshot of the parent at pool start |
+//! | start cost | exec + runtime start (~1 ms) | one `fork` of a small process |
+//! | needs | the worker hook in `main` | a single-threaded parent when the pool starts |
+//!
+//! [`fork::fork_with`] refuses to fork a multi-threaded process: a lock held
+//! by another thread at that instant stays locked forever in the child.
+//!
+//! ```
+//! // Under a test harness there are other threads, and the rule says no.
+//! if processes::proc_info::thread_count()? > 1 {
+//!     assert!(processes::fork::fork_with(|| 0).is_err());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Threads vs processes, in Rust
+//!
+//! Rust threads have no GIL: CPU-bound work scales on threads already
+//! (`cpu-bound` shows both). Processes cost more to start (`start-cost`)
+//! and to keep (`memory`), and every byte of a task crosses a pipe twice
+//! (`data-cost`); what they buy is isolation: a panic, an `abort` or a
+//! `SIGKILL` ends one worker, and the pool reports it and goes on (`crash`).
 //!
 //! ## 6. Measuring: `/proc`
 //!
