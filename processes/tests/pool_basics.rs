@@ -158,3 +158,25 @@ fn fork_is_refused_while_the_harness_runs_other_threads() {
         assert!(e.to_string().contains("refusing to fork"), "{e}");
     }
 }
+
+#[test]
+fn retry_once_runs_a_crashing_batch_twice_then_reports_it() {
+    let mut pool = ProcessPool::<Fault>::builder()
+        .workers(2)
+        .retry_once(true)
+        .start_method(worker_bin())
+        .build()
+        .unwrap();
+    let out = pool
+        .map([FaultTask::Square(2), FaultTask::Panic, FaultTask::Square(3)])
+        .unwrap();
+    assert_eq!(out[0].as_ref().unwrap(), &4);
+    assert!(
+        matches!(&out[1], Err(TaskError::WorkerDied(_))),
+        "{:?}",
+        out[1]
+    );
+    assert_eq!(out[2].as_ref().unwrap(), &9);
+    let stats = pool.stats();
+    assert_eq!((stats.died, stats.resent), (2, 1), "{stats:?}");
+}

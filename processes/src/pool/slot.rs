@@ -185,7 +185,8 @@ impl Started {
         Ok(Slot {
             generation,
             child: self.child,
-            tx: Some(Sender::new(Corked::new(self.tasks)).with_max_frame(max_frame)),
+            // Frames to the worker: the worker's own limit.
+            tx: Some(Sender::new(Corked::new(self.tasks)).with_max_frame(crate::worker::MAX_FRAME)),
             reader: Some(reader),
             inflight: VecDeque::new(),
             ready: false,
