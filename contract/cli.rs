@@ -4,8 +4,8 @@
 //! the program itself failed.
 //!
 //! A crate describes itself with a [`Demo`]: its experiments ([`Entry`],
-//! built from an [`Experiment`] with [`Entry::of`]) and any extra commands
-//! ([`ToolEntry`], built from a [`Tool`]). `main.rs` is then one line:
+//! built from an [`Experiment`](super::Experiment) with [`Entry::of`]) and any extra commands
+//! ([`ToolEntry`], built from a [`Tool`](super::Tool)). `main.rs` is then one line:
 //! `fn main() -> ExitCode { DEMO.main() }`.
 
 use std::ffi::OsString;
@@ -16,118 +16,13 @@ use std::time::Instant;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
+use super::experiment::{Ctx, Entry, ToolEntry};
 use super::record::{Report, Verdict};
 
-/// Global settings every experiment sees.
-#[derive(Debug, Clone, Default)]
-pub struct Ctx {
-    /// Small sizes: a whole crate in a few seconds.
-    pub quick: bool,
-    /// JSON records on stdout; human text goes to stderr.
-    pub json: bool,
-    /// Measured repetitions, when the user set `--repeats`.
-    pub repeats: Option<usize>,
-}
-
-impl Ctx {
-    /// The number of measured runs: `--repeats` if given, else `quick` or `full`.
-    pub fn repeats_or(&self, full: usize, quick: usize) -> usize {
-        self.repeats
-            .unwrap_or(if self.quick { quick } else { full })
-            .max(1)
-    }
-
-    /// `quick` under `--quick`, else `full`: for sizes the user did not set.
-    pub fn pick<T>(&self, full: T, quick: T) -> T {
-        if self.quick { quick } else { full }
-    }
-}
-
-/// One experiment: its flags are a `clap::Args` struct that also serializes
-/// into the record's `params`.
-pub trait Experiment: clap::Args + serde::Serialize {
-    /// The experiment's name on the command line (`cpu-bound`).
-    const NAME: &'static str;
-    /// The claim it tests, one sentence.
-    const CLAIM: &'static str;
-    /// Runs the experiment: measure, check, compute the verdict.
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report>;
-}
-
-/// A command of a demo that is not an experiment (e.g. `gil-sim dis`).
-pub trait Tool: clap::Args {
-    /// The command's name.
-    const NAME: &'static str;
-    /// One line of help.
-    const ABOUT: &'static str;
-    /// Runs the command, printing to stdout.
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<()>;
-}
-
-/// What a type-erased experiment returns: its report and its parsed flags.
-type Ran = anyhow::Result<(Report, Map<String, Value>)>;
-
-/// An experiment, type-erased so a demo can list them in a `static`.
-#[derive(Debug, Clone, Copy)]
-pub struct Entry {
-    /// See [`Experiment::NAME`].
-    pub name: &'static str,
-    /// See [`Experiment::CLAIM`].
-    pub claim: &'static str,
-    args: fn(Command) -> Command,
-    run: fn(&ArgMatches, &Ctx) -> Ran,
-}
-
-impl Entry {
-    /// The entry for experiment `E`.
-    pub const fn of<E: Experiment>() -> Entry {
-        Entry {
-            name: E::NAME,
-            claim: E::CLAIM,
-            args: E::augment_args,
-            run: run_erased::<E>,
-        }
-    }
-}
-
-fn run_erased<E: Experiment>(
-    m: &ArgMatches,
-    ctx: &Ctx,
-) -> anyhow::Result<(Report, Map<String, Value>)> {
-    let params = E::from_arg_matches(m)?;
-    let flags = match serde_json::to_value(&params)? {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    Ok((params.run(ctx)?, flags))
-}
-
-/// A [`Tool`], type-erased.
-#[derive(Debug, Clone, Copy)]
-pub struct ToolEntry {
-    name: &'static str,
-    about: &'static str,
-    args: fn(Command) -> Command,
-    run: fn(&ArgMatches, &Ctx) -> anyhow::Result<()>,
-}
-
-impl ToolEntry {
-    /// The entry for tool `T`.
-    pub const fn of<T: Tool>() -> ToolEntry {
-        ToolEntry {
-            name: T::NAME,
-            about: T::ABOUT,
-            args: T::augment_args,
-            run: tool_erased::<T>,
-        }
-    }
-}
-
-fn tool_erased<T: Tool>(m: &ArgMatches, ctx: &Ctx) -> anyhow::Result<()> {
-    T::from_arg_matches(m)?.run(ctx)
-}
-
 /// A demo binary: its name, what it teaches, its experiments and tools.
+///
+/// # Example
+#[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::{Ctx, Demo, Entry, Experiment, Report, Verdict};\n\n/// `sum` adds 1..=n and checks it against n(n+1)/2.\n#[derive(Debug, clap::Args, serde::Serialize)]\nstruct Sum {\n    /// How many numbers.\n    #[arg(long, default_value_t = 100)]\n    n: u64,\n}\n\nimpl Experiment for Sum {\n    const NAME: &'static str = \"sum\";\n    const CLAIM: &'static str = \"the sum of 1..=n is n(n+1)/2\";\n    fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {\n        let got: u64 = (1..=self.n).sum();\n        let ok = got == self.n * (self.n + 1) / 2;\n        Ok(Report::new(Verdict::from_bool(ok), format!(\"sum {got}\")).metric(\"sum\", got as f64, \"\"))\n    }\n}\n\nstatic DEMO: Demo = Demo { name: \"example\", about: \"an example\", experiments: &[Entry::of::<Sum>()], tools: &[] };\nassert_eq!(DEMO.main_from([\"example\", \"sum\", \"--n\", \"10\"]), std::process::ExitCode::SUCCESS);\nassert_eq!(DEMO.main_from([\"example\", \"sum\", \"--n\", \"ten\"]), std::process::ExitCode::from(2));\n```")]
 #[derive(Debug)]
 pub struct Demo {
     /// The binary's name (`gil-sim`).

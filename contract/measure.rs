@@ -4,6 +4,9 @@
 use std::time::{Duration, Instant};
 
 /// Summary of repeated measurements.
+///
+/// # Example
+#[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::Stats;\n\nlet s = Stats::of(&[3.0, 1.0, 2.0]);\nassert_eq!((s.median, s.min, s.max, s.n), (2.0, 1.0, 3.0, 3));\nassert_eq!(s.spread(), 1.0);\n```")]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stats {
     /// The median sample.
@@ -71,6 +74,9 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
 /// variant runs once, in turn (A, B, A, B, …), so that a slow phase of a
 /// noisy machine hits all variants alike. Each variant returns its own
 /// measurement (seconds, or any figure); an error stops the measurement.
+///
+/// # Example
+#[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::measure::{interleaved, timed};\n\nlet data: Vec<u64> = (0..10_000).collect();\nlet mut sum = || Ok::<_, ()>(timed(|| data.iter().sum::<u64>()).0);\nlet mut max = || Ok::<_, ()>(timed(|| data.iter().max().copied()).0);\nlet stats = interleaved(5, &mut [&mut sum, &mut max]).unwrap();\nlet ratio = stats[1].median / stats[0].median; // compare in the same run\nassert!(ratio.is_finite() && stats[0].n == 5);\n```")]
 pub fn interleaved<E>(
     repeats: usize,
     variants: &mut [&mut dyn FnMut() -> Result<f64, E>],
@@ -121,6 +127,9 @@ pub fn human_time(secs: f64) -> String {
 }
 
 /// Parses `5ms`, `250us`, `1.5s`, `100ns` (a number and a unit) into a Duration.
+///
+/// # Example
+#[doc = concat!("```\nuse std::time::Duration;\nuse ", env!("CARGO_CRATE_NAME"), "::contract::measure::parse_duration;\n\nassert_eq!(parse_duration(\"5ms\"), Ok(Duration::from_millis(5)));\nassert!(parse_duration(\"5\").unwrap_err().contains(\"needs a unit\"));\n```")]
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s

@@ -9,10 +9,12 @@
 //! still builds and runs on its own.
 
 pub mod cli;
+pub mod experiment;
 pub mod measure;
 pub mod python;
 pub mod record;
 
-pub use cli::{Ctx, Demo, Entry, Experiment, Tool, ToolEntry};
+pub use cli::Demo;
+pub use experiment::{Ctx, Entry, Experiment, Tool, ToolEntry};
 pub use measure::{Machine, Stats};
 pub use record::{Record, Report, Verdict};

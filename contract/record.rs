@@ -130,6 +130,9 @@ impl Record {
 /// What an experiment returns: figures, a verdict, and the human text to show.
 ///
 /// The driver adds the demo, experiment, claim and params to make a [`Record`].
+///
+/// # Example
+#[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::record::{Record, Report, Verdict};\n\nlet mut report = Report::new(Verdict::Holds, \"2 threads ran 1.9x faster\")\n    .metric(\"speedup\", 1.9, \"x\")\n    .metric(\"efficiency\", 0.95, \"\");\nreport.say(\"threads  seconds\");\nlet record = report.into_record(\"demo\", \"cpu-bound\", \"threads scale\", Default::default());\nlet line = serde_json::to_string(&record)?;\nassert_eq!(Record::parse_line(&line)?.key_figures(1), vec![(\"speedup\", 1.9, \"x\")]);\n# Ok::<(), Box<dyn std::error::Error>>(())\n```")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// The verdict computed from the measurements.
