@@ -48,6 +48,7 @@ impl Experiment for DataCost {
         let mut crossover = None;
         let mut last_ratio = 0.0;
         let mut first_ratio = None;
+        let mut curve = Vec::new();
         while kib <= max_kib {
             let tasks: Vec<PayloadTask> = (0..n)
                 .map(|i| PayloadTask {
@@ -91,10 +92,14 @@ impl Experiment for DataCost {
                 crossover = Some(kib);
             }
             last_ratio = ratio;
+            curve.push((kib, ratio));
             kib *= 4;
         }
         report.push_metric("crossover_kib", crossover.map_or(0.0, |k| k as f64), "KiB");
         report.push_metric("pool_over_in_place_at_max", last_ratio, "ratio");
+        for (kib, ratio) in curve {
+            report.push_metric(format!("pool_over_in_place_{kib}KiB"), ratio, "ratio");
+        }
         let paid_small = first_ratio.is_some_and(|r| r < 1.0);
         report.verdict = Verdict::from_bool(paid_small && crossover.is_some());
         report.detail = match (paid_small, crossover) {
