@@ -1,7 +1,8 @@
 //! The workspace's task runner (`cargo xtask`), as a library so that its
 //! logic can be tested: [`runner`] runs one demo binary under a time limit
-//! and checks what it prints; [`summary`] draws the table; [`ci`] runs the
-//! checks; [`workspace`] finds the root, cargo, and builds the demos.
+//! and checks what it prints; [`run_all`] runs every demo; [`summary`] draws
+//! the table; [`report`] builds the HTML page of charts and advice; [`ci`]
+//! runs the checks; [`workspace`] finds the root, cargo, and builds the demos.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod contract;
@@ -20,3 +21,4 @@ pub const DEMOS: [&str; 5] = [
     "subprocess-pipes",
     "shared-mmap",
 ];
+pub mod report;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, ci, run_all, workspace};
+use xtask::{DEMOS, ci, report, run_all, workspace};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -15,6 +15,11 @@ Tasks:
                                 build every demo once, run each with --json
                                 under a time limit, print a summary table;
                                 --json passes the records through on stdout
+  report [--quick] [--out DIR] [--from FILE] [--timeout SECS]
+                                run every demo and write a self-contained HTML
+                                page of charts and advice (default
+                                target/report/index.html); --from re-renders
+                                saved records.jsonl; PNG too if chromium exists
   ci                            fmt, clippy, tests, docs, loom, run-all --quick
   help                          this text
 ";
@@ -42,6 +47,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         "list" => run_all::list().map(|()| true)?,
         "run" => return run(rest),
         "run-all" => run_all::run_all(&run_all_options(rest)?)?,
+        "report" => report::run(&report_options(rest)?)?,
         "ci" => ci::run()?,
         "help" | "--help" | "-h" => {
             print!("{HELP}");
@@ -98,12 +104,10 @@ fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
             "--quick" => opts.quick = true,
             "--json" => opts.json = true,
             "--timeout" => {
-                let secs: f64 = it
+                let v = it
                     .next()
-                    .and_then(|s| s.parse().ok())
-                    .filter(|s: &f64| *s > 0.0 && s.is_finite())
-                    .ok_or_else(|| anyhow::anyhow!("--timeout needs a number of seconds > 0"))?;
-                opts.timeout = Duration::from_secs_f64(secs);
+                    .ok_or_else(|| anyhow::anyhow!("--timeout needs a number of seconds"))?;
+                opts.timeout = seconds(v)?;
             }
             other => {
                 anyhow::bail!("run-all: unknown flag {other:?} (--quick, --json, --timeout SECS)")
@@ -111,4 +115,42 @@ fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
         }
     }
     Ok(opts)
+}
+
+fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
+    let mut opts = report::Options {
+        quick: false,
+        out: workspace::root().join("target/report"),
+        from: None,
+        timeout: DEFAULT_TIMEOUT,
+    };
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))
+        };
+        match arg.as_str() {
+            "--quick" => opts.quick = true,
+            "--out" => opts.out = value("--out")?.into(),
+            "--from" => opts.from = Some(value("--from")?.into()),
+            "--timeout" => opts.timeout = seconds(&value("--timeout")?)?,
+            other => anyhow::bail!(
+                "report: unknown flag {other:?} (--quick, --out DIR, --from FILE, --timeout SECS)"
+            ),
+        }
+    }
+    Ok(opts)
+}
+
+fn seconds(s: &str) -> anyhow::Result<Duration> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{s:?} is not a number of seconds"))?;
+    anyhow::ensure!(
+        secs > 0.0 && secs.is_finite(),
+        "the timeout must be > 0 seconds"
+    );
+    Ok(Duration::from_secs_f64(secs))
 }

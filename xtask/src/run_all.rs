@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::DEMOS;
+use crate::contract::record::Record;
 use crate::runner::{Ending, Outcome, run_demo, wait_with_limit};
 use crate::workspace::build_release;
 
@@ -23,6 +24,19 @@ pub struct Options {
 
 /// Runs every demo; returns `true` when every one ran cleanly.
 pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
+    let outcomes = run_demos(opts, |rec| {
+        if opts.json {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", serde_json::to_string(rec).expect("serializes"));
+        }
+    })?;
+    eprintln!("\n{}", crate::summary::table(&outcomes));
+    Ok(report_failures(&outcomes, opts))
+}
+
+/// Builds the demos once and runs each under the time limit, showing
+/// progress on stderr; `sink` sees every valid record as it arrives.
+pub fn run_demos(opts: &Options, mut sink: impl FnMut(&Record)) -> anyhow::Result<Vec<Outcome>> {
     let bins = build_release(&DEMOS)?;
     let mut outcomes = Vec::new();
     for (i, demo) in DEMOS.iter().enumerate() {
@@ -38,10 +52,7 @@ pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
                 rec.experiment,
                 rec.verdict.as_str()
             );
-            if opts.json {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{}", serde_json::to_string(rec).expect("serializes"));
-            }
+            sink(rec);
         })?;
         if !outcome.ok() {
             eprintln!(
@@ -51,7 +62,11 @@ pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
         }
         outcomes.push(outcome);
     }
-    eprintln!("\n{}", crate::summary::table(&outcomes));
+    Ok(outcomes)
+}
+
+/// Says which demos failed and how to re-run each; `true` when none did.
+pub fn report_failures(outcomes: &[Outcome], opts: &Options) -> bool {
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
     for o in &failed {
         let why = match &o.ending {
@@ -59,14 +74,13 @@ pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
             Ending::BadOutput(_) => "printed invalid output",
             _ => "failed",
         };
+        let quick = if opts.quick { " --quick" } else { "" };
         eprintln!(
-            "run-all: {} {why}; re-run: cargo xtask run {} --json{}",
-            o.demo,
-            o.demo,
-            if opts.quick { " --quick" } else { "" }
+            "{} {why}; re-run: cargo xtask run {} --json{quick}",
+            o.demo, o.demo
         );
     }
-    Ok(failed.is_empty())
+    failed.is_empty()
 }
 
 /// Prints every demo's experiments, read from each binary's `list --json`.

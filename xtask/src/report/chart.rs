@@ -1,0 +1,306 @@
+//! A chart as data ([`Chart`]) and its drawing as an SVG string, with
+//! plotters' SVG backend: grouped bars over categories, or lines over a
+//! numeric axis (optionally logarithmic).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One named series of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The legend entry.
+    pub name: String,
+    /// `(x, y)`: for bars, x is the category index.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// How the x axis reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XAxis {
+    /// Categories, one group of bars each.
+    Categories(Vec<String>),
+    /// A numeric axis with its label; `log` for sizes spanning decades.
+    Numeric { label: String, log: bool },
+}
+
+/// A chart to draw: what it shows, and where its numbers came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The anchor of the chart on the page.
+    pub id: String,
+    /// The title above it.
+    pub title: String,
+    /// The y axis label (with unit).
+    pub y_label: String,
+    /// Log scale on y.
+    pub log_y: bool,
+    /// The x axis.
+    pub x: XAxis,
+    /// The series.
+    pub series: Vec<Series>,
+    /// `demo experiment` pairs that produced the numbers.
+    pub sources: Vec<String>,
+    /// One sentence under the chart: what to look for.
+    pub note: String,
+    /// Put the legend in the upper right corner (default: upper left).
+    pub legend_right: bool,
+}
+
+const SIZE: (u32, u32) = (720, 360);
+const FONT: (&str, u32) = ("sans-serif", 14);
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+];
+
+impl Chart {
+    /// Draws the chart as a standalone `<svg>` element.
+    pub fn to_svg(&self) -> anyhow::Result<String> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            match &self.x {
+                XAxis::Categories(names) => self.draw_bars(&root, names)?,
+                XAxis::Numeric { label, log } => self.draw_lines(&root, label, *log)?,
+            }
+            root.present().map_err(err)?;
+        }
+        Ok(svg)
+    }
+
+    fn y_range(&self) -> (f64, f64) {
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1));
+        let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+        if !lo.is_finite() {
+            return (if self.log_y { 1.0 } else { 0.0 }, 1.0);
+        }
+        // Headroom above the data keeps the legend off the bars and lines.
+        if self.log_y {
+            let lo = lo.max(f64::MIN_POSITIVE);
+            (lo / 2.0, hi * 10.0)
+        } else {
+            (lo.min(0.0), if hi > 0.0 { hi * 1.45 } else { 1.0 })
+        }
+    }
+
+    fn draw_bars(
+        &self,
+        root: &DrawingArea<SVGBackend<'_>, Shift>,
+        names: &[String],
+    ) -> anyhow::Result<()> {
+        let (lo, hi) = self.y_range();
+        let n = names.len().max(1) as f64;
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(64);
+        let width = 0.8 / self.series.len().max(1) as f64;
+        // Bars rise from the axis: 0 on a linear scale, the bottom on a log one.
+        let base = if self.log_y { lo } else { 0.0 };
+        let label = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        macro_rules! plot {
+            ($yr:expr) => {{
+                let mut chart = builder
+                    .build_cartesian_2d(-0.5..n - 0.5, $yr)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .x_labels(names.len().max(1))
+                    .x_label_formatter(&label)
+                    .y_desc(self.y_label.as_str())
+                    .label_style(FONT)
+                    .axis_desc_style(FONT)
+                    .draw()
+                    .map_err(err)?;
+                for (k, s) in self.series.iter().enumerate() {
+                    let color = PALETTE[k % PALETTE.len()];
+                    let left = -0.4 + k as f64 * width;
+                    chart
+                        .draw_series(s.points.iter().map(|&(x, y)| {
+                            Rectangle::new(
+                                [(x + left, base.min(y)), (x + left + width * 0.9, y)],
+                                color.filled(),
+                            )
+                        }))
+                        .map_err(err)?
+                        .label(s.name.as_str())
+                        .legend(move |(x, y)| {
+                            Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                        });
+                }
+                legend(&mut chart, self.legend_right)
+            }};
+        }
+        if self.log_y {
+            plot!((lo..hi).log_scale())
+        } else {
+            plot!(lo..hi)
+        }
+    }
+
+    fn draw_lines(
+        &self,
+        root: &DrawingArea<SVGBackend<'_>, Shift>,
+        label: &str,
+        log_x: bool,
+    ) -> anyhow::Result<()> {
+        let xs = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0));
+        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+        let (x0, x1) = match (x0.is_finite(), x1 > x0) {
+            (true, true) => (x0, x1),
+            // One point: centre it in a range around it.
+            (true, false) => (x0 * 0.5, x0 * 1.5 + f64::EPSILON),
+            (false, _) => (1.0, 2.0),
+        };
+        let (y0, y1) = self.y_range();
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64);
+        macro_rules! plot {
+            ($xr:expr, $yr:expr) => {{
+                let mut chart = builder.build_cartesian_2d($xr, $yr).map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .x_desc(label)
+                    .y_desc(self.y_label.as_str())
+                    .label_style(FONT)
+                    .axis_desc_style(FONT)
+                    .draw()
+                    .map_err(err)?;
+                for (k, s) in self.series.iter().enumerate() {
+                    let color = PALETTE[k % PALETTE.len()];
+                    chart
+                        .draw_series(LineSeries::new(
+                            s.points.iter().copied(),
+                            color.stroke_width(2),
+                        ))
+                        .map_err(err)?
+                        .label(s.name.as_str())
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+                        });
+                    chart
+                        .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                        .map_err(err)?;
+                }
+                legend(&mut chart, self.legend_right)
+            }};
+        }
+        match (log_x, self.log_y) {
+            (false, false) => plot!(x0..x1, y0..y1),
+            (true, false) => plot!((x0..x1).log_scale(), y0..y1),
+            (false, true) => plot!(x0..x1, (y0..y1).log_scale()),
+            (true, true) => plot!((x0..x1).log_scale(), (y0..y1).log_scale()),
+        }
+    }
+}
+
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    right: bool,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(FONT)
+        .position(if right {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        })
+        .draw()
+        .map_err(err)
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("drawing a chart: {e:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(x: XAxis) -> Chart {
+        Chart {
+            id: "c".into(),
+            title: "t".into(),
+            y_label: "speedup (x)".into(),
+            log_y: false,
+            x,
+            series: vec![
+                Series {
+                    name: "a".into(),
+                    points: vec![(0.0, 1.0), (1.0, 1.9)],
+                },
+                Series {
+                    name: "b".into(),
+                    points: vec![(0.0, 0.9), (1.0, 1.0)],
+                },
+            ],
+            sources: vec![],
+            note: String::new(),
+            legend_right: false,
+        }
+    }
+
+    #[test]
+    fn bars_and_lines_draw_one_svg_with_legend_and_labels() {
+        for x in [
+            XAxis::Categories(vec!["one".into(), "two".into()]),
+            XAxis::Numeric {
+                label: "threads".into(),
+                log: false,
+            },
+            XAxis::Numeric {
+                label: "bytes".into(),
+                log: true,
+            },
+        ] {
+            let svg = chart(x).to_svg().unwrap();
+            assert_eq!(svg.matches("<svg").count(), 1, "{svg}");
+            assert!(
+                svg.contains("speedup (x)")
+                    && svg.contains("\na\n</text>")
+                    && svg.contains("\nb\n</text>"),
+                "{svg}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_chart_still_draws() {
+        let mut c = chart(XAxis::Categories(vec![]));
+        c.series.clear();
+        assert!(c.to_svg().unwrap().contains("<svg"));
+    }
+}

@@ -1,0 +1,146 @@
+//! `cargo xtask report`: the lecture's "when to use what", rebuilt from
+//! measurements on this machine, as one self-contained HTML page with SVG
+//! charts ([`chart`]), a table of advice derived from the figures
+//! ([`advice`]), and the raw records beside it.
+
+pub mod advice;
+pub mod catalog;
+pub mod chart;
+pub mod machine;
+pub mod page;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::contract::record::Record;
+use crate::run_all::{self, run_demos};
+use machine::MachineInfo;
+
+/// `report`'s options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Small sizes.
+    pub quick: bool,
+    /// Where the page goes (`target/report` by default).
+    pub out: PathBuf,
+    /// Re-render from a saved `records.jsonl` instead of running the demos.
+    pub from: Option<PathBuf>,
+    /// Per-demo time limit.
+    pub timeout: Duration,
+}
+
+/// Runs the demos (or reads saved records), writes `records.jsonl`,
+/// `index.html` and, where Chromium is installed, `index.png`. Returns
+/// `false` when a demo failed (the page is still written from what ran).
+pub fn run(opts: &Options) -> anyhow::Result<bool> {
+    std::fs::create_dir_all(&opts.out)?;
+    let (records, ok) = match &opts.from {
+        Some(path) => (read_records(path)?, true),
+        None => {
+            let mut records = Vec::new();
+            let run_opts = run_all::Options {
+                quick: opts.quick,
+                json: false,
+                timeout: opts.timeout,
+            };
+            let outcomes = run_demos(&run_opts, |rec| records.push(rec.clone()))?;
+            (records, run_all::report_failures(&outcomes, &run_opts))
+        }
+    };
+    let mut jsonl = std::fs::File::create(opts.out.join("records.jsonl"))?;
+    for r in &records {
+        writeln!(jsonl, "{}", serde_json::to_string(r)?)?;
+    }
+    let mode = if opts.from.is_some() {
+        "saved"
+    } else if opts.quick {
+        "quick"
+    } else {
+        "full"
+    };
+    let html = build(&records, &MachineInfo::current(), mode)?;
+    let page = opts.out.join("index.html");
+    std::fs::write(&page, html)?;
+    eprintln!("report: {} ({} records)", page.display(), records.len());
+    if let Some(png) = render_png(&page)? {
+        eprintln!("report: rendered {}", png.display());
+    }
+    Ok(ok)
+}
+
+/// The page for `records`: charts, advice, every experiment.
+pub fn build(records: &[Record], machine: &MachineInfo, mode: &str) -> anyhow::Result<String> {
+    let charts = catalog::charts(records);
+    let mut drawn = Vec::with_capacity(charts.len());
+    for c in charts {
+        let svg = c.to_svg()?;
+        drawn.push((c, svg));
+    }
+    let advice = advice::derive(records);
+    Ok(page::render(machine, mode, &advice, &drawn, records))
+}
+
+/// Reads a `records.jsonl` file, validating every line.
+pub fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            Record::parse_line(l).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// Renders `page` to `index.png` with headless Chromium when it is installed
+/// (Debian: `apt-get install chromium`); `None` when it is not.
+pub fn render_png(page: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(Path::new)
+        .find(|p| p.exists())
+    else {
+        return Ok(None);
+    };
+    let page = page.canonicalize()?;
+    let png = page.with_extension("png");
+    let profile = tempfile_dir()?;
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--window-size=1100,6000")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let status = crate::runner::wait_with_limit(&mut child, Duration::from_secs(60))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    anyhow::ensure!(
+        status.is_some_and(|s| s.success()) && png.exists(),
+        "chromium did not render {}",
+        page.display()
+    );
+    Ok(Some(png))
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("xtask-chromium-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,131 @@
+//! The HTML page: header, "when to use what" table, charts, every
+//! experiment, and the raw records. Self-contained (inline CSS and SVG) and
+//! well-formed XML, so it opens without a network and its structure can be
+//! checked by a parser.
+
+use std::fmt::Write;
+
+use super::advice::Advice;
+use super::chart::Chart;
+use super::machine::MachineInfo;
+use crate::contract::record::Record;
+
+const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}\
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
+th{background:#f3f3f3}.holds{color:#176317}.does-not-hold{color:#a31515}.info{color:#555}\
+figure{margin:1.5em 0}figcaption{color:#444;font-size:0.92em}code{background:#f6f6f6;padding:0 3px}\
+.machine{color:#444}data{font-weight:bold}";
+
+/// Escapes text for HTML and XML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the whole page. `svgs` are the charts drawn, in `charts` order.
+pub fn render(
+    machine: &MachineInfo,
+    mode: &str,
+    advice: &[Advice],
+    charts: &[(Chart, String)],
+    records: &[Record],
+) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/>\
+         <title>concurrency-lab: when to use what, measured</title><style>{STYLE}</style></head><body>\n\
+         <h1>When to use what: threads, processes, locks and pipes, measured on this machine</h1>\n\
+         <p class=\"machine\">{} cores · {} · {} · Python: {} · {} · {} mode</p>\n",
+        machine.cores,
+        esc(&machine.os),
+        esc(&machine.rustc),
+        esc(&machine.python),
+        esc(&machine.date),
+        esc(mode),
+    );
+    h.push_str("<h2 id=\"when\">When to use what</h2>\n<table id=\"advice\"><tr><th>situation</th><th>use</th><th>measured here</th><th>evidence</th></tr>\n");
+    for a in advice {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#{}\">chart</a> · <code>{}</code></td></tr>",
+            esc(&a.situation),
+            esc(&a.choice),
+            a.evidence_html,
+            esc(&a.chart),
+            esc(&a.command)
+        );
+    }
+    h.push_str("</table>\n");
+    if advice.is_empty() {
+        h.push_str("<p>No row could be derived: the records lack the figures it needs.</p>\n");
+    }
+    for (chart, svg) in charts {
+        let _ = writeln!(
+            h,
+            "<h2 id=\"{}\">{}</h2>\n<figure>{}<figcaption>{} From: {}.</figcaption></figure>",
+            esc(&chart.id),
+            esc(&chart.title),
+            svg.trim(),
+            esc(&chart.note),
+            esc(&chart.sources.join(", "))
+        );
+    }
+    h.push_str("<h2 id=\"all\">Every experiment</h2>\n<table><tr><th>demo</th><th>experiment</th><th>claim</th><th>verdict</th><th>key figures</th><th>detail</th></tr>\n");
+    for r in records {
+        let figures: Vec<String> = r
+            .key_figures(3)
+            .iter()
+            .map(|(n, v, u)| format!("{} {} {}", esc(n), fmt_num(*v), esc(u)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.demo),
+            esc(&r.experiment),
+            esc(&r.claim),
+            figures.join("<br/>"),
+            esc(&r.detail),
+            v = r.verdict.as_str()
+        );
+    }
+    h.push_str("</table>\n<p>The raw records (JSON lines, schema 1) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
+    h
+}
+
+/// A number with about three significant digits, for tables.
+pub fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.01 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+/// A number in an HTML `<data>` element: the exact figure in `value`, the
+/// rounded one shown (seconds below one as milliseconds).
+pub fn data(v: f64, unit: &str) -> String {
+    let (shown, unit) = if unit.trim() == "s" && v.abs() < 1.0 {
+        (v * 1e3, " ms")
+    } else {
+        (v, unit)
+    };
+    format!("<data value=\"{v}\">{}</data>{}", fmt_num(shown), esc(unit))
+}

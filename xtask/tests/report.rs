@@ -1,0 +1,150 @@
+//! The report built from a fixed set of records (recorded from a real
+//! `--quick` run of every demo): the page is well-formed, has one SVG per
+//! chart, every number in the advice table is a figure of the records, and a
+//! chart or row whose records are missing is left out rather than invented.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use xtask::contract::record::Record;
+use xtask::report::machine::MachineInfo;
+use xtask::report::{build, catalog, read_records};
+
+fn records() -> Vec<Record> {
+    read_records(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records.jsonl"))
+        .unwrap()
+}
+
+fn machine() -> MachineInfo {
+    MachineInfo {
+        cores: 2,
+        os: "Linux 6.1".into(),
+        rustc: "rustc 1.95.0".into(),
+        python: "Python 3.11.7".into(),
+        date: "2026-11-21".into(),
+    }
+}
+
+/// Parses the page as XML; `<!DOCTYPE html>` is its only declaration.
+fn parse(html: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(html, opts)
+}
+
+fn figures(records: &[Record]) -> HashSet<u64> {
+    records
+        .iter()
+        .flat_map(|r| {
+            r.metrics
+                .values()
+                .filter_map(|v| v.as_f64())
+                .map(f64::to_bits)
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_is_well_formed_with_one_svg_per_chart() {
+    let records = records();
+    let html = build(&records, &machine(), "saved").unwrap();
+    let doc = parse(&html).expect("the page parses as XML (polyglot XHTML)");
+    let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
+    let figures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("figure"))
+        .count();
+    let charts = catalog::charts(&records);
+    assert_eq!(
+        charts.len(),
+        10,
+        "every chart has its records in the fixture"
+    );
+    assert_eq!((svgs, figures), (charts.len(), charts.len()));
+    for c in &charts {
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("id") == Some(c.id.as_str())),
+            "no anchor {}",
+            c.id
+        );
+    }
+    for needle in ["2 cores", "rustc 1.95.0", "Python 3.11.7", "2026-11-21"] {
+        assert!(html.contains(needle), "header lacks {needle}");
+    }
+    let rows = doc.descendants().filter(|n| n.has_tag_name("tr")).count();
+    assert!(rows > records.len(), "every experiment has a row");
+}
+
+#[test]
+fn every_number_in_the_advice_table_is_a_recorded_figure() {
+    let records = records();
+    let known = figures(&records);
+    let html = build(&records, &machine(), "saved").unwrap();
+    let doc = parse(&html).unwrap();
+    let table = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("advice"))
+        .expect("advice table");
+    let rows: Vec<_> = table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .skip(1)
+        .collect();
+    assert!(rows.len() >= 6, "only {} advice rows", rows.len());
+    let mut numbers = 0;
+    for row in rows {
+        let link = row
+            .descendants()
+            .find(|n| n.has_tag_name("a"))
+            .expect("a chart link");
+        let target = link.attribute("href").unwrap().trim_start_matches('#');
+        assert!(
+            doc.descendants().any(|n| n.attribute("id") == Some(target)),
+            "link to missing #{target}"
+        );
+        for d in row.descendants().filter(|n| n.has_tag_name("data")) {
+            let v: f64 = d.attribute("value").unwrap().parse().unwrap();
+            assert!(
+                known.contains(&v.to_bits()),
+                "{v} is not a figure of the records"
+            );
+            numbers += 1;
+        }
+        // Outside <data>, the situation, choice and evidence text carry no numbers
+        // (names such as py311 are not numbers).
+        let cells: Vec<_> = row
+            .children()
+            .filter(|n| n.has_tag_name("td"))
+            .take(3)
+            .collect();
+        for cell in cells {
+            let text: String = cell
+                .descendants()
+                .filter(|n| n.is_text() && !n.ancestors().any(|a| a.has_tag_name("data")))
+                .filter_map(|n| n.text())
+                .collect();
+            let bare = text
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+                .any(|token| token.starts_with(|c: char| c.is_ascii_digit()));
+            assert!(!bare, "a bare number in {text:?}");
+        }
+    }
+    assert!(numbers >= 12, "only {numbers} figures in the table");
+}
+
+#[test]
+fn missing_records_leave_their_charts_and_rows_out() {
+    let records: Vec<Record> = records()
+        .into_iter()
+        .filter(|r| r.demo != "threads-sync")
+        .collect();
+    let html = build(&records, &machine(), "saved").unwrap();
+    assert!(!html.contains("id=\"chart-primitives\"") && !html.contains("id=\"chart-queues\""));
+    assert!(!html.contains("A counter shared by threads"));
+    assert!(html.contains("id=\"chart-cpu\""));
+    let empty = build(&[], &machine(), "saved").unwrap();
+    assert!(!empty.contains("<svg") && empty.contains("No row could be derived"));
+}
