@@ -10,13 +10,20 @@
 //!
 //! This module enforces the rule where it can: [`fork_with`] counts the
 //! entries of `/proc/self/task` and refuses ([`ForkError::MultiThreaded`])
-//! unless there is exactly one. The check is racy only against threads
+//! unless there is exactly one. A thread that has just been joined (or has
+//! just returned) can stay listed there for a moment after `join` returns,
+//! so [`check_single_threaded`] waits up to [`THREADS_SETTLE`] for the count
+//! to reach one before refusing. The check is racy only against threads
 //! that this very thread would have to be starting concurrently, which it
 //! cannot be while it is inside `fork_with`. A test harness runs tests on
 //! extra threads, so under `cargo test` forking is refused: that is the rule
 //! working, not a bug.
+//!
+//! [`check_single_threaded`] is public so that other crates that fork (the
+//! `shared-mmap` demo) apply the same, settle-aware rule.
 
 use std::io;
+use std::time::{Duration, Instant};
 
 use nix::unistd::ForkResult;
 
@@ -41,7 +48,15 @@ pub enum ForkError {
     Fork(#[from] nix::Error),
 }
 
-/// `Ok` when this process has exactly one thread.
+/// How long [`check_single_threaded`] waits for threads that are ending
+/// (joined, or returned) to leave `/proc/self/task` before refusing.
+pub const THREADS_SETTLE: Duration = Duration::from_millis(200);
+
+/// `Ok` when this process has exactly one thread, waiting up to
+/// [`THREADS_SETTLE`] for threads that are just ending to disappear from
+/// `/proc/self/task` (after `JoinHandle::join` returns, the kernel may list
+/// the thread for a moment longer). A process that really has other threads
+/// is refused after that wait.
 ///
 /// ```
 /// // Under `cargo test` the harness has its own threads, so this may be refused.
@@ -51,9 +66,28 @@ pub enum ForkError {
 /// }
 /// ```
 pub fn check_single_threaded() -> Result<(), ForkError> {
-    match crate::proc_info::thread_count()? {
-        1 => Ok(()),
-        threads => Err(ForkError::MultiThreaded { threads }),
+    check_single_threaded_within(THREADS_SETTLE)
+}
+
+/// [`check_single_threaded`] with an explicit settle time (`Duration::ZERO`:
+/// look once, do not wait).
+///
+/// ```
+/// let now = processes::fork::check_single_threaded_within(std::time::Duration::ZERO);
+/// assert_eq!(now.is_ok(), processes::proc_info::thread_count()? == 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_single_threaded_within(settle: Duration) -> Result<(), ForkError> {
+    let deadline = Instant::now() + settle;
+    loop {
+        let threads = crate::proc_info::thread_count()?;
+        if threads == 1 {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(ForkError::MultiThreaded { threads });
+        }
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
@@ -63,7 +97,7 @@ pub fn check_single_threaded() -> Result<(), ForkError> {
 /// child.
 ///
 /// Refused with [`ForkError::MultiThreaded`] unless the process is
-/// single-threaded.
+/// single-threaded (after [`check_single_threaded`]'s short settle wait).
 ///
 /// ```no_run
 /// let mut child = processes::fork::fork_with(|| 7)?;

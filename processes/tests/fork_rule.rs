@@ -1,0 +1,39 @@
+//! The fork rule outside a test harness (`harness = false`: this process
+//! has one thread of its own, so forking is allowed): a thread that is just
+//! ending does not make `fork` fail, a thread that lives does.
+
+use std::time::{Duration, Instant};
+
+use processes::child::ExitCause;
+use processes::fork::{ForkError, THREADS_SETTLE, check_single_threaded, fork_with};
+
+/// Threads started and joined right before a fork, each time.
+const JOINED_THEN_FORK: usize = 20;
+
+fn main() {
+    // A thread that returns on its own a little later (never joined): the
+    // rule waits for it to leave /proc/self/task instead of refusing.
+    std::thread::spawn(|| std::thread::sleep(Duration::from_millis(30)));
+    check_single_threaded().expect("a thread that ends within the settle time is waited for");
+
+    // start + join + fork at once, as the start-cost experiment does.
+    for _ in 0..JOINED_THEN_FORK {
+        std::thread::spawn(|| 1).join().unwrap();
+        let mut child = fork_with(|| 0).expect("fork right after a join");
+        assert_eq!(child.wait().unwrap(), ExitCause::Exited(0));
+    }
+
+    // A thread that really lives is refused, after the settle time.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let live = std::thread::spawn(move || rx.recv());
+    let t0 = Instant::now();
+    match check_single_threaded() {
+        Err(ForkError::MultiThreaded { threads }) => assert!(threads >= 2),
+        other => panic!("expected MultiThreaded, got {other:?}"),
+    }
+    assert!(t0.elapsed() >= THREADS_SETTLE);
+    assert!(fork_with(|| 0).is_err());
+    drop(tx);
+    let _ = live.join();
+    println!("fork_rule: ok");
+}
