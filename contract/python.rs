@@ -5,8 +5,11 @@
 //! fails because of it.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -46,7 +49,12 @@ impl Python {
 
     /// Runs `script` with `args`, killing and reaping it after `limit`, and
     /// returns every JSON object it printed on stdout (one per line).
-    /// stderr is drained on its own thread so a noisy script cannot block.
+    ///
+    /// The script runs as the leader of its own process group, and the whole
+    /// group is killed when it ends or times out: `multiprocessing` workers
+    /// inherit its stdout and would otherwise keep the pipe (and this call)
+    /// open. stdout and stderr are drained on their own threads so a noisy
+    /// script cannot block, and those threads are waited for with a deadline.
     pub fn run_json(
         &self,
         script: &Path,
@@ -54,52 +62,42 @@ impl Python {
         limit: Duration,
     ) -> anyhow::Result<Vec<Value>> {
         anyhow::ensure!(script.is_file(), "script {} not found", script.display());
-        let mut child = Command::new(&self.path)
+        let name = script
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let child = Command::new(&self.path)
             .arg(script)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .spawn()
             .map_err(|e| anyhow::anyhow!("starting {}: {e}", self.path.display()))?;
-        let mut stdout = child.stdout.take().expect("piped");
-        let mut stderr = child.stderr.take().expect("piped");
-        let out = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
-        let err = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stderr.read_to_string(&mut s);
-            s
-        });
+        let mut group = Group(child);
+        let out = drain(group.0.stdout.take().expect("piped"));
+        let err = drain(group.0.stderr.take().expect("piped"));
         let deadline = Instant::now() + limit;
         let status = loop {
-            if let Some(status) = child.try_wait()? {
+            if let Some(status) = group.0.try_wait()? {
                 break Some(status);
             }
             if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
                 break None;
             }
             std::thread::sleep(Duration::from_millis(5));
         };
-        let stdout = out.join().unwrap_or_default();
-        let stderr = err.join().unwrap_or_default();
-        let name = script.file_name().unwrap_or_default().to_string_lossy();
+        // Leftover workers of the script die with the group, closing the pipes.
+        group.kill();
+        let grace = Duration::from_secs(2);
+        let stdout = out.recv_timeout(grace).unwrap_or_default();
+        let stderr = err.recv_timeout(grace).unwrap_or_default();
         let status = status.ok_or_else(|| anyhow::anyhow!("{name} ran past {limit:?}; killed"))?;
         if !status.success() {
-            let tail: String = stderr
-                .lines()
-                .rev()
-                .take(5)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect::<Vec<_>>()
-                .join("\n");
+            let lines: Vec<&str> = stderr.lines().collect();
+            let tail = lines[lines.len().saturating_sub(5)..].join("\n");
             anyhow::bail!("{name} failed ({status}): {tail}");
         }
         stdout
@@ -109,5 +107,124 @@ impl Python {
                 serde_json::from_str(l).map_err(|e| anyhow::anyhow!("{name} printed {l:?}: {e}"))
             })
             .collect()
+    }
+}
+
+/// Reads all of `r` on its own thread; the text arrives on the channel.
+fn drain(mut r: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
+    });
+    rx
+}
+
+/// A child that leads its own process group: on drop (also on an early
+/// error return) the group is killed and the child reaped.
+struct Group(Child);
+
+impl Group {
+    /// Kills the whole group with `kill -KILL -- -PGID` (no `unsafe` needed:
+    /// two of the crates that include this file forbid it); falls back to
+    /// killing the leader alone if the `kill` program is missing.
+    fn kill(&mut self) {
+        let pgid = format!("-{}", self.0.id());
+        let killed = Command::new("kill")
+            .args(["-KILL", "--", &pgid])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if killed.is_err() {
+            let _ = self.0.kill();
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if !matches!(self.0.try_wait(), Ok(Some(_))) {
+            self.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        let path = dir.join("s.py");
+        std::fs::write(&path, body).unwrap();
+        path
+    }
+
+    #[test]
+    fn json_lines_come_back_and_failures_carry_stderr() {
+        let Some(py) = Python::find(None) else { return };
+        let dir = std::env::temp_dir().join(format!("contract-py-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = script(&dir, "print('{\"a\": 1}')\nprint('{\"b\": 2}')\n");
+        let got = py.run_json(&ok, &[], Duration::from_secs(20)).unwrap();
+        assert_eq!(
+            got,
+            vec![serde_json::json!({"a": 1}), serde_json::json!({"b": 2})]
+        );
+        let bad = script(
+            &dir,
+            "import sys\nsys.stderr.write('boom\\n')\nsys.exit(3)\n",
+        );
+        let e = py
+            .run_json(&bad, &[], Duration::from_secs(20))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("boom"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_hung_script_and_its_children_are_killed_at_the_limit() {
+        let Some(py) = Python::find(None) else { return };
+        let dir = std::env::temp_dir().join(format!("contract-hang-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A grandchild inherits stdout and outlives the script unless its group dies.
+        let pidfile = dir.join("grandchild.pid");
+        let body = format!(
+            "import subprocess, time\n\
+             p = subprocess.Popen(['sleep', '60'])\n\
+             open({:?}, 'w').write(str(p.pid))\n\
+             time.sleep(60)\n",
+            pidfile.display().to_string()
+        );
+        let hang = script(&dir, &body);
+        let start = Instant::now();
+        let limit = Duration::from_millis(1500);
+        let e = py.run_json(&hang, &[], limit).unwrap_err().to_string();
+        assert!(e.contains("ran past"), "{e}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            start.elapsed()
+        );
+        let pid = std::fs::read_to_string(&pidfile).expect("the grandchild started in time");
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let gone = (0..250).any(|_| {
+            let s = std::fs::read_to_string(&stat).unwrap_or_default();
+            // Gone, or a zombie waiting for init to reap it: no longer running.
+            let done = s.is_empty() || s.split_whitespace().nth(2) == Some("Z");
+            if !done {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            done
+        });
+        assert!(
+            gone,
+            "grandchild {} outlived the script's group",
+            pid.trim()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
