@@ -126,7 +126,12 @@ impl Error for CodecError {
 /// `LIMIT` bounds the bytes a single decode may reserve for strings and
 /// byte buffers. bincode allocates a string's announced length before
 /// reading it, so without a limit a 10-byte garbage frame could ask for
-/// exabytes; with it, such a frame is a [`CodecError`]. Honest data can never
+/// exabytes; with it, such a frame is a [`CodecError`]. This holds for the
+/// in-place decode from a slice too (`borrow_decode_from_slice`, the one
+/// every method here uses): bincode 2.0's serde `String` still reserves the
+/// announced length before it looks at the slice (a 1 TiB claim without a
+/// limit aborts the process), while borrowed `&str`/`&[u8]` and
+/// serde-driven sequences (whose preallocation serde caps) do not. Honest data can never
 /// need more than its frame's length, so this limit equals
 /// [`DEFAULT_MAX_FRAME`]; a channel with a larger `with_max_frame` wants
 /// [`BincodeLimit<N>`] to match.

@@ -33,7 +33,11 @@ use std::ops::Range;
 use crate::frame::{FrameError, GROW_STEP, HEADER_LEN, parse_header};
 
 /// Read-ahead buffer size: one pipe's default capacity on Linux.
-const READ_AHEAD: usize = 64 << 10;
+///
+/// The reader's storage never exceeds the larger of this and a whole
+/// frame at the limit (`max` + the 4-byte header): see
+/// [`FrameReader::capacity`].
+pub const READ_AHEAD: usize = 64 << 10;
 
 /// Reads frames from `R` through a read-ahead buffer. See the module docs.
 pub struct FrameReader<R> {
@@ -79,6 +83,13 @@ impl<R> FrameReader<R> {
     /// Bytes read ahead and not yet handed out.
     pub fn buffered(&self) -> usize {
         self.end - self.start
+    }
+
+    /// Bytes of storage the reader holds now. It never exceeds
+    /// `max(READ_AHEAD, max + 4)`, whatever the stream claims: the
+    /// read-ahead is allocated even for a limit below it.
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
     }
 
     /// The underlying reader.

@@ -60,6 +60,8 @@
 //! reaps. [`popen::Popen`] is the child itself: piped stdio,
 //! [`popen::Popen::communicate`] (threads, so a chatty child cannot
 //! deadlock us), a timed wait, and a guard that kills and reaps on drop.
+//! Children run in process groups of their own; [`interrupt`] makes Ctrl-C
+//! end them too.
 //!
 //! ```no_run
 //! use subprocess_pipes::run::Run;
@@ -93,6 +95,8 @@ pub mod contract;
 pub mod experiments;
 pub mod frame;
 pub mod frame_reader;
+#[cfg(unix)]
+pub mod interrupt;
 #[cfg(unix)]
 pub mod popen;
 #[cfg(unix)]

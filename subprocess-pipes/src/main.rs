@@ -7,5 +7,10 @@ fn main() -> ExitCode {
     if let Some(code) = subprocess_pipes::worker::main_if_worker() {
         return code;
     }
+    // Before any thread starts: Ctrl-C also ends the children, which live
+    // in process groups of their own.
+    if let Err(e) = subprocess_pipes::interrupt::kill_children_on_interrupt() {
+        eprintln!("subprocess-pipes: cannot watch for Ctrl-C: {e}");
+    }
     subprocess_pipes::DEMO.main()
 }

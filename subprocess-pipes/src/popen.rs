@@ -5,7 +5,9 @@
 //! waits for it, so no zombie and no orphan is left behind. The child is
 //! started in a process group of its own (`process_group(0)`), so that a
 //! kill also reaches whatever it started (`sh -c 'sleep 100'` leaves no
-//! `sleep` holding our pipes open).
+//! `sleep` holding our pipes open). The terminal's Ctrl-C then no longer
+//! reaches the children: see [`crate::interrupt`] for how the demo binary
+//! (and any program that asks) still ends them.
 //!
 //! ```no_run
 //! use std::process::{Command, Stdio};
@@ -54,6 +56,7 @@ impl Popen {
         let child = cmd
             .spawn()
             .map_err(|e| io::Error::new(e.kind(), format!("starting `{argv}`: {e}")))?;
+        crate::interrupt::register(child.id());
         Ok(Popen {
             child,
             argv,
@@ -115,6 +118,9 @@ impl Popen {
     pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
         if self.status.is_none() {
             self.status = self.child.try_wait()?;
+            if self.status.is_some() {
+                crate::interrupt::forget(self.child.id());
+            }
         }
         Ok(self.status)
     }
@@ -149,6 +155,7 @@ impl Popen {
         }
         let status = self.child.wait()?;
         self.status = Some(status);
+        crate::interrupt::forget(self.child.id());
         Ok(status)
     }
 

@@ -48,9 +48,19 @@ fn healthy_child_answers_and_ends_cleanly() {
 #[test]
 fn child_killed_mid_message_gives_truncated() {
     let (mut child, mut ch) = ask("die-mid-frame");
-    // The child wrote a header for 1000 bytes and 10 of them; it is now hanging.
-    let err = ch.recv_timeout(ms(300)).unwrap_err();
-    assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+    // The child writes a header for 1000 bytes and 10 of them, then hangs.
+    // Kill it only once those bytes are here: killed earlier, its pipe would
+    // end at a frame boundary, a clean end rather than a truncation.
+    let until = std::time::Instant::now() + ms(PATIENCE_MS);
+    while ch.receiver().buffered() < 4 + 10 {
+        let err = ch.recv_timeout(ms(100)).unwrap_err();
+        assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+        assert!(
+            std::time::Instant::now() < until,
+            "the partial frame never arrived"
+        );
+    }
+    assert_eq!(ch.receiver().buffered(), 4 + 10);
     let status = child.kill_and_reap().unwrap();
     assert!(!status.success());
     let err = ch.recv_timeout(ms(PATIENCE_MS)).unwrap_err();

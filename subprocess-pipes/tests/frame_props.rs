@@ -3,12 +3,20 @@
 use proptest::prelude::*;
 use subprocess_pipes::channel::{Channel, ChannelError};
 use subprocess_pipes::frame::{FrameError, read_frame, write_frame};
-use subprocess_pipes::frame_reader::FrameReader;
+use subprocess_pipes::frame_reader::{FrameReader, READ_AHEAD};
 
 /// Cases per property: thousands, still well under a second each in debug.
 const CASES: u32 = 4096;
 /// The frame limit in these tests: small, so that lying headers are common.
 const MAX: usize = 256;
+
+/// The most storage a `FrameReader` may hold with limit `MAX`: its
+/// read-ahead, or one whole frame at the limit if that is larger.
+const READER_CAP: usize = if READ_AHEAD > MAX + 4 {
+    READ_AHEAD
+} else {
+    MAX + 4
+};
 
 /// A reader that hands out at most `chunk` bytes per call, to exercise partial reads.
 struct Dribble<'a> {
@@ -90,9 +98,11 @@ proptest! {
         let mut frames = FrameReader::new(Dribble { data: &bytes, chunk }, MAX);
         loop {
             let a = read_frame(&mut plain, MAX, &mut buf);
-            let b = frames.next_frame();
+            let b = frames.next_frame().map(|p| p.map(<[u8]>::to_vec));
+            // No storage above the read-ahead or one frame at the limit.
+            prop_assert!(frames.capacity() <= READER_CAP, "{} bytes held", frames.capacity());
             match (a, b) {
-                (Ok(true), Ok(Some(p))) => prop_assert_eq!(&buf[..], p),
+                (Ok(true), Ok(Some(p))) => prop_assert_eq!(&buf[..], &p[..]),
                 (Ok(false), Ok(None)) => break,
                 (Err(x), Err(y)) => { prop_assert_eq!(x.to_string(), y.to_string()); break }
                 (a, b) => prop_assert!(false, "read_frame {a:?} vs FrameReader {b:?}"),
@@ -118,10 +128,11 @@ proptest! {
 
     /// Whatever the codec reads inside a frame, a length claim larger than the frame is an error, not an allocation.
     #[test]
-    fn lying_string_lengths_are_refused(claim in any::<u64>()) {
-        // Varint u64 marker (253) then the claimed length: a String "of `claim` bytes" with none following.
-        let mut payload = vec![253u8];
-        payload.extend_from_slice(&claim.to_le_bytes());
+    fn lying_string_lengths_are_refused(claim in prop_oneof![1u64..1024, any::<u64>().prop_filter("a lie", |&c| c > 0)]) {
+        // The claimed length as bincode writes it (varint), then nothing: a
+        // String "of `claim` bytes" with none following. Small over-claims
+        // too, which only the frame's end can refuse.
+        let payload = bincode::serde::encode_to_vec(claim, bincode::config::standard()).unwrap();
         let wire = frames_of(&[payload]);
         let mut ch = Channel::<(), String, _, _>::new(&wire[..], std::io::sink());
         let is_decode_error = matches!(ch.recv(), Err(ChannelError::Decode(_)));

@@ -8,6 +8,9 @@ use subprocess_pipes::run::{Run, RunError};
 
 /// Bytes pushed through `cat`: many times a pipe's 64 KiB buffer.
 const BIG: usize = 4 << 20;
+/// A timeout long enough for `sh` to have echoed its first line before it
+/// strikes, even on a loaded machine.
+const ECHO_PATIENCE_MS: u64 = 2000;
 
 #[test]
 fn captures_stdout_and_status() {
@@ -56,15 +59,21 @@ fn missing_program_is_a_spawn_error() {
 fn timeout_kills_and_reaps_including_grandchildren() {
     let started = std::time::Instant::now();
     // `sh` starts `sleep`, which would hold the pipes open if only `sh` died.
+    // The timeout is generous so that even a loaded machine has `sh` echo
+    // before it strikes.
     let err = Run::shell("echo started; sleep 30")
-        .timeout(ms(300))
+        .timeout(ms(ECHO_PATIENCE_MS))
         .run()
         .unwrap_err();
     match &err {
         RunError::TimedOut { stdout, .. } => assert_eq!(stdout, b"started\n"),
         other => panic!("{other:?}"),
     }
-    assert!(started.elapsed() < ms(5000), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < ms(ECHO_PATIENCE_MS + 5000),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -115,7 +124,7 @@ fn communicate_timeout_keeps_partial_output_and_reaps() {
         .stdout(std::process::Stdio::piped());
     let mut child = subprocess_pipes::popen::Popen::spawn(cmd).unwrap();
     let pid = child.id();
-    match child.communicate(None, Some(ms(300))) {
+    match child.communicate(None, Some(ms(ECHO_PATIENCE_MS))) {
         Err(CommunicateError::TimedOut { stdout, .. }) => assert_eq!(stdout, b"partial\n"),
         other => panic!("{other:?}"),
     }

@@ -106,21 +106,22 @@ impl Experiment for Latency {
         };
         let cores = Machine::current().cores;
         let vs_raw = f / r;
-        let mut ok = vs_raw <= 1.3;
         let mut detail = format!("framed/raw {vs_raw:.2}x (target <= 1.3)");
-        if let Some(p) = py {
-            ok &= f / p <= 0.5;
-            detail.push_str(&format!(
+        let verdict = judge(vs_raw, py.map(|p| f / p));
+        match py {
+            Some(p) => detail.push_str(&format!(
                 ", framed/CPython Pipe {:.2}x (target <= 0.5)",
                 f / p
-            ));
-        } else {
-            detail.push_str(", CPython not measured");
+            )),
+            None if verdict == Verdict::Info => {
+                detail.push_str(", CPython not measured: the claim's second half is unjudged")
+            }
+            None => detail.push_str(", CPython not measured"),
         }
         detail.push_str(&format!(
             "; {n} round trips x {repeats} runs, {cores} cores"
         ));
-        let mut report = Report::new(Verdict::from_bool(ok), detail)
+        let mut report = Report::new(verdict, detail)
             .params(&resolved)
             .metric("framed_vs_raw", vs_raw, "x")
             .metric("framed_rtt_us", f * 1e6, "µs")
@@ -133,6 +134,18 @@ impl Experiment for Latency {
             report.say(l);
         }
         Ok(report)
+    }
+}
+
+/// The verdict on both halves of the claim. Without CPython only one half
+/// is measured: a pass is then `Info` (it proves nothing about the other
+/// half), while a miss still disproves the claim.
+fn judge(framed_vs_raw: f64, framed_vs_cpython: Option<f64>) -> Verdict {
+    let raw_ok = framed_vs_raw <= 1.3;
+    match framed_vs_cpython {
+        Some(vs_py) => Verdict::from_bool(raw_ok && vs_py <= 0.5),
+        None if raw_ok => Verdict::Info,
+        None => Verdict::DoesNotHold,
     }
 }
 
@@ -183,4 +196,18 @@ fn python_rtt(
         ));
     }
     Ok(rtt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_cpython_a_pass_is_only_info() {
+        assert_eq!(judge(1.1, None), Verdict::Info);
+        assert_eq!(judge(1.5, None), Verdict::DoesNotHold);
+        assert_eq!(judge(1.1, Some(0.3)), Verdict::Holds);
+        assert_eq!(judge(1.1, Some(0.7)), Verdict::DoesNotHold);
+        assert_eq!(judge(1.5, Some(0.3)), Verdict::DoesNotHold);
+    }
 }

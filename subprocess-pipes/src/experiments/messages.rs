@@ -19,6 +19,7 @@ use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::experiments::common::Watchdog;
 use crate::popen::Popen;
 use crate::worker::proto::{Job, JobResult};
 
@@ -35,6 +36,9 @@ pub struct Messages {
 
 /// How long the parent waits for any one answer.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the whole exchange may take before the watchdog kills the children.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 type ToChild = Channel<Job, JobResult, ChildStdout, ChildStdin>;
 
@@ -57,6 +61,12 @@ impl Experiment for Messages {
             );
             children.push((child, ch, VecDeque::<Job>::new(), 0u64));
         }
+        // `recv_timeout` bounds each wait for an answer, but `send` blocks in
+        // plain `write` when a child stops reading: the watchdog kills the
+        // children if the whole run takes too long, and the blocked `send`
+        // then fails with a broken pipe instead of hanging.
+        let pids: Vec<u32> = children.iter().map(|c| c.0.id()).collect();
+        let dog = Watchdog::arm(&pids, RUN_LIMIT);
         let mut next = 0u64;
         let (mut checked, mut wrong) = (0u64, 0u64);
         let mut bytes_sent = 0usize;
@@ -90,6 +100,7 @@ impl Experiment for Messages {
             }
         }
         let took = started.elapsed().as_secs_f64();
+        drop(dog);
         let per_child: Vec<u64> = children.iter().map(|c| c.3).collect();
         for (mut child, ch, _, _) in children {
             drop(ch); // EOF: the worker leaves its loop
