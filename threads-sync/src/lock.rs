@@ -16,12 +16,12 @@ const LOCKED: u32 = 1;
 /// Held, and somebody may be parked: release must wake one.
 const CONTENDED: u32 = 2;
 
-/// How often a blocked acquire re-tries before it parks (none under loom,
-/// which would explore every iteration).
+/// How often a blocked acquire re-tries before it parks. Under loom once,
+/// so that the models explore the spin-then-CAS path as well as parking.
 #[cfg(not(loom))]
 const SPINS: u32 = 100;
 #[cfg(loom)]
-const SPINS: u32 = 0;
+const SPINS: u32 = 1;
 
 /// A non-reentrant lock with Python's semantics: it guards no data of its
 /// own, any thread may release it, acquiring can time out, and releasing an

@@ -32,13 +32,15 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Rounds of spinning, then yielding, that a blocked caller tries before
-/// it sleeps on a condition variable (none under loom, which would explore
-/// every round): a sleep and a wake-up cost microseconds, while the other
-/// side usually acts within a few hundred nanoseconds.
+/// it sleeps on a condition variable: a sleep and a wake-up cost
+/// microseconds, while the other side usually acts within a few hundred
+/// nanoseconds. Under loom one round, so that the models explore the path
+/// that drops the mutex, spins and re-takes it (more rounds would only
+/// multiply the interleavings without adding a new kind of step).
 #[cfg(not(loom))]
 pub(crate) const BACKOFF_ROUNDS: u32 = 10;
 #[cfg(loom)]
-pub(crate) const BACKOFF_ROUNDS: u32 = 0;
+pub(crate) const BACKOFF_ROUNDS: u32 = 1;
 
 /// Round `round` of the backoff: spin 2^round times, then yield the core.
 pub(crate) fn backoff(round: u32) {

@@ -68,8 +68,8 @@ fn a_blocked_put_proceeds_once_a_get_makes_room() {
     q.put(1).unwrap();
     std::thread::scope(|s| {
         let h = s.spawn(|| q.put_timeout(2, PATIENCE));
-        std::thread::sleep(ms(20));
-        assert_eq!(q.get(), Ok(1));
+        eventually("the put to park", || q.waiting_putters() == 1);
+        assert_eq!(q.get_nowait(), Ok(1));
         assert!(h.join().unwrap().is_ok());
     });
     assert_eq!(q.get_nowait(), Ok(2));
@@ -80,7 +80,7 @@ fn a_blocked_get_proceeds_once_a_put_arrives() {
     let q = Queue::new(0);
     std::thread::scope(|s| {
         let h = s.spawn(|| q.get_timeout(PATIENCE));
-        std::thread::sleep(ms(20));
+        eventually("the get to park", || q.waiting_getters() == 1);
         q.put("x").unwrap();
         assert_eq!(h.join().unwrap(), Ok("x"));
     });
@@ -94,7 +94,8 @@ fn task_done_and_join_with_workers() {
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                while let Ok(x) = q.get() {
+                // Timed: if an assertion below fails, the workers still end.
+                while let Ok(x) = q.get_timeout(PATIENCE) {
                     cum.fetch_add(x, Ordering::SeqCst);
                     q.task_done().unwrap();
                 }
@@ -160,7 +161,7 @@ fn immediate_shutdown_drops_items_and_releases_join() {
     }
     std::thread::scope(|s| {
         let joiner = s.spawn(|| q.join_timeout(PATIENCE));
-        std::thread::sleep(ms(20));
+        eventually("the join to park", || q.waiting_joiners() == 1);
         q.shutdown(true);
         assert!(joiner.join().unwrap());
     });
@@ -175,17 +176,27 @@ fn shutdown_wakes_blocked_getters_and_putters() {
     full.put(0u8).unwrap();
     let full = &full;
     std::thread::scope(|s| {
-        let getters: Vec<_> = (0..3).map(|_| s.spawn(|| empty.get())).collect();
-        let putters: Vec<_> = (1..4).map(|i| s.spawn(move || full.put(i))).collect();
-        eventually("putters to block", || full.qsize() == 1);
-        std::thread::sleep(ms(20));
+        // Timed, so that a lost wake-up fails the test instead of hanging it.
+        let getters: Vec<_> = (0..3)
+            .map(|_| s.spawn(|| empty.get_timeout(PATIENCE)))
+            .collect();
+        let putters: Vec<_> = (1..4)
+            .map(|i| s.spawn(move || full.put_timeout(i, PATIENCE)))
+            .collect();
+        // Parked, not merely started: the shutdown must wake sleepers.
+        eventually("getters to park", || empty.waiting_getters() == 3);
+        eventually("putters to park", || full.waiting_putters() == 3);
         empty.shutdown(false);
         full.shutdown(false);
         for g in getters {
-            assert_eq!(g.join().unwrap(), Err(ShutDown(())));
+            assert_eq!(g.join().unwrap(), Err(GetError::ShutDown));
         }
         for (p, i) in putters.into_iter().zip(1..) {
-            assert_eq!(p.join().unwrap(), Err(ShutDown(i)), "the item comes back");
+            assert_eq!(
+                p.join().unwrap(),
+                Err(PutError::ShutDown(i)),
+                "the item comes back"
+            );
         }
     });
 }
@@ -212,15 +223,15 @@ fn check_shutdown_put_join(immediate: bool) {
     std::thread::scope(|s| {
         let putter = s.spawn(|| q.put_timeout("E", PATIENCE));
         let joiner = s.spawn(|| q.join_timeout(PATIENCE));
-        eventually("the put to block", || q.full());
-        std::thread::sleep(ms(20));
+        eventually("the put to park", || q.waiting_putters() == 1);
+        eventually("the join to park", || q.waiting_joiners() == 1);
         assert_eq!(q.unfinished_tasks(), 2);
         q.shutdown(immediate);
         if immediate {
             assert_eq!(q.get_nowait(), Err(GetError::ShutDown));
         } else {
             for expected in ["Y", "X"] {
-                assert_eq!(q.get(), Ok(expected));
+                assert_eq!(q.get_timeout(PATIENCE), Ok(expected));
                 q.task_done().unwrap();
             }
         }
@@ -264,4 +275,51 @@ fn shutdown_get_task_done_join() {
             assert!(h.join().unwrap());
         }
     });
+}
+
+/// How many times the putter-vs-shutdown race is run: each round takes
+/// well under a millisecond, and the window it aims at (a putter between
+/// its spin rounds, its mutex dropped) is hit within a few hundred.
+const SHUTDOWN_RACE_ROUNDS: usize = 2_000;
+
+#[test]
+fn a_putter_racing_shutdown_never_gets_in_and_never_hangs() {
+    // A putter on a full queue while another thread shuts it down and then
+    // makes room: whenever the shutdown lands, the put must fail with its
+    // item, and promptly (a putter that parks after the shutdown's wake-up
+    // would sleep until its timeout).
+    for round in 0..SHUTDOWN_RACE_ROUNDS {
+        let q = Queue::new(1);
+        q.put(0usize).unwrap();
+        std::thread::scope(|s| {
+            let putter = s.spawn(|| {
+                let start = std::time::Instant::now();
+                (q.put_timeout(1, PATIENCE), start.elapsed())
+            });
+            for _ in 0..round % 64 {
+                std::hint::spin_loop();
+            }
+            if round % 2 == 0 {
+                std::thread::yield_now();
+            }
+            q.shutdown(false);
+            assert_eq!(q.get_timeout(PATIENCE), Ok(0), "the item put before stays");
+            let (put, took) = putter.join().unwrap();
+            assert_eq!(
+                put,
+                Err(PutError::ShutDown(1)),
+                "round {round}: put after shutdown"
+            );
+            assert!(
+                took < PATIENCE / 2,
+                "round {round}: the putter slept {took:?}"
+            );
+        });
+        assert_eq!(q.qsize(), 0, "round {round}");
+        assert_eq!(
+            q.unfinished_tasks(),
+            1,
+            "round {round}: only the first item counts"
+        );
+    }
 }

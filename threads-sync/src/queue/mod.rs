@@ -5,17 +5,18 @@
 //! (`not_empty`, `not_full`, `all_tasks_done`), as in CPython, notified only
 //! when somebody waits on them.
 
+mod blocking;
+mod shutdown;
 mod store;
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Duration;
 
 pub use store::{Fifo, Lifo, Priority, Store};
 
-use crate::error::{GetError, PutError, ShutDown, TooManyTaskDone};
-use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, MutexGuard, backoff, lock};
+use crate::error::{GetError, PutError, ShutDown};
+use crate::sync::{Condvar, Deadline, Mutex, MutexGuard, lock};
 
 /// First in, first out (Python: `queue.Queue(maxsize)`).
 pub type Queue<T> = BaseQueue<T, Fifo<T>>;
@@ -116,43 +117,6 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         self.put_until(item, Deadline::after(timeout))
     }
 
-    fn put_until(&self, item: T, deadline: Deadline) -> Result<(), PutError<T>> {
-        let mut q = lock(&self.inner);
-        if q.shutdown {
-            return Err(PutError::ShutDown(item));
-        }
-        q = self.back_off(q, deadline, |q| {
-            q.shutdown || self.maxsize == 0 || q.items.len() < self.maxsize
-        });
-        while self.maxsize > 0 && q.items.len() >= self.maxsize {
-            q.putters += 1;
-            let woken = deadline.wait(&self.not_full, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.putters -= 1;
-            if q.shutdown {
-                return Err(PutError::ShutDown(item));
-            }
-            if gave_up {
-                return Err(PutError::Full(item));
-            }
-        }
-        // A panicking `Ord` (PriorityQueue) may unwind out of `push`: count
-        // what actually landed, keep the queue consistent, then re-raise.
-        let before = q.items.len();
-        let pushed = catch_unwind(AssertUnwindSafe(|| q.items.push(item)));
-        let added = q.items.len() - before;
-        q.unfinished += added;
-        let wake = added > 0 && q.getters > 0;
-        drop(q);
-        if wake {
-            self.not_empty.notify_one();
-        }
-        pushed.unwrap_or_else(|p| resume_unwind(p));
-        Ok(())
-    }
-
     /// Takes the next item, waiting for one if the queue is empty
     /// (Python: `get()`).
     ///
@@ -176,135 +140,6 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// [`GetError::Empty`], or [`GetError::ShutDown`] once shut down and empty.
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
         self.get_until(Deadline::after(timeout))
-    }
-
-    fn get_until(&self, deadline: Deadline) -> Result<T, GetError> {
-        let mut q = lock(&self.inner);
-        q = self.back_off(q, deadline, |q| q.shutdown || !q.items.is_empty());
-        while q.items.is_empty() {
-            if q.shutdown {
-                return Err(GetError::ShutDown);
-            }
-            q.getters += 1;
-            let woken = deadline.wait(&self.not_empty, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.getters -= 1;
-            if gave_up {
-                return Err(GetError::Empty);
-            }
-        }
-        let before = q.items.len();
-        let popped = catch_unwind(AssertUnwindSafe(|| q.items.pop()));
-        let removed = before - q.items.len();
-        let wake_putter = removed > 0 && self.maxsize > 0 && q.putters > 0;
-        let mut wake_joiners = false;
-        if popped.is_err() && removed > 0 {
-            // The item was dropped mid-unwind: nobody can mark it done.
-            q.unfinished = q.unfinished.saturating_sub(removed);
-            wake_joiners = q.unfinished == 0 && q.joiners > 0;
-        }
-        drop(q);
-        if wake_putter {
-            self.not_full.notify_one();
-        }
-        if wake_joiners {
-            self.all_tasks_done.notify_all();
-        }
-        match popped {
-            Ok(Some(item)) => Ok(item),
-            Ok(None) => unreachable!("a non-empty store yields an item"),
-            Err(p) => resume_unwind(p),
-        }
-    }
-
-    /// Before sleeping, lets the other side act for a moment: spin, then
-    /// yield, re-checking `ready` each round (not for non-blocking calls).
-    fn back_off<'a>(
-        &'a self,
-        mut q: MutexGuard<'a, Inner<S>>,
-        deadline: Deadline,
-        ready: impl Fn(&Inner<S>) -> bool,
-    ) -> MutexGuard<'a, Inner<S>> {
-        if deadline == Deadline::Now {
-            return q;
-        }
-        for round in 0..BACKOFF_ROUNDS {
-            if ready(&q) {
-                break;
-            }
-            drop(q);
-            backoff(round);
-            q = lock(&self.inner);
-        }
-        q
-    }
-
-    /// Marks one item taken by `get` as processed (Python: `task_done()`).
-    ///
-    /// # Errors
-    /// [`TooManyTaskDone`] if every item put is already done.
-    pub fn task_done(&self) -> Result<(), TooManyTaskDone> {
-        let mut q = lock(&self.inner);
-        if q.unfinished == 0 {
-            return Err(TooManyTaskDone);
-        }
-        q.unfinished -= 1;
-        let wake = q.unfinished == 0 && q.joiners > 0;
-        drop(q);
-        if wake {
-            self.all_tasks_done.notify_all();
-        }
-        Ok(())
-    }
-
-    /// Blocks until every item put has been marked done (Python: `join()`).
-    pub fn join(&self) {
-        self.join_until(Deadline::Never);
-    }
-
-    /// As [`join`](BaseQueue::join), giving up after `timeout`; `true` when
-    /// all tasks are done (an extension: Python's `join` has no timeout).
-    pub fn join_timeout(&self, timeout: Duration) -> bool {
-        self.join_until(Deadline::after(timeout))
-    }
-
-    fn join_until(&self, deadline: Deadline) -> bool {
-        let mut q = lock(&self.inner);
-        while q.unfinished > 0 {
-            q.joiners += 1;
-            let woken = deadline.wait(&self.all_tasks_done, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.joiners -= 1;
-            if gave_up {
-                return q.unfinished == 0;
-            }
-        }
-        true
-    }
-
-    /// Shuts the queue down (Python 3.13: `shutdown(immediate)`): `put`
-    /// fails from now on and blocked putters wake with [`ShutDown`]; `get`
-    /// drains what is left, then fails. With `immediate`, the items left are
-    /// dropped, counted as done (waking `join`), and `get` fails at once.
-    pub fn shutdown(&self, immediate: bool) {
-        let mut q = lock(&self.inner);
-        q.shutdown = true;
-        let dropped = if immediate {
-            let n = q.items.len();
-            q.unfinished = q.unfinished.saturating_sub(n);
-            Some(std::mem::take(&mut q.items)) // no `Ord` call, no panic
-        } else {
-            None
-        };
-        drop(q);
-        drop(dropped); // items' destructors run outside the lock
-        self.not_empty.notify_all();
-        self.not_full.notify_all();
-        self.all_tasks_done.notify_all();
     }
 
     /// Whether [`shutdown`](BaseQueue::shutdown) was called.
@@ -337,6 +172,24 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         self.locked().unfinished
     }
 
+    /// How many threads are parked in `get` now, waiting for an item; a
+    /// snapshot, for tests and diagnostics (threads still spinning before
+    /// they sleep are not counted).
+    pub fn waiting_getters(&self) -> usize {
+        self.locked().getters
+    }
+
+    /// How many threads are parked in `put` now, waiting for room; a
+    /// snapshot, for tests and diagnostics.
+    pub fn waiting_putters(&self) -> usize {
+        self.locked().putters
+    }
+
+    /// How many threads are parked in `join` now; a snapshot.
+    pub fn waiting_joiners(&self) -> usize {
+        self.locked().joiners
+    }
+
     fn locked(&self) -> MutexGuard<'_, Inner<S>> {
         lock(&self.inner)
     }
@@ -350,6 +203,8 @@ impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
             .field("qsize", &q.items.len())
             .field("unfinished_tasks", &q.unfinished)
             .field("shutdown", &q.shutdown)
+            .field("waiting_getters", &q.getters)
+            .field("waiting_putters", &q.putters)
             .finish()
     }
 }
