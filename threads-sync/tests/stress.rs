@@ -6,10 +6,11 @@
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 use common::PATIENCE;
-use threads_sync::{Barrier, Condition, Event, Lock, Queue, RLock, Semaphore};
+use threads_sync::{Barrier, Condition, Event, GetError, Lock, Queue, RLock, Semaphore};
 
 const THREADS: usize = 8;
 const OPS: usize = 100_000;
@@ -38,31 +39,59 @@ fn lock_loses_no_update() {
 
 #[test]
 fn lock_with_timeouts_and_foreign_releases_stays_exclusive() {
+    // Every fourth holder hands the lock to a releaser thread, which leaves
+    // the critical section and releases it: a release from a thread that
+    // never acquired, racing with timed and patient acquires.
     let lock = Lock::new();
     let inside = AtomicUsize::new(0);
     let entered = AtomicUsize::new(0);
-    std::thread::scope(|s| {
+    let (handover, handed) = mpsc::channel::<()>();
+    let foreign = std::thread::scope(|s| {
+        let (held, inside_r) = (&lock, &inside);
+        let releaser = s.spawn(move || {
+            let mut released = 0usize;
+            loop {
+                match handed.recv_timeout(PATIENCE) {
+                    Ok(()) => {
+                        assert_eq!(inside_r.fetch_sub(1, Ordering::SeqCst), 1, "two holders");
+                        held.release().expect("a handed-over lock is held");
+                        released += 1;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return released,
+                    Err(mpsc::RecvTimeoutError::Timeout) => panic!("a hand-over got lost"),
+                }
+            }
+        });
         for t in 0..THREADS {
             let (lock, inside, entered) = (&lock, &inside, &entered);
+            let handover = handover.clone();
             s.spawn(move || {
                 for i in 0..OPS / 4 {
+                    // Timed either way, so a lost wake-up fails, not hangs.
                     let got = if (t + i) % 3 == 0 {
-                        lock.acquire_timeout(std::time::Duration::from_micros(50))
+                        lock.acquire_timeout(Duration::from_micros(50))
                     } else {
-                        lock.acquire();
+                        assert!(lock.acquire_timeout(PATIENCE), "lock never came free");
                         true
                     };
                     if got {
                         assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
                         entered.fetch_add(1, Ordering::Relaxed);
-                        inside.fetch_sub(1, Ordering::SeqCst);
-                        lock.release().unwrap();
+                        if (t + i) % 4 == 0 {
+                            handover.send(()).unwrap();
+                        } else {
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            lock.release().unwrap();
+                        }
                     }
                 }
             });
         }
+        drop(handover);
+        releaser.join().unwrap()
     });
     assert!(entered.into_inner() > 0);
+    assert!(foreign > 0, "no release came from another thread");
     assert!(!lock.locked());
 }
 
@@ -107,6 +136,28 @@ fn semaphore_never_over_admits() {
     assert_eq!(sem.value(), PERMITS);
 }
 
+/// Shuts a queue down if its thread unwinds: a failed assertion in one
+/// thread then ends the others' waits, and the test fails instead of hanging.
+struct ShutdownOnPanic<'a, T>(&'a Queue<T>);
+
+impl<T> Drop for ShutdownOnPanic<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.shutdown(true);
+        }
+    }
+}
+
+/// `get` with the test's patience: `None` once shut down, a panic if no
+/// item comes for that long.
+fn next<T>(q: &Queue<T>) -> Option<T> {
+    match q.get_timeout(PATIENCE) {
+        Ok(x) => Some(x),
+        Err(GetError::ShutDown) => None,
+        Err(GetError::Empty) => panic!("no item for {PATIENCE:?}: lost or wake-up missed"),
+    }
+}
+
 #[test]
 fn queue_neither_loses_nor_duplicates_items() {
     const PRODUCERS: usize = THREADS / 2;
@@ -115,12 +166,14 @@ fn queue_neither_loses_nor_duplicates_items() {
         .map(|_| AtomicUsize::new(0))
         .collect();
     std::thread::scope(|s| {
+        let _guard = ShutdownOnPanic(&q);
         let producers: Vec<_> = (0..PRODUCERS)
             .map(|p| {
                 let q = &q;
                 s.spawn(move || {
+                    let _guard = ShutdownOnPanic(q);
                     for i in 0..ITEMS_PER_PRODUCER {
-                        q.put(p * ITEMS_PER_PRODUCER + i).unwrap();
+                        q.put_timeout(p * ITEMS_PER_PRODUCER + i, PATIENCE).unwrap();
                     }
                 })
             })
@@ -128,8 +181,9 @@ fn queue_neither_loses_nor_duplicates_items() {
         let consumers: Vec<_> = (0..THREADS - PRODUCERS)
             .map(|_| {
                 s.spawn(|| {
+                    let _guard = ShutdownOnPanic(&q);
                     let mut last_per_producer = [None; PRODUCERS];
-                    while let Ok(x) = q.get() {
+                    while let Some(x) = next(&q) {
                         seen[x].fetch_add(1, Ordering::Relaxed);
                         // FIFO: one producer's items arrive in order.
                         let p = x / ITEMS_PER_PRODUCER;
@@ -159,9 +213,11 @@ fn join_returns_exactly_when_all_tasks_are_done() {
     let q = Queue::new(0);
     let done = AtomicUsize::new(0);
     std::thread::scope(|s| {
+        let _guard = ShutdownOnPanic(&q);
         for _ in 0..THREADS {
             s.spawn(|| {
-                while q.get().is_ok() {
+                let _guard = ShutdownOnPanic(&q);
+                while next(&q).is_some() {
                     done.fetch_add(1, Ordering::SeqCst);
                     q.task_done().unwrap();
                 }
@@ -169,7 +225,7 @@ fn join_returns_exactly_when_all_tasks_are_done() {
         }
         for round in 1..=ROUNDS {
             for i in 0..TASKS {
-                q.put(i).unwrap();
+                q.put(i).unwrap(); // unbounded: never blocks
             }
             assert!(q.join_timeout(PATIENCE));
             assert_eq!(
