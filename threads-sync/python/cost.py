@@ -31,7 +31,7 @@ def transfer(items, producers, consumers, capacity):
 
     def produce(k):
         for x in range(k, items, producers):
-            q.put(x)
+            q.put(x, timeout=20)  # timed, as on the Rust side
 
     def consume():
         s = 0

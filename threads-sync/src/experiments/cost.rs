@@ -9,7 +9,8 @@ use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::experiments::common::{human_rate, ms, ns_per, rate};
 use crate::experiments::cost_bench::{
-    ChanKind, LockKind, event_round_trips, lock_loop, semaphore_round_trips, transfer,
+    ChanKind, LockKind, event_round_trips, items_moved, lock_loop, lock_ops_done,
+    semaphore_round_trips, transfer,
 };
 
 /// Flags of `cost`.
@@ -56,7 +57,7 @@ impl Experiment for Cost {
         let cores = Machine::current().cores;
         let mut report = Report::new(Verdict::Info, "");
         report.say(format!(
-            "{cores} cores; medians of {r} interleaved runs [min..max]"
+            "{cores} cores; medians of {r} interleaved runs; queues: timed put/get on every side (std: untimed send)"
         ));
 
         // Locks: uncontended, then contended.
@@ -73,9 +74,13 @@ impl Experiment for Cost {
         };
         let un = lock3(1)?;
         let co = lock3(self.contenders)?;
-        let ns = |s: &Stats| ns_per(s.median, lock_ops as f64);
-        let lock_ratio = ns(&un[0]) / ns(&un[1]).max(1e-9);
-        for (name, stats) in [("uncontended", &un), ("contended", &co)] {
+        let ns_un = |s: &Stats| ns_per(s.median, lock_ops_done(lock_ops, 1) as f64);
+        let ns_co = |s: &Stats| ns_per(s.median, lock_ops_done(lock_ops, self.contenders) as f64);
+        let lock_ratio = ns_un(&un[0]) / ns_un(&un[1]).max(1e-9);
+        for (name, stats, ns) in [
+            ("uncontended", &un, &ns_un as &dyn Fn(&Stats) -> f64),
+            ("contended", &co, &ns_co),
+        ] {
             report.say(format!(
                 "lock+unlock {name:<12} Lock {:>8.1} ns   std Mutex {:>8.1} ns   parking_lot {:>8.1} ns",
                 ns(&stats[0]),
@@ -99,11 +104,12 @@ impl Experiment for Cost {
         };
         let spsc = chan3(1, 1)?;
         let mpmc = chan3(self.pairs, self.pairs)?;
-        let tput = |s: &Stats| rate(items as f64, s.median);
+        let spsc_tput = |s: &Stats| rate(items_moved(items, 1, 1) as f64, s.median);
+        let tput = |s: &Stats| rate(items_moved(items, self.pairs, self.pairs) as f64, s.median);
         let mpmc_ratio = tput(&mpmc[0]) / tput(&mpmc[1]).max(1e-9);
-        for (name, stats) in [
-            ("SPSC", &spsc),
-            (&*format!("MPMC {0}x{0}", self.pairs), &mpmc),
+        for (name, stats, tput) in [
+            ("SPSC", &spsc, &spsc_tput as &dyn Fn(&Stats) -> f64),
+            (&*format!("MPMC {0}x{0}", self.pairs), &mpmc, &tput),
         ] {
             report.say(format!(
                 "{name:<9} cap {cap}: Queue {:>11}   crossbeam {:>11}   std sync_channel {:>11}",
@@ -129,15 +135,15 @@ impl Experiment for Cost {
 
         report.push_metric("lock_over_std_mutex_uncontended", lock_ratio, "x");
         report.push_metric("queue_mpmc_over_crossbeam", mpmc_ratio, "x");
-        report.push_metric("lock_uncontended_ns", ns(&un[0]), "ns");
-        report.push_metric("std_mutex_uncontended_ns", ns(&un[1]), "ns");
-        report.push_metric("parking_lot_uncontended_ns", ns(&un[2]), "ns");
-        report.push_metric("lock_contended_ns", ns(&co[0]), "ns");
-        report.push_metric("std_mutex_contended_ns", ns(&co[1]), "ns");
-        report.push_metric("parking_lot_contended_ns", ns(&co[2]), "ns");
-        report.push_metric("queue_spsc_items_per_s", tput(&spsc[0]), "1/s");
-        report.push_metric("crossbeam_spsc_items_per_s", tput(&spsc[1]), "1/s");
-        report.push_metric("std_spsc_items_per_s", tput(&spsc[2]), "1/s");
+        report.push_metric("lock_uncontended_ns", ns_un(&un[0]), "ns");
+        report.push_metric("std_mutex_uncontended_ns", ns_un(&un[1]), "ns");
+        report.push_metric("parking_lot_uncontended_ns", ns_un(&un[2]), "ns");
+        report.push_metric("lock_contended_ns", ns_co(&co[0]), "ns");
+        report.push_metric("std_mutex_contended_ns", ns_co(&co[1]), "ns");
+        report.push_metric("parking_lot_contended_ns", ns_co(&co[2]), "ns");
+        report.push_metric("queue_spsc_items_per_s", spsc_tput(&spsc[0]), "1/s");
+        report.push_metric("crossbeam_spsc_items_per_s", spsc_tput(&spsc[1]), "1/s");
+        report.push_metric("std_spsc_items_per_s", spsc_tput(&spsc[2]), "1/s");
         report.push_metric("queue_mpmc_items_per_s", tput(&mpmc[0]), "1/s");
         report.push_metric("crossbeam_mpmc_items_per_s", tput(&mpmc[1]), "1/s");
         report.push_metric("std_mpmc_items_per_s", tput(&mpmc[2]), "1/s");
@@ -148,7 +154,7 @@ impl Experiment for Cost {
             ctx,
             &mut report,
             (tput(&mpmc[0]), tput(&mpmc[1])),
-            ns(&un[0]),
+            ns_un(&un[0]),
         );
         let lock_ok = lock_ratio <= 1.5;
         let queue_ok = mpmc_ratio >= 0.5;

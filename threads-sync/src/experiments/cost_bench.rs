@@ -23,7 +23,7 @@ pub enum LockKind {
 /// `threads` threads share `n` lock+increment+unlock operations; with one
 /// thread this is the uncontended cost. Returns seconds.
 pub fn lock_loop(kind: LockKind, threads: u32, n: u64) -> anyhow::Result<f64> {
-    let per = n / u64::from(threads);
+    let per = lock_ops_done(n, threads) / u64::from(threads);
     let ours = (Lock::new(), AtomicU64::new(0));
     let std_m = Mutex::new(0u64);
     let pl = parking_lot::Mutex::new(0u64);
@@ -66,6 +66,19 @@ pub fn lock_loop(kind: LockKind, threads: u32, n: u64) -> anyhow::Result<f64> {
     Ok(secs)
 }
 
+/// The operations `lock_loop` really does for `n` asked of `threads`:
+/// an equal share each, at least one.
+pub fn lock_ops_done(n: u64, threads: u32) -> u64 {
+    (n / u64::from(threads)).max(1) * u64::from(threads)
+}
+
+/// The items `transfer` really moves for `items` asked: a multiple of
+/// `producers * consumers` (exact shares), at least one share each.
+pub fn items_moved(items: u64, producers: u32, consumers: u32) -> u64 {
+    let pc = u64::from(producers) * u64::from(consumers);
+    (items / pc).max(1) * pc
+}
+
 /// The channels compared.
 #[derive(Debug, Clone, Copy)]
 pub enum ChanKind {
@@ -78,9 +91,14 @@ pub enum ChanKind {
     Std,
 }
 
-/// Moves `items` u64 from `producers` to `consumers` threads through a
-/// channel of `capacity`; each consumer takes an exact share, so no end
-/// marker is needed. Checks the sum; returns seconds.
+/// Moves [`items_moved`]`(items, ..)` u64 from `producers` to `consumers`
+/// threads through a channel of `capacity`; each consumer takes an exact
+/// share, so no end marker is needed. Checks the sum; returns seconds.
+///
+/// Every side makes the same kind of call: a blocking send and receive
+/// with the watchdog timeout (a clock read per call on each side), except
+/// std's `SyncSender`, which has no timed send (its receive is timed).
+/// The same holds for CPython's side (`python/cost.py`).
 pub fn transfer(
     kind: ChanKind,
     producers: u32,
@@ -89,7 +107,7 @@ pub fn transfer(
     items: u64,
 ) -> anyhow::Result<f64> {
     let (p, c) = (u64::from(producers), u64::from(consumers));
-    let items = items / (p * c) * (p * c);
+    let items = items_moved(items, producers, consumers);
     let expected = items * (items - 1) / 2;
     let sum = AtomicU64::new(0);
     let q = Queue::new(capacity);
@@ -105,9 +123,9 @@ pub fn transfer(
                     let mut ok = true;
                     for x in (k..items).step_by(p as usize) {
                         ok &= match kind {
-                            ChanKind::Ours => q.put(x).is_ok(),
+                            ChanKind::Ours => q.put_timeout(x, WATCHDOG).is_ok(),
                             ChanKind::Crossbeam => cb_tx.send_timeout(x, WATCHDOG).is_ok(),
-                            ChanKind::Std => std_tx.send(x).is_ok(),
+                            ChanKind::Std => std_tx.send(x).is_ok(), // no send_timeout
                         };
                     }
                     ok
@@ -119,7 +137,7 @@ pub fn transfer(
                     let mut local = 0u64;
                     for _ in 0..items / c {
                         let got = match kind {
-                            ChanKind::Ours => q.get().ok(),
+                            ChanKind::Ours => q.get_timeout(WATCHDOG).ok(),
                             ChanKind::Crossbeam => cb_rx.recv_timeout(WATCHDOG).ok(),
                             ChanKind::Std => std_rx
                                 .lock()
@@ -190,4 +208,25 @@ pub fn event_round_trips(rounds: u32) -> anyhow::Result<f64> {
     });
     anyhow::ensure!(ok, "an event round trip timed out");
     Ok(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_sizes_still_move_a_share_each_and_check_out() {
+        // --items 3 --pairs 2 once rounded down to 0 items and underflowed.
+        assert_eq!(items_moved(3, 2, 2), 4);
+        assert_eq!(items_moved(1, 1, 1), 1);
+        assert_eq!(items_moved(10, 2, 2), 8);
+        assert_eq!(lock_ops_done(1, 4), 4);
+        for kind in [ChanKind::Ours, ChanKind::Crossbeam, ChanKind::Std] {
+            transfer(kind, 2, 2, 1, 3).unwrap();
+            transfer(kind, 1, 1, 1, 1).unwrap();
+        }
+        for kind in [LockKind::Ours, LockKind::Std, LockKind::ParkingLot] {
+            lock_loop(kind, 4, 1).unwrap();
+        }
+    }
 }

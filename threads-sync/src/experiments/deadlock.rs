@@ -125,7 +125,7 @@ impl Experiment for Deadlock {
                 && ordered_done == rounds,
         );
         report.detail = format!(
-            "opposite order deadlocked in {naive_dead}/{rounds} rounds, all detected and {naive_done} recovered; ordered: {ordered_dead} deadlocks in {rounds} rounds"
+            "opposite order deadlocked in {naive_dead}/{rounds} rounds (forced: both hold their first lock before reaching for the second), all detected and {naive_done} recovered; ordered: {ordered_dead} deadlocks in {rounds} rounds"
         );
         Ok(report.params(&resolved))
     }

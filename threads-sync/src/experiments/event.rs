@@ -3,7 +3,7 @@
 //! worker loops promptly.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::Event;
@@ -61,28 +61,39 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
 }
 
 /// Workers loop until `stop` is set; returns (iterations done, seconds from
-/// `set` until the last worker left).
-fn stop_signal(workers: u32) -> (u64, f64) {
+/// `set` until the last worker left, workers that ran before the stop).
+fn stop_signal(workers: u32) -> (u64, f64, u32) {
     let stop = Event::new();
     let work = AtomicU64::new(0);
+    let running = AtomicU32::new(0);
     let mut set_at = Instant::now();
+    let mut ran = 0;
     std::thread::scope(|s| {
         for w in 0..workers {
-            let (stop, work) = (&stop, &work);
+            let (stop, work, running) = (&stop, &work, &running);
             s.spawn(move || {
                 let mut i = 0u64;
                 while !stop.is_set() {
                     busy(u64::from(w) ^ i, 1000);
+                    if i == 0 {
+                        running.fetch_add(1, Ordering::SeqCst);
+                    }
                     i += 1;
                 }
                 work.fetch_add(i, Ordering::Relaxed);
             });
         }
-        std::thread::sleep(ms(20));
+        // Stop only once every worker has done some work (a loaded machine
+        // may start them late), never waiting past the watchdog.
+        let start = Instant::now();
+        while running.load(Ordering::SeqCst) < workers && start.elapsed() < WATCHDOG {
+            std::thread::sleep(ms(1));
+        }
+        ran = running.load(Ordering::SeqCst);
         set_at = Instant::now();
         stop.set();
     }); // the scope joins every worker
-    (work.into_inner(), set_at.elapsed().as_secs_f64())
+    (work.into_inner(), set_at.elapsed().as_secs_f64(), ran)
 }
 
 impl Experiment for EventExp {
@@ -93,8 +104,12 @@ impl Experiment for EventExp {
         let n = self.waiters as usize;
         let (woken, delays) = start_signal(self.waiters, false)?;
         let (woken_cleared, _) = start_signal(self.waiters, true)?;
-        let (work, stop_secs) = stop_signal(self.waiters);
-        anyhow::ensure!(work > 0, "the workers did no work before the stop");
+        let (work, stop_secs, ran) = stop_signal(self.waiters);
+        anyhow::ensure!(
+            ran == self.waiters && work > 0,
+            "only {ran}/{} workers started within {WATCHDOG:?}",
+            self.waiters
+        );
         let wake = Stats::of(if delays.is_empty() { &[0.0] } else { &delays });
         let mut report = Report::new(Verdict::Info, "")
             .metric("woken_by_set", woken as f64, "threads")

@@ -4,12 +4,12 @@
 //! worker's blocking `get`, so the pool exits cleanly.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::Queue;
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::experiments::common::{WATCHDOG, human_rate, rate};
+use crate::{GetError, Queue};
 
 /// Flags of `queue`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -54,16 +54,25 @@ impl Experiment for QueueExp {
         let results = Queue::new(0);
         let (exited, processed) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let start = Instant::now();
-        let (joined, join_secs, done_at_join) = std::thread::scope(|s| {
+        let (joined, join_secs, done_at_join, exited_seen, exit_wait) = std::thread::scope(|s| {
             for _ in 0..self.workers {
                 s.spawn(|| {
-                    // Blocks until a job arrives; fails once shut down and drained.
-                    while let Ok(n) = todo.get() {
-                        let _ = results.put(collatz(n));
-                        processed.fetch_add(1, Ordering::SeqCst);
-                        let _ = todo.task_done();
+                    // Waits for a job (never longer than the watchdog); the
+                    // queue's shutdown is what is meant to end this loop.
+                    loop {
+                        match todo.get_timeout(WATCHDOG) {
+                            Ok(n) => {
+                                let _ = results.put(collatz(n));
+                                processed.fetch_add(1, Ordering::SeqCst);
+                                let _ = todo.task_done();
+                            }
+                            Err(GetError::ShutDown) => {
+                                exited.fetch_add(1, Ordering::SeqCst);
+                                return;
+                            }
+                            Err(GetError::Empty) => return, // watchdog: not counted
+                        }
                     }
-                    exited.fetch_add(1, Ordering::SeqCst);
                 });
             }
             let mut fed = true;
@@ -77,7 +86,15 @@ impl Experiment for QueueExp {
             let join_secs = start.elapsed().as_secs_f64();
             let done_at_join = processed.load(Ordering::SeqCst);
             todo.shutdown(!joined); // on failure drop what is left, so workers exit
-            (joined, join_secs, done_at_join)
+            // Observed while the workers still run: how many left their
+            // get() loop because of the shutdown, within the watchdog.
+            let shut = Instant::now();
+            while exited.load(Ordering::SeqCst) < self.workers as usize && shut.elapsed() < WATCHDOG
+            {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            let exited_seen = exited.load(Ordering::SeqCst);
+            (joined, join_secs, done_at_join, exited_seen, shut.elapsed())
         });
         anyhow::ensure!(joined, "the pool did not finish within {WATCHDOG:?}");
         let mut sum = 0u64;
@@ -86,7 +103,7 @@ impl Experiment for QueueExp {
             sum += r;
             count += 1;
         }
-        let exited = exited.into_inner();
+        let exited = exited_seen;
         let jobs_per_s = rate(jobs as f64, join_secs);
         let mut report = Report::new(Verdict::Info, "")
             .metric("jobs_per_s", jobs_per_s, "1/s")
@@ -104,8 +121,9 @@ impl Experiment for QueueExp {
             "results: {count}, sum {sum} (sequential {expected}); done when join() returned: {done_at_join}"
         ));
         report.say(format!(
-            "after shutdown(): {exited}/{} workers left their get() loop",
-            self.workers
+            "after shutdown(): {exited}/{} workers left their get() loop within {}",
+            self.workers,
+            human_time(exit_wait.as_secs_f64())
         ));
         let all = count == jobs && sum == expected && done_at_join as u64 == jobs;
         report.verdict = Verdict::from_bool(all && exited == self.workers as usize);
