@@ -1,11 +1,19 @@
 //! A child process that is always reaped: [`ChildGuard`] kills and waits on
 //! drop, so no error path and no panic leaves a zombie or an orphan.
+//!
+//! A child that leads its own process group ([`ChildGuard::group_leader`])
+//! is ended with its whole group: whatever it started (a worker that forks,
+//! a shell script's background job) goes with it, since those processes
+//! are not our children and would otherwise outlive the guard as orphans.
+//! The group is signalled only while the leader is not yet reaped (still
+//! running, or a zombie observed with `WNOWAIT`), so its id cannot have
+//! been reused by an unrelated process.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 
 /// How a child process ended.
@@ -39,6 +47,8 @@ impl fmt::Display for ExitCause {
 #[derive(Debug)]
 pub struct ChildGuard {
     pid: Pid,
+    /// The child leads a process group of the same id: end the group with it.
+    group: bool,
     /// `Some` once the child has been reaped.
     reaped: Option<ExitCause>,
 }
@@ -46,7 +56,42 @@ pub struct ChildGuard {
 impl ChildGuard {
     /// Takes ownership of the child `pid` (which must be our child).
     pub fn new(pid: Pid) -> ChildGuard {
-        ChildGuard { pid, reaped: None }
+        ChildGuard {
+            pid,
+            group: false,
+            reaped: None,
+        }
+    }
+
+    /// Takes ownership of the child `pid` that leads its own process group
+    /// (started with `CommandExt::process_group(0)`, or `setpgid` after a
+    /// fork): when it ends or is killed, every process left in its group is
+    /// killed too.
+    ///
+    /// ```no_run
+    /// use std::os::unix::process::CommandExt;
+    /// use processes::child::ChildGuard;
+    /// let child = std::process::Command::new("sh")
+    ///     .args(["-c", "sleep 60 & sleep 60"])
+    ///     .process_group(0)
+    ///     .spawn()?;
+    /// let guard = ChildGuard::group_leader(nix::unistd::Pid::from_raw(child.id() as i32));
+    /// drop(guard); // sh and both sleeps are killed; sh is reaped
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn group_leader(pid: Pid) -> ChildGuard {
+        ChildGuard {
+            pid,
+            group: true,
+            reaped: None,
+        }
+    }
+
+    /// The same guard, now treating the child as the leader of its own
+    /// process group (see [`ChildGuard::group_leader`]).
+    pub fn into_group_leader(mut self) -> ChildGuard {
+        self.group = true;
+        self
     }
 
     /// Takes ownership of a child started with `std::process::Command`
@@ -70,6 +115,14 @@ impl ChildGuard {
         if self.reaped.is_some() {
             return Ok(self.reaped);
         }
+        if self.group {
+            // Look without reaping, so the group id stays ours while we kill the rest.
+            let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+            if cause(waitid(Id::Pid(self.pid), flags)?).is_none() {
+                return Ok(None);
+            }
+            let _ = killpg(self.pid, Signal::SIGKILL);
+        }
         let status = waitpid(self.pid, Some(WaitPidFlag::WNOHANG))?;
         self.reaped = cause(status);
         Ok(self.reaped)
@@ -80,6 +133,18 @@ impl ChildGuard {
         loop {
             if let Some(c) = self.reaped {
                 return Ok(c);
+            }
+            if self.group {
+                match waitid(
+                    Id::Pid(self.pid),
+                    WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT,
+                ) {
+                    Ok(_) => {
+                        let _ = killpg(self.pid, Signal::SIGKILL);
+                    }
+                    Err(nix::Error::EINTR) => continue,
+                    Err(e) => return Err(e),
+                }
             }
             match waitpid(self.pid, None) {
                 Ok(status) => self.reaped = cause(status),
@@ -110,10 +175,15 @@ impl ChildGuard {
         }
     }
 
-    /// Sends `SIGKILL` (if not yet reaped) and reaps.
+    /// Sends `SIGKILL` (if not yet reaped; to the whole group for a group
+    /// leader) and reaps.
     pub fn kill(&mut self) -> nix::Result<ExitCause> {
         if self.reaped.is_none() {
             // ESRCH cannot happen before we reap: an unreaped child is a zombie, still ours.
+            if self.group {
+                let _ = killpg(self.pid, Signal::SIGKILL);
+            }
+            // Also the pid itself: a forked child may not have joined its group yet.
             let _ = kill(self.pid, Signal::SIGKILL);
         }
         self.wait()
@@ -167,5 +237,54 @@ mod tests {
         assert_eq!(slow.wait_timeout(Duration::from_millis(20)).unwrap(), None);
         assert_eq!(slow.kill().unwrap(), ExitCause::Signaled(Signal::SIGKILL));
         assert_eq!(slow.exit_cause().unwrap().to_string(), "killed by SIGKILL");
+    }
+
+    fn gone(pid: i32) -> bool {
+        // Gone, or a zombie waiting for its new parent to reap it.
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| {
+            s.rsplit_once(')')
+                .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+        })
+    }
+
+    /// Waits up to `limit` for `cond`.
+    fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+        let t0 = Instant::now();
+        while t0.elapsed() < limit {
+            if cond() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        cond()
+    }
+
+    /// The leader's background job (a grandchild, not our child) ends with it,
+    /// whether the leader is killed or exits on its own.
+    #[test]
+    fn a_group_leader_takes_its_group_along() {
+        use std::os::unix::process::CommandExt;
+        for script in ["sleep 30 & echo $!; sleep 30", "sleep 30 & echo $!; exit 0"] {
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", script])
+                .process_group(0)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut line = String::new();
+            std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+                &mut line,
+            )
+            .unwrap();
+            let grandchild: i32 = line.trim().parse().unwrap();
+            assert!(!gone(grandchild));
+            let mut guard = ChildGuard::from_child(child).into_group_leader();
+            guard.finish(Duration::from_millis(100)).unwrap();
+            assert!(
+                eventually(Duration::from_secs(2), || gone(grandchild)),
+                "{script}: the background job outlived its leader"
+            );
+        }
     }
 }

@@ -5,6 +5,11 @@
 //! process group), so the parent alone decides how to shut down. While no
 //! pool is running, the handler restores the default action and re-raises,
 //! so Ctrl-C stops the program as usual. A second Ctrl-C always does.
+//!
+//! The request lasts while pools live: every pool alive at the Ctrl-C (and
+//! any started beside them) fails with `Interrupted`. Once the last of them
+//! is dropped, the next pool to start clears it, so a program that handles
+//! the error and goes on can use pools again.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -57,7 +62,10 @@ pub(crate) struct LivePool(());
 
 impl LivePool {
     pub(crate) fn new() -> LivePool {
-        LIVE_POOLS.fetch_add(1, Ordering::SeqCst);
+        if LIVE_POOLS.fetch_add(1, Ordering::SeqCst) == 0 {
+            // The first pool after a Ctrl-C that ended every earlier one.
+            REQUESTED.store(false, Ordering::SeqCst);
+        }
         LivePool(())
     }
 }
@@ -65,5 +73,26 @@ impl LivePool {
 impl Drop for LivePool {
     fn drop(&mut self) {
         LIVE_POOLS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (No other unit test of this crate starts a pool, so the statics are ours.)
+    #[test]
+    fn a_new_pool_after_an_interrupted_one_is_not_interrupted() {
+        let first = LivePool::new();
+        REQUESTED.store(true, Ordering::SeqCst); // what the handler does on Ctrl-C
+        let beside = LivePool::new();
+        assert!(
+            requested(),
+            "a pool started beside an interrupted one stops too"
+        );
+        drop((first, beside));
+        let next = LivePool::new();
+        assert!(!requested(), "the request outlived the pools it was for");
+        drop(next);
     }
 }

@@ -1,6 +1,7 @@
 //! The demo binary as a whole: Ctrl-C (the terminal sends SIGINT to the
-//! whole foreground process group; the pool stops, kills and reaps its
-//! workers, the demo exits with an error, nothing of the group is left),
+//! whole foreground process group, which holds the demo; each worker leads
+//! a group of its own; the pool stops, kills and reaps its workers, the
+//! demo exits with an error, no process of the demo's tree is left),
 //! and the fork start method, which needs a single-threaded parent.
 
 use std::os::unix::process::CommandExt;
@@ -45,12 +46,14 @@ fn ctrl_c_stops_the_pool_and_leaves_no_process() {
         .spawn()
         .unwrap();
     let pgid = child.id() as i32;
-    // Wait until the pool's workers are up (the group has more than the demo).
+    let tree = || processes::proc_info::descendants(Pid::from_raw(pgid)).unwrap_or_default();
+    // Wait until the pool's two workers are up.
     let t0 = Instant::now();
-    while members(pgid).len() < 3 && t0.elapsed() < STOP_LIMIT {
+    while tree().len() < 2 && t0.elapsed() < STOP_LIMIT {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(members(pgid).len() >= 3, "the pool did not start");
+    let workers = tree();
+    assert!(workers.len() >= 2, "the pool did not start");
     std::thread::sleep(Duration::from_millis(200));
     killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -62,6 +65,12 @@ fn ctrl_c_stops_the_pool_and_leaves_no_process() {
         Vec::<i32>::new(),
         "processes of the group outlived the demo"
     );
+    for w in workers {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{w}")).exists(),
+            "worker {w} outlived the demo"
+        );
+    }
 }
 
 /// The fork start method end to end (the test harness itself has threads,

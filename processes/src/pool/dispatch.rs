@@ -122,6 +122,7 @@ impl<J: Job> ProcessPool<J> {
                     });
                 }
                 s.ready = true;
+                self.start_failures[idx] = 0;
             }
             Event::Reply {
                 reply: Reply::Done { seq, results },
@@ -184,7 +185,27 @@ impl<J: Job> ProcessPool<J> {
         };
         self.stats.died += 1;
         if !s.ready {
-            return Err(PoolError::WorkerStart(death));
+            if self.building {
+                return Err(PoolError::WorkerStart(death));
+            }
+            // A replacement that failed before its hello: it had no tasks.
+            // Start another, unless this slot has failed too often in a row.
+            self.start_failures[idx] += 1;
+            if self.start_failures[idx] >= super::MAX_START_FAILURES {
+                self.stats.gave_up += 1;
+                let how = if s.timed_out {
+                    format!("said no hello within {:?}", self.cfg.start_timeout)
+                } else {
+                    format!("{death}")
+                };
+                return self.none_left(|| {
+                    format!(
+                        "the last replacement {how}; {} replacements in a row failed before their hello",
+                        super::MAX_START_FAILURES
+                    )
+                });
+            }
+            return self.replace(idx, s.generation + 1, &death);
         }
         let st = &mut self.state;
         let mut requeue = Vec::new();
@@ -211,7 +232,11 @@ impl<J: Job> ProcessPool<J> {
         for seq in requeue.into_iter().rev() {
             st.queue.push_front(seq);
         }
-        let generation = s.generation + 1;
+        self.replace(idx, s.generation + 1, &death)
+    }
+
+    /// Starts a replacement in the empty slot `idx`.
+    fn replace(&mut self, idx: usize, generation: u64, death: &Death) -> Result<(), PoolError> {
         match slot::start::<J>(&self.cfg.start, self.server.as_mut()) {
             Ok(started) => {
                 let s = started.into_slot::<J>(
@@ -224,10 +249,17 @@ impl<J: Job> ProcessPool<J> {
                 self.stats.started += 1;
                 Ok(())
             }
-            Err(e) if self.slots.iter().all(Option::is_none) => Err(PoolError::NoWorkers(format!(
-                "{death}; no replacement: {e}"
-            ))),
-            Err(_) => Ok(()), // go on with fewer workers
+            // Go on with fewer workers, if any.
+            Err(e) => self.none_left(|| format!("{death}; no replacement: {e}")),
+        }
+    }
+
+    /// `Ok` while some slot is live; [`PoolError::NoWorkers`] otherwise.
+    fn none_left(&self, why: impl FnOnce() -> String) -> Result<(), PoolError> {
+        if self.slots.iter().all(Option::is_none) {
+            Err(PoolError::NoWorkers(why()))
+        } else {
+            Ok(())
         }
     }
 
@@ -235,6 +267,15 @@ impl<J: Job> ProcessPool<J> {
     fn on_tick(&mut self) -> Result<(), PoolError> {
         if crate::interrupt::requested() {
             return Err(PoolError::Interrupted);
+        }
+        // A replacement that does not say hello in time is killed; its
+        // death (before the hello) is handled like any other.
+        let start_limit = self.cfg.start_timeout;
+        for s in self.slots.iter_mut().flatten() {
+            if !s.ready && !s.timed_out && s.started_at.elapsed() > start_limit {
+                s.timed_out = true;
+                let _ = nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
+            }
         }
         if let Some(limit) = self.cfg.task_timeout {
             for s in self.slots.iter_mut().flatten() {

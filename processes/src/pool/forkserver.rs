@@ -18,6 +18,10 @@
 //! then kill, then reap) → `kind code` (`0`: exited with `code`, `1`:
 //! killed by signal `code`). When the pool hangs up, the server kills and
 //! reaps whatever workers it still has, and exits.
+//!
+//! Every answer is awaited at most [`ANSWER_LIMIT`] (plus the reap's grace):
+//! a server that does not answer in time (stopped, wedged) is hung up on,
+//! and every later request fails at once instead of blocking the pool.
 
 use std::collections::HashMap;
 use std::io::{self, IoSlice, IoSliceMut};
@@ -34,11 +38,16 @@ use nix::unistd::Pid;
 use crate::child::{ChildGuard, ExitCause};
 use crate::job::Job;
 
+/// How long the pool waits for the fork server's answer (beyond a reap's grace).
+pub(crate) const ANSWER_LIMIT: Duration = Duration::from_secs(5);
+
 /// The pool's handle on its fork server.
 #[derive(Debug)]
 pub(crate) struct ForkServer {
     sock: Option<OwnedFd>,
     server: ChildGuard,
+    /// How long to wait for an answer ([`ANSWER_LIMIT`]; shorter in tests).
+    answer_limit: Duration,
 }
 
 impl ForkServer {
@@ -59,15 +68,25 @@ impl ForkServer {
             serve::<J>(keep);
             0
         })?;
-        // `theirs` was moved into the closure, which the parent dropped: closed here.
+        // The closure captured only the raw number `keep`; the parent's
+        // `theirs` is still open here and closed now, so the server's end
+        // is held by the server alone (its exit reads as a hang-up).
+        drop(theirs);
         Ok(ForkServer {
             sock: Some(ours),
             server,
+            answer_limit: ANSWER_LIMIT,
         })
     }
 
-    fn fd(&self) -> RawFd {
-        self.sock.as_ref().expect("open until drop").as_raw_fd()
+    fn fd(&self) -> io::Result<RawFd> {
+        match &self.sock {
+            Some(s) => Ok(s.as_raw_fd()),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "the fork server did not answer in time and was hung up on",
+            )),
+        }
     }
 
     /// Has the server fork a worker on these two pipe ends; returns its pid.
@@ -75,13 +94,14 @@ impl ForkServer {
         let fds = [tasks.as_raw_fd(), replies.as_raw_fd()];
         let cmsg = [ControlMessage::ScmRights(&fds)];
         sendmsg::<()>(
-            self.fd(),
+            self.fd()?,
             &[IoSlice::new(b"S")],
             &cmsg,
             MsgFlags::empty(),
             None,
         )?;
-        let pid = i32::from_le_bytes(self.answer()?[..4].try_into().expect("4 bytes"));
+        let a = self.answer(self.answer_limit)?;
+        let pid = i32::from_le_bytes(a[..4].try_into().expect("4 bytes"));
         if pid <= 0 {
             return Err(io::Error::from_raw_os_error(-pid));
         }
@@ -97,13 +117,13 @@ impl ForkServer {
         let ms = grace.as_millis().min(u32::MAX as u128) as u32;
         req[5..9].copy_from_slice(&ms.to_le_bytes());
         sendmsg::<()>(
-            self.fd(),
+            self.fd()?,
             &[IoSlice::new(&req)],
             &[],
             MsgFlags::empty(),
             None,
         )?;
-        let a = self.answer()?;
+        let a = self.answer(grace + self.answer_limit)?;
         let code = i32::from_le_bytes(a[4..8].try_into().expect("4 bytes"));
         match a[0] {
             0 => Ok(ExitCause::Exited(code)),
@@ -116,9 +136,36 @@ impl ForkServer {
         }
     }
 
-    fn answer(&self) -> io::Result<[u8; 8]> {
+    /// Waits up to `limit` for the answer. On a timeout (or any error) the
+    /// socket is closed: a late answer must never be read as the answer to
+    /// a later request, and the server, seeing the hang-up, ends its workers.
+    fn answer(&mut self, limit: Duration) -> io::Result<[u8; 8]> {
+        let r = self.recv_within(limit);
+        if r.is_err() {
+            self.sock = None;
+        }
+        r
+    }
+
+    fn recv_within(&self, limit: Duration) -> io::Result<[u8; 8]> {
+        let fd = self.fd()?;
+        let tv = nix::sys::time::TimeVal::new(
+            limit.as_secs().try_into().unwrap_or(i64::MAX),
+            limit.subsec_micros().into(),
+        );
+        let sock = self.sock.as_ref().expect("fd() checked it");
+        nix::sys::socket::setsockopt(sock, nix::sys::socket::sockopt::ReceiveTimeout, &tv)?;
         let mut buf = [0u8; 8];
-        let n = nix::sys::socket::recv(self.fd(), &mut buf, MsgFlags::empty())?;
+        let n = match nix::sys::socket::recv(fd, &mut buf, MsgFlags::empty()) {
+            Ok(n) => n,
+            Err(nix::Error::EAGAIN) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("the fork server did not answer within {limit:?}"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -199,7 +246,10 @@ fn serve<J: Job>(sock: RawFd) {
 /// Forks one worker serving `J` on the two received pipe ends.
 fn fork_one<J: Job>(fds: &[OwnedFd]) -> Result<ChildGuard, crate::fork::ForkError> {
     let (t, r) = (fds[0].as_raw_fd(), fds[1].as_raw_fd());
-    crate::fork::fork_with(move || {
+    let guard = crate::fork::fork_with(move || {
+        // Its own process group (set on both sides of the fork, so neither
+        // order of events leaves a window), ended with it by its guard.
+        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
         super::slot::close_all_but(&[t, r]);
         // SAFETY: `t` and `r` are open in this forked child and, since it
         // ends with `_exit`, no other owner here will close them.
@@ -212,7 +262,9 @@ fn fork_one<J: Job>(fds: &[OwnedFd]) -> Result<ChildGuard, crate::fork::ForkErro
                 3
             }
         }
-    })
+    })?;
+    let _ = nix::unistd::setpgid(guard.pid(), guard.pid());
+    Ok(guard.into_group_leader())
 }
 
 fn reap_one(guard: Option<ChildGuard>, grace: Duration) -> [u8; 8] {
@@ -229,4 +281,44 @@ fn reap_one(guard: Option<ChildGuard>, grace: Duration) -> [u8; 8] {
     out[0] = kind;
     out[4..8].copy_from_slice(&code.to_le_bytes());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A "server" that never answers (a `sleep`, with the other end of the
+    /// socket held by the test): the request times out, and the next one
+    /// fails at once instead of reading a stale answer.
+    #[test]
+    fn a_silent_fork_server_times_out_and_is_hung_up_on() {
+        let (ours, _theirs) = socketpair(
+            AddressFamily::Unix,
+            SockType::SeqPacket,
+            None,
+            SockFlag::SOCK_CLOEXEC,
+        )
+        .unwrap();
+        let sleeper = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let mut server = ForkServer {
+            sock: Some(ours),
+            server: ChildGuard::from_child(sleeper),
+            answer_limit: Duration::from_millis(100),
+        };
+        let (r, w) = std::io::pipe().unwrap();
+        let t0 = std::time::Instant::now();
+        let e = server
+            .fork_worker(&OwnedFd::from(r), &OwnedFd::from(w))
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut, "{e}");
+        assert!(t0.elapsed() < Duration::from_secs(3));
+        let e = server
+            .reap(Pid::from_raw(1), Duration::from_millis(10))
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotConnected, "{e}");
+        server.server.kill().unwrap();
+    }
 }

@@ -28,6 +28,13 @@
 //!   dying worker's running batch is sent again to another worker; a task
 //!   whose worker died after running it but before its reply left may run
 //!   twice (its result still arrives once).
+//! - A replacement that dies before its hello, or does not say it within
+//!   the start timeout, counts as one more death of its slot, and the slot
+//!   is started again, up to [`MAX_START_FAILURES`] times in a row; then the
+//!   slot stays empty and the pool goes on with the workers it has
+//!   ([`PoolStats::gave_up`]), or ends with [`PoolError::NoWorkers`] when
+//!   none is left. (While the pool is being built, a worker that fails
+//!   before its hello is an error of [`ProcessPool::with_config`].)
 //! - Dropping the pool (also while unwinding from a panic, or after an
 //!   error) closes every worker's task pipe, gives it a moment to exit, then
 //!   kills it, and reaps it. Ctrl-C: see [`crate::interrupt`].
@@ -59,7 +66,14 @@ pub struct PoolStats {
     pub died: usize,
     /// Batches sent again after their worker died.
     pub resent: usize,
+    /// Slots left empty after [`MAX_START_FAILURES`] replacements in a row
+    /// failed before saying hello.
+    pub gave_up: usize,
 }
+
+/// Replacements of one slot that may fail in a row (die before their hello,
+/// or miss the start timeout) before the pool stops refilling that slot.
+pub const MAX_START_FAILURES: u32 = 3;
 
 /// A pool of worker processes for job `J`. See the [module docs](self).
 #[derive(Debug)]
@@ -70,6 +84,10 @@ pub struct ProcessPool<J: Job> {
     events: Receiver<Event<J::Output>>,
     state: run::State<J>,
     stats: PoolStats,
+    /// Replacements of each slot that failed before their hello, in a row.
+    start_failures: Vec<u32>,
+    /// `with_config` is still waiting for the first hellos.
+    building: bool,
     /// The fork server of a `fork` pool (dropped after the workers).
     server: Option<forkserver::ForkServer>,
     _live: crate::interrupt::LivePool,
@@ -142,6 +160,8 @@ impl<J: Job> ProcessPool<J> {
             events,
             state: run::State::new(),
             stats: PoolStats::default(),
+            start_failures: vec![0; cfg.workers],
+            building: true,
             server: None,
             _live: crate::interrupt::LivePool::new(),
             cfg,
@@ -161,6 +181,7 @@ impl<J: Job> ProcessPool<J> {
             pool.stats.started += 1;
         }
         pool.await_ready()?;
+        pool.building = false;
         Ok(pool)
     }
 

@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -85,6 +86,8 @@ pub(crate) struct Slot<T> {
     pub(crate) inflight: VecDeque<u64>,
     /// Said hello: ready for tasks.
     pub(crate) ready: bool,
+    /// When the process was started (for the start timeout of replacements).
+    pub(crate) started_at: Instant,
     /// When its oldest in-flight batch started to count as running.
     pub(crate) busy_since: Option<Instant>,
     /// The pool killed it for running past the task timeout.
@@ -123,11 +126,19 @@ pub(crate) fn start<J: Job>(
             cmd
         }
     };
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+    // Its own process group: when the pool ends a worker, whatever the
+    // worker started goes too (workers ignore the terminal's Ctrl-C anyway;
+    // the pool handles it, see `crate::interrupt`).
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()?;
     let tasks = File::from(OwnedFd::from(child.stdin.take().expect("piped")));
     let replies = File::from(OwnedFd::from(child.stdout.take().expect("piped")));
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     Ok(Started {
-        child: Proc::Own(ChildGuard::from_child(child)),
+        child: Proc::Own(ChildGuard::group_leader(pid)),
         tasks,
         replies,
     })
@@ -190,6 +201,7 @@ impl Started {
             reader: Some(reader),
             inflight: VecDeque::new(),
             ready: false,
+            started_at: Instant::now(),
             busy_since: None,
             timed_out: false,
             broken: false,
