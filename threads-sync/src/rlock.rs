@@ -163,10 +163,29 @@ impl RLock {
         lock(&self.owner).thread == Some(me())
     }
 
-    /// The owner's recursion count, 0 when free (CPython 3.13: `_recursion_count`
-    /// for the owner); a snapshot.
+    /// How many times the calling thread holds the lock: its recursion
+    /// count if it owns the lock, else 0, as CPython 3.13's
+    /// `_recursion_count()` (another thread's count is none of its business).
+    ///
+    /// ```
+    /// use threads_sync::RLock;
+    ///
+    /// let r = RLock::new();
+    /// let (_a, _b) = (r.lock(), r.lock());
+    /// assert_eq!(r.count(), 2);
+    /// let seen = std::thread::scope(|s| s.spawn(|| r.count()).join().unwrap());
+    /// assert_eq!(seen, 0); // not the owner
+    /// assert!(r.locked()); // though somebody holds it
+    /// ```
     pub fn count(&self) -> usize {
-        lock(&self.owner).count
+        let o = lock(&self.owner);
+        if o.thread == Some(me()) { o.count } else { 0 }
+    }
+
+    /// Whether any thread holds the lock now (Python 3.14: `locked()`); a
+    /// snapshot.
+    pub fn locked(&self) -> bool {
+        lock(&self.owner).thread.is_some()
     }
 
     /// Blocks until owned; the guard releases one level on drop.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -170,23 +170,30 @@ fn condition_wait_for_sees_the_state() {
 #[test]
 fn condition_wait_for_has_one_deadline() {
     // lock_tests.ConditionTests.test_waitfor_timeout: notifications that do
-    // not satisfy the predicate must not restart the timeout.
+    // not satisfy the predicate must not restart the timeout. They keep
+    // coming every 5 ms until the waiter returns (for at most PATIENCE): a
+    // restarting deadline would never expire before they stop, and the
+    // wait would take ~10 s instead of ~100 ms.
     let c = Condition::new();
-    let state = AtomicUsize::new(0);
+    let returned = AtomicBool::new(false);
     std::thread::scope(|s| {
-        s.spawn(|| {
+        let waiter = s.spawn(|| {
             let _g = c.lock();
             let start = Instant::now();
-            let ok = c.wait_for(|| state.load(Ordering::SeqCst) == 4, Some(ms(100)));
-            assert_eq!(ok, Ok(false));
-            assert_took(start.elapsed(), ms(100));
+            let ok = c.wait_for(|| false, Some(ms(100)));
+            returned.store(true, Ordering::SeqCst);
+            (ok, start.elapsed())
         });
-        for _ in 0..3 {
-            std::thread::sleep(ms(10));
+        let start = Instant::now();
+        while !returned.load(Ordering::SeqCst) && start.elapsed() < PATIENCE {
+            std::thread::sleep(ms(5));
             let _g = c.lock();
-            state.fetch_add(1, Ordering::SeqCst);
             c.notify(1).unwrap();
         }
+        let (ok, took) = waiter.join().unwrap();
+        assert_eq!(ok, Ok(false));
+        assert_took(took, ms(100));
+        assert!(took < PATIENCE / 2, "the deadline restarted: {took:?}");
     });
 }
 

@@ -188,17 +188,26 @@ fn rlock_is_owned_only_by_the_owner() {
 fn rlock_contended_and_timed() {
     let r = RLock::new();
     r.acquire();
+    let tried = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let h = s.spawn(|| {
             let start = Instant::now();
-            assert!(!r.acquire_timeout(ms(50)));
+            let got = r.acquire_timeout(ms(50));
+            tried.store(true, std::sync::atomic::Ordering::SeqCst);
+            assert!(!got, "acquired an RLock another thread holds");
             assert_took(start.elapsed(), ms(50));
-            r.acquire();
-            r.acquire();
+            assert_eq!(r.count(), 0, "not the owner");
+            assert!(r.acquire_timeout(PATIENCE));
+            assert!(r.acquire_timeout(PATIENCE));
+            assert_eq!(r.count(), 2);
             r.release().unwrap();
             r.release().unwrap();
         });
-        std::thread::sleep(ms(100));
+        // Released only once the timed attempt is over, however late the
+        // thread got to run.
+        common::eventually("the timed attempt", || {
+            tried.load(std::sync::atomic::Ordering::SeqCst)
+        });
         r.release().unwrap();
         h.join().unwrap();
     });

@@ -105,8 +105,12 @@ fn release_n_wakes_n_waiters() {
         let hs: Vec<_> = (0..3)
             .map(|_| s.spawn(|| sem.acquire_timeout(common::PATIENCE)))
             .collect();
-        std::thread::sleep(ms(20));
-        sem.release(3);
+        // All three parked, so the releases below must wake sleepers.
+        common::eventually("three waiters", || sem.waiters() == 3);
+        sem.release(2);
+        // Two woke and took a permit; the third still waits.
+        common::eventually("two to leave", || sem.waiters() == 1 && sem.value() == 0);
+        sem.release(1);
         for h in hs {
             assert!(h.join().unwrap());
         }
@@ -127,6 +131,22 @@ fn permits_nest_like_with_blocks() {
         assert!(sem.try_permit().is_none());
     }
     assert_eq!(sem.value(), 2);
+}
+
+#[test]
+fn bounded_permit_timeout_waits_then_gives_up_or_gets_one() {
+    let sem = BoundedSemaphore::new(1);
+    let held = sem.permit();
+    let start = Instant::now();
+    assert!(sem.permit_timeout(ms(50)).is_none());
+    assert_took(start.elapsed(), ms(50));
+    std::thread::scope(|s| {
+        let h = s.spawn(|| sem.permit_timeout(common::PATIENCE).is_some());
+        common::eventually("the waiter to park", || sem.waiters() == 1);
+        drop(held);
+        assert!(h.join().unwrap());
+    });
+    assert_eq!(sem.value(), 1, "the permit went back on drop");
 }
 
 #[test]
