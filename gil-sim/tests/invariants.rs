@@ -33,17 +33,19 @@ fn counter_run(policy: Policy, variant: Variant) -> Outcome {
     run(&p, &cfg(policy), jobs).expect("the run succeeds")
 }
 
+fn yields(out: &Outcome) -> u64 {
+    out.threads.iter().map(|t| t.yields).sum()
+}
+
 #[test]
 fn at_most_one_thread_runs_bytecode_under_every_gil_policy() {
     for policy in [Policy::Py2, Policy::Py39, Policy::Py311] {
         let out = counter_run(policy, Variant::WithCall);
         assert_eq!(out.overlaps, 0, "{policy:?}: two threads inside the GIL");
         assert_eq!(out.max_inside, 1, "{policy:?}");
-        let yields: u64 = out.threads.iter().map(|t| t.yields).sum();
-        if policy == Policy::Py2 {
-            // py2 switches on ticks, whatever the timing: the check really ran.
-            assert!(yields > 0, "py2 never released the GIL");
-        }
+        // The invariant means something only if the threads contended: the
+        // GIL really changed hands at check points during the run.
+        assert!(yields(&out) > 0, "{policy:?}: no switch, no contention");
     }
 }
 
@@ -52,11 +54,79 @@ fn py311_switches_only_at_backward_jumps_calls_and_resume() {
     let out = counter_run(Policy::Py311, Variant::WithCall);
     // CALL itself is not a check point: a Python call switches at the callee's RESUME.
     let allowed = ["JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_TRUE", "RESUME"];
+    let mut seen = 0;
     for t in &out.threads {
-        for op in t.yields_at.keys() {
+        for (op, n) in &t.yields_at {
             assert!(allowed.contains(op), "py311 switched at {op}");
+            seen += n;
         }
     }
+    assert!(
+        seen > 0,
+        "py311 never switched: the check points were not tested"
+    );
+}
+
+/// Pairs of `LOAD_CONST; POP_TOP` in each iteration of [`straight_line`].
+const BLOCK: u64 = 20_000;
+/// Iterations of [`straight_line`] per thread.
+const BLOCK_ITERS: i64 = 40;
+
+/// `countdown(n)` whose body is a long block without a check point for
+/// py311 (2 * BLOCK instructions), then the loop's backward jump.
+fn straight_line() -> gil_sim::vm::Program {
+    let mut p = gil_sim::vm::ProgramBuilder::new("straight");
+    p.function("f", &["n"], |f| {
+        let n = f.param(0);
+        f.countdown(n, |f| {
+            for _ in 0..BLOCK {
+                f.load_const(1).pop_top();
+            }
+        });
+        f.load_const(0).return_value();
+    });
+    p.build().unwrap()
+}
+
+/// Two threads run [`straight_line`]; the one waiting for the GIL times out
+/// after the interval and sets the drop request while the holder is inside
+/// a block. Returns each thread's first switch.
+fn first_yields(policy: Policy) -> Vec<(&'static str, u64)> {
+    let p = straight_line();
+    let f = p.func("f").unwrap();
+    let mut g = GilConfig::new(policy);
+    g.switch_interval = INTERVAL;
+    let jobs = (0..2).map(|_| Job::new(f, &[BLOCK_ITERS])).collect();
+    let out = run(&p, &RunConfig::new(g), jobs).unwrap();
+    assert_eq!(out.overlaps, 0);
+    let firsts: Vec<_> = out.threads.iter().filter_map(|t| t.first_yield).collect();
+    assert!(
+        !firsts.is_empty(),
+        "{policy:?}: no drop request was honoured"
+    );
+    firsts
+}
+
+#[test]
+fn a_drop_request_is_honoured_at_the_next_check_point() {
+    // py311: the request set during a block waits for the block's end: the
+    // first switch is at the backward jump, after exactly RESUME + the
+    // loop's 4-instruction entry + whole iterations of 2 * BLOCK + 8.
+    for (op, at) in first_yields(Policy::Py311) {
+        assert_eq!(op, "POP_JUMP_BACKWARD_IF_TRUE", "py311 switched mid-block");
+        assert_eq!((at - 5) % (2 * BLOCK + 8), 0, "py311 switched at {at}");
+    }
+    // py39 checks before every instruction: a request set mid-block is
+    // honoured mid-block, not at the jump (the jump is 1 in 2 * BLOCK + 8
+    // instructions, so a switch there every time would mean the check does
+    // not run inside the block).
+    let firsts = first_yields(Policy::Py39);
+    assert!(
+        firsts
+            .iter()
+            .any(|&(op, _)| op != "POP_JUMP_BACKWARD_IF_TRUE"),
+        "py39 switched only at the backward jump: {firsts:?}"
+    );
 }
 
 #[test]
@@ -72,7 +142,7 @@ fn py2_releases_every_check_interval_ticks() {
 }
 
 #[test]
-fn a_drop_request_is_honoured_at_the_next_check_point_and_hands_over() {
+fn a_forced_drop_hands_the_gil_to_the_waiter() {
     let shared = Shared::new(Py311::new(us(500)), 1);
     let waiter_ran = AtomicBool::new(false);
     std::thread::scope(|s| {
@@ -132,10 +202,8 @@ fn an_unlocked_counter_never_exceeds_the_exact_count() {
         for variant in [Variant::Plain, Variant::WithCall] {
             let got = counter_run(policy, variant).globals[0];
             assert!(got <= exact, "{policy:?} {variant:?}: {got} > {exact}");
-            assert!(
-                got >= ITERS,
-                "{policy:?} {variant:?}: {got} < one thread's work"
-            );
+            // Every lost update is overwritten by some store: never all lost.
+            assert!(got > 0, "{policy:?} {variant:?}: nothing counted");
         }
     }
     // Under py311 nothing can switch between LOAD_GLOBAL and STORE_GLOBAL of

@@ -43,8 +43,15 @@ pub fn config(policy: Policy, interval: Duration) -> RunConfig {
 }
 
 /// Instructions a `countdown(n)` executes (checked after every run).
+/// (Saturates instead of overflowing: no run can be that long.)
+///
+/// ```
+/// use gil_sim::experiments::common::countdown_instructions;
+/// assert_eq!(countdown_instructions(1), 15);
+/// assert_eq!(countdown_instructions(u64::MAX), u64::MAX);
+/// ```
 pub fn countdown_instructions(n: u64) -> u64 {
-    7 + 8 * n
+    n.saturating_mul(8).saturating_add(7)
 }
 
 /// Splits `total` iterations of countdown over `threads` threads, runs
@@ -52,7 +59,12 @@ pub fn countdown_instructions(n: u64) -> u64 {
 pub fn countdown_run(cfg: &RunConfig, total: u64, threads: usize) -> anyhow::Result<f64> {
     let p = programs::countdown();
     let f = p.func("countdown").expect("countdown exists");
+    anyhow::ensure!(threads > 0, "a countdown needs at least one thread");
     let share = total / threads as u64;
+    anyhow::ensure!(
+        share <= i64::MAX as u64,
+        "a countdown of {share} per thread is too long"
+    );
     let jobs = (0..threads).map(|_| Job::new(f, &[share as i64])).collect();
     let out = run(&p, cfg, jobs)?;
     check_countdown(&out, share)?;

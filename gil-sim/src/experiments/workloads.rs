@@ -74,9 +74,30 @@ pub fn convoy_run(
     })
 }
 
+/// One counter race: the final count, the wall time, and how many times
+/// the threads switched at a check point.
+#[derive(Debug, Clone, Copy)]
+pub struct RaceRun {
+    /// The counter at the end (never above the exact count: checked).
+    pub count: i64,
+    /// Wall time of the race, seconds.
+    pub secs: f64,
+    /// Switches at check points, all threads together.
+    pub switches: u64,
+}
+
 /// Two (or more) threads each add 1 to a global `n` times; returns the
 /// final count (checked never to exceed the exact one).
 pub fn race_run(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<i64> {
+    Ok(race(cfg, variant, threads, n)?.count)
+}
+
+/// [`race_run`] with its wall time and switch count.
+pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<RaceRun> {
+    anyhow::ensure!(
+        n <= i64::MAX as u64 / threads.max(1) as u64,
+        "{n} increments per thread is too many"
+    );
     let p = programs::counter(variant);
     let w = p.func("worker").expect("worker exists");
     let jobs = (0..threads).map(|_| Job::new(w, &[n as i64])).collect();
@@ -87,5 +108,9 @@ pub fn race_run(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> an
         "counter {} above the exact {exact}: the VM invented updates",
         out.globals[0]
     );
-    Ok(out.globals[0])
+    Ok(RaceRun {
+        count: out.globals[0],
+        secs: out.elapsed.as_secs_f64(),
+        switches: out.threads.iter().map(|t| t.yields).sum(),
+    })
 }

@@ -14,7 +14,7 @@
 //!     f.load_const(0).return_value();
 //! });
 //! let program = p.build()?;
-//! assert_eq!(program.funcs[0].code[0].name(), "RESUME");
+//! assert_eq!(program.funcs()[0].code[0].name(), "RESUME");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -48,7 +48,13 @@ pub(crate) fn native_work(units: u32) -> i64 {
 
 #[cold]
 #[inline(never)]
-fn switch<'a, G: Gil>(held: Held<'a, G>, at: &Instr, stats: &mut ThreadStats) -> Held<'a, G> {
+fn switch<'a, G: Gil>(
+    held: Held<'a, G>,
+    at: &Instr,
+    executed: u64,
+    stats: &mut ThreadStats,
+) -> Held<'a, G> {
+    stats.first_yield.get_or_insert((at.name(), executed));
     stats.yields += 1;
     *stats.yields_at.entry(at.name()).or_insert(0) += 1;
     held.yield_now()
@@ -106,7 +112,7 @@ pub(crate) fn exec<G: Gil>(
     macro_rules! check {
         ($ins:expr) => {
             if shared.gil().breaker() {
-                held = switch(held, &$ins, stats);
+                held = switch(held, &$ins, executed, stats);
             }
         };
     }

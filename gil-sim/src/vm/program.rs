@@ -33,19 +33,46 @@ pub struct Function {
 }
 
 /// A whole program, validated by [`crate::vm::ProgramBuilder::build`].
+///
+/// The fields are private and only the builder makes one, so every
+/// `Program` the interpreter sees has passed validation: operands in range,
+/// jumps inside their function, every function ending in `RETURN_VALUE`. (A
+/// hand-built program with a bad index would panic a VM thread while it
+/// holds the GIL.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
-    /// The program's name (what `gil-sim dis` takes).
-    pub name: String,
-    /// The functions; a thread starts in one of them.
-    pub funcs: Vec<Function>,
-    /// Names of the globals; all start at 0.
-    pub globals: Vec<String>,
-    /// How many VM locks the program uses.
-    pub locks: u16,
+    pub(super) name: String,
+    pub(super) funcs: Vec<Function>,
+    pub(super) globals: Vec<String>,
+    pub(super) locks: u16,
 }
 
 impl Program {
+    /// The program's name (what `gil-sim dis` takes).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The functions; a thread starts in one of them.
+    pub fn funcs(&self) -> &[Function] {
+        &self.funcs
+    }
+
+    /// Names of the globals, in declaration order; all start at 0.
+    ///
+    /// ```
+    /// let p = gil_sim::vm::programs::counter(gil_sim::vm::programs::Variant::Plain);
+    /// assert_eq!(p.globals(), ["counter"]);
+    /// ```
+    pub fn globals(&self) -> &[String] {
+        &self.globals
+    }
+
+    /// How many VM locks the program uses.
+    pub fn locks(&self) -> u16 {
+        self.locks
+    }
+
     /// The function called `name`.
     pub fn func(&self, name: &str) -> Option<FuncId> {
         self.funcs

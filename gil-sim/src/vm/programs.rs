@@ -22,7 +22,7 @@ pub const NAMES: &[&str] = &[
 ///
 /// ```
 /// let p = gil_sim::vm::programs::by_name("counter").unwrap();
-/// assert_eq!(p.globals, ["counter"]);
+/// assert_eq!(p.globals(), ["counter"]);
 /// assert!(gil_sim::vm::programs::by_name("nope").is_none());
 /// ```
 pub fn by_name(name: &str) -> Option<Program> {

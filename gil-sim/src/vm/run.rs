@@ -109,6 +109,10 @@ pub struct ThreadStats {
     pub yields: u64,
     /// Those switches by the opcode at which they happened.
     pub yields_at: BTreeMap<&'static str, u64>,
+    /// The first switch: its opcode, and how many instructions the thread
+    /// had executed by then (counting a check point's own instruction when
+    /// the check comes after it: backward jumps, `RESUME`, `NATIVE`).
+    pub first_yield: Option<(&'static str, u64)>,
     /// Each blocking call's latency (I/O or releasing native work), GIL retake included.
     pub io_latency: Vec<Duration>,
 }
