@@ -5,41 +5,31 @@
 //! Why single-threaded: `fork` copies only the calling thread. A lock another
 //! thread held at that instant (the allocator's, stdout's) stays locked
 //! forever in the child, which then deadlocks on its first `malloc` or
-//! `println!`. [`fork_child`] counts `/proc/self/task` and refuses with
-//! [`Error::MultiThreaded`] when other threads exist. Test harnesses run tests
-//! on threads, which is why this crate's fork tests use `harness = false`.
+//! `println!`. [`fork_child`] applies the rule of the `processes` crate,
+//! [`processes::fork::check_single_threaded`] (it counts `/proc/self/task`,
+//! waiting briefly for just-joined threads to leave it), and refuses with
+//! [`Error::MultiThreaded`] when other threads exist. Test harnesses run
+//! tests on threads, which is why this crate's fork tests use
+//! `harness = false`.
 
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork};
+use processes::fork::{ForkError, check_single_threaded};
 
 use crate::error::{Context, Error, Result};
 
-/// How long [`fork_child`] waits for just-joined threads to disappear from `/proc`.
-const THREADS_SETTLE: Duration = Duration::from_millis(200);
-
-/// The number of threads in this process (entries of `/proc/self/task`).
-pub fn thread_count() -> Result<usize> {
-    Ok(std::fs::read_dir("/proc/self/task")
-        .ctx("read /proc/self/task")?
-        .count())
-}
-
-/// Waits (briefly) until this process is single-threaded; a thread that was
-/// just joined can linger in `/proc` for a moment.
+/// `Ok` when this process is single-threaded (after the short settle wait
+/// of [`processes::fork::check_single_threaded`]), else
+/// [`Error::MultiThreaded`].
 pub fn ensure_single_threaded() -> Result<()> {
-    let deadline = Instant::now() + THREADS_SETTLE;
-    loop {
-        let n = thread_count()?;
-        if n == 1 {
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            return Err(Error::MultiThreaded(n));
-        }
-        std::thread::sleep(Duration::from_millis(2));
+    match check_single_threaded() {
+        Ok(()) => Ok(()),
+        Err(ForkError::MultiThreaded { threads }) => Err(Error::MultiThreaded(threads)),
+        Err(ForkError::Proc(e)) => Err(e).ctx("read /proc/self/task"),
+        Err(other) => Err(std::io::Error::other(other.to_string())).ctx("fork rule"),
     }
 }
 

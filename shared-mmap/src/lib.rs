@@ -62,12 +62,14 @@
 //! ([`workers`], [`worker`]), safe from any thread; they answer with typed
 //! [`reply::Reply`] frames over the framed channel of `subprocess-pipes`.
 //! [`fork`] is used only where sharing *across fork* is the point, and only
-//! while single-threaded.
+//! while single-threaded (the rule of the `processes` crate,
+//! [`processes::fork::check_single_threaded`]).
 //! Every child is killed and reaped by a guard, also on error or panic.
 //!
 //! ## 7. Measuring it
-//! [`pss`] reads RSS and PSS from `/proc/<pid>/smaps_rollup` (PSS splits a
-//! shared page among its mappers, so a sum over processes counts it once);
+//! [`processes::proc_info::Memory`] (from the `processes` crate) reads RSS
+//! and PSS from `/proc/<pid>/smaps_rollup` (PSS splits a shared page among
+//! its mappers, so a sum over processes counts it once);
 //! [`scan`] times parallel scans in processes and in threads; [`counter`] and
 //! [`trap`] are the fork demonstrations; [`experiments`] turn them into
 //! claims with verdicts.
@@ -85,7 +87,6 @@ pub mod experiments;
 pub mod fork;
 pub mod mailbox;
 pub mod memfd;
-pub mod pss;
 pub mod reply;
 pub mod scan;
 pub mod share;

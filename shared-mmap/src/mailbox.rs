@@ -54,7 +54,9 @@ pub const MAX_CAPACITY: usize = 1 << 20;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let sender = Mailbox::create_in(dir.path(), 64)?;
-/// let receiver = Mailbox::open(sender.path())?; // normally in another process
+/// // SAFETY: the file was just made by `create_in` in a private directory,
+/// // and only these two ends touch it.
+/// let receiver = unsafe { Mailbox::open(sender.path()) }?; // normally in another process
 /// sender.send(b"ping", Duration::from_secs(1))?;
 /// assert_eq!(receiver.recv(Duration::from_secs(1))?, b"ping");
 /// sender.flush()?; // msync: the file now holds what was sent
@@ -93,22 +95,45 @@ impl Mailbox {
             .set_len((HEADER + capacity) as u64)
             .ctx("size mailbox file")?;
         let (file, path) = tmp.into_parts();
-        let mut mb = Mailbox::map(&file, path.to_path_buf())?;
+        // SAFETY: the file was created just above, private (0600), and is
+        // sized once, here; only `Mailbox` ends will touch it.
+        let mut mb = unsafe { Mailbox::map(&file, path.to_path_buf()) }?;
         mb.owner = Some(path);
         Ok(mb)
     }
 
     /// Opens an existing mailbox (the other end); it does not own the file.
-    pub fn open(path: &Path) -> Result<Mailbox> {
+    ///
+    /// A file of the wrong size is refused, but no check can tell a mailbox
+    /// from any other file of the right size, nor stop a third party from
+    /// resizing it later: hence `unsafe`.
+    ///
+    /// # Safety
+    /// `path` must name a file made by [`Mailbox::create_in`] (in a
+    /// directory only this user can write), and for as long as the returned
+    /// `Mailbox` lives, nothing but `Mailbox` ends may write or resize it:
+    /// a file truncated under the mapping kills the process with SIGBUS on
+    /// the next access, and bytes written by other code race with the
+    /// protocol's plain copies of the payload.
+    ///
+    /// Opening anything else is refused at compile time unless the caller
+    /// takes that responsibility:
+    ///
+    /// ```compile_fail
+    /// let _ = shared_mmap::Mailbox::open(std::path::Path::new("/etc/passwd"));
+    /// ```
+    pub unsafe fn open(path: &Path) -> Result<Mailbox> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .open(path)
             .ctx("open mailbox")?;
-        Mailbox::map(&file, path.to_path_buf())
+        // SAFETY: the caller vouches for the file (see # Safety above).
+        unsafe { Mailbox::map(&file, path.to_path_buf()) }
     }
 
-    fn map(file: &File, path: PathBuf) -> Result<Mailbox> {
+    /// Maps `file`. Safety: as [`Mailbox::open`]'s.
+    unsafe fn map(file: &File, path: PathBuf) -> Result<Mailbox> {
         let size = file.metadata().ctx("fstat mailbox")?.len() as usize;
         if !(HEADER + 1..=HEADER + MAX_CAPACITY).contains(&size) {
             return Err(Error::Invalid(format!(
@@ -116,10 +141,12 @@ impl Mailbox {
                 path.display()
             )));
         }
-        // SAFETY: the file is private to this user (tempfile, mode 0600)
-        // and only `Mailbox` ends touch it; none of them resizes it after
-        // creation (module docs: truncation by another process is the
-        // documented SIGBUS risk of any file-backed mapping).
+        // SAFETY: the file is one `create_in` made (mode 0600, in a
+        // directory of its creator's choosing) and only `Mailbox` ends touch
+        // it; none of them resizes it after creation. For `create_in` that
+        // holds by construction; for `open` the caller guarantees it (its
+        // `# Safety`). Truncation by another process is the documented
+        // SIGBUS risk of any file-backed mapping.
         let mut map = unsafe { MmapMut::map_mut(file) }.ctx("mmap mailbox")?;
         let base = map.as_mut_ptr();
         Ok(Mailbox {

@@ -14,8 +14,13 @@ pub const MAX_REPLY: usize = 4096;
 pub enum Reply {
     /// The worker holds its data: nanoseconds since it started.
     Ready {
-        /// Time from the worker's start until its slice was in hand.
+        /// Time from the worker's start until its slice was in hand (for a
+        /// mapping: mapped, no page touched yet).
         ns: u64,
+        /// For a mapping, the time then spent touching one byte of every
+        /// page of it (page-table work, no copy); 0 where the bytes were
+        /// copied in (they are touched already).
+        touch_ns: u64,
     },
     /// The worker's reduction of its slice.
     Sum(u64),
