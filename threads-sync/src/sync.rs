@@ -11,14 +11,14 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(loom)]
 pub(crate) use loom::thread;
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
@@ -50,6 +50,30 @@ pub(crate) fn backoff(round: u32) {
         }
     } else {
         thread::yield_now();
+    }
+}
+
+/// How long a call may block, before it has had to: a call that finds
+/// what it needs at once never turns this into a [`Deadline`], so it never
+/// reads the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Patience {
+    /// Block until woken.
+    Forever,
+    /// Block at most this long, counted from when the call starts to wait.
+    For(Duration),
+    /// Do not block.
+    Not,
+}
+
+impl Patience {
+    /// The deadline, counted from now.
+    pub(crate) fn deadline(self) -> Deadline {
+        match self {
+            Patience::Forever => Deadline::Never,
+            Patience::For(t) => Deadline::after(t),
+            Patience::Not => Deadline::Now,
+        }
     }
 }
 

@@ -1,39 +1,46 @@
 //! The waiting side of [`BaseQueue`](super::BaseQueue): `put` and `get`
-//! with a [`Deadline`], and the short back-off before a thread sleeps.
+//! with a [`Patience`], and the short back-off before a thread sleeps.
 //!
 //! Every decision (shut down? full? empty?) is taken under the mutex right
-//! before the wait it leads to. The back-off drops the mutex between its
-//! rounds, so nothing seen before it counts afterwards: a `shutdown` that
+//! before the wait it leads to. The back-off drops the mutex while it
+//! spins, so nothing seen before it counts afterwards: a `shutdown` that
 //! lands in that gap has already sent its wake-ups, and a thread that then
 //! parked without looking again would sleep through it.
+//!
+//! The fast path (room, or an item, right away) takes the mutex once and
+//! reads no clock; only a call that has to wait turns its patience into a
+//! deadline.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use super::{BaseQueue, Inner, Store};
 use crate::error::{GetError, PutError};
-use crate::sync::{BACKOFF_ROUNDS, Deadline, MutexGuard, backoff, lock};
+use crate::sync::{BACKOFF_ROUNDS, Deadline, MutexGuard, Ordering, Patience, backoff, lock};
 
 impl<T, S: Store<T>> BaseQueue<T, S> {
-    pub(super) fn put_until(&self, item: T, deadline: Deadline) -> Result<(), PutError<T>> {
-        let q = lock(&self.inner);
-        let mut q = self.back_off(q, deadline, |q| q.shutdown || !self.is_full(q));
-        loop {
-            if q.shutdown {
-                return Err(PutError::ShutDown(item));
-            }
-            if !self.is_full(&q) {
-                break;
-            }
-            q.putters += 1;
-            let woken = deadline.wait(&self.not_full, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.putters -= 1;
-            if gave_up {
-                // `Err`: the deadline had passed, nothing was waited for,
-                // so the state is the one just checked: full, not shut down.
-                return Err(PutError::Full(item));
+    pub(super) fn put_until(&self, item: T, patience: Patience) -> Result<(), PutError<T>> {
+        let mut q = lock(&self.inner);
+        if q.shutdown || self.is_full(&q) {
+            let deadline = patience.deadline();
+            q = self.back_off(q, deadline, |len| self.maxsize == 0 || len < self.maxsize);
+            loop {
+                if q.shutdown {
+                    return Err(PutError::ShutDown(item));
+                }
+                if !self.is_full(&q) {
+                    break;
+                }
+                q.putters += 1;
+                let woken = deadline.wait(&self.not_full, q);
+                let gave_up = woken.is_err();
+                let (Ok(g) | Err(g)) = woken;
+                q = g;
+                q.putters -= 1;
+                if gave_up {
+                    // `Err`: the deadline had passed, nothing was waited
+                    // for, so the state is the one just checked: full.
+                    return Err(PutError::Full(item));
+                }
             }
         }
         // A panicking `Ord` (PriorityQueue) may unwind out of `push`: count
@@ -41,6 +48,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         let before = q.items.len();
         let pushed = catch_unwind(AssertUnwindSafe(|| q.items.push(item)));
         let added = q.items.len() - before;
+        self.publish_len(&q);
         q.unfinished += added;
         let wake = added > 0 && q.getters > 0;
         drop(q);
@@ -51,29 +59,33 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         Ok(())
     }
 
-    pub(super) fn get_until(&self, deadline: Deadline) -> Result<T, GetError> {
-        let q = lock(&self.inner);
-        let mut q = self.back_off(q, deadline, |q| q.shutdown || !q.items.is_empty());
-        loop {
-            if !q.items.is_empty() {
-                break;
-            }
-            if q.shutdown {
-                return Err(GetError::ShutDown);
-            }
-            q.getters += 1;
-            let woken = deadline.wait(&self.not_empty, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.getters -= 1;
-            if gave_up {
-                return Err(GetError::Empty);
+    pub(super) fn get_until(&self, patience: Patience) -> Result<T, GetError> {
+        let mut q = lock(&self.inner);
+        if q.items.is_empty() {
+            let deadline = patience.deadline();
+            q = self.back_off(q, deadline, |len| len > 0);
+            loop {
+                if !q.items.is_empty() {
+                    break;
+                }
+                if q.shutdown {
+                    return Err(GetError::ShutDown);
+                }
+                q.getters += 1;
+                let woken = deadline.wait(&self.not_empty, q);
+                let gave_up = woken.is_err();
+                let (Ok(g) | Err(g)) = woken;
+                q = g;
+                q.getters -= 1;
+                if gave_up {
+                    return Err(GetError::Empty);
+                }
             }
         }
         let before = q.items.len();
         let popped = catch_unwind(AssertUnwindSafe(|| q.items.pop()));
         let removed = before - q.items.len();
+        self.publish_len(&q);
         let wake_putter = removed > 0 && self.maxsize > 0 && q.putters > 0;
         let mut wake_joiners = false;
         if popped.is_err() && removed > 0 {
@@ -100,27 +112,27 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         self.maxsize > 0 && q.items.len() >= self.maxsize
     }
 
-    /// Before sleeping, lets the other side act for a moment: spin, then
-    /// yield, re-checking `ready` each round (not for non-blocking calls).
-    /// The mutex is dropped between rounds: the caller must re-check all
-    /// its conditions on the guard this returns.
+    /// Before sleeping, lets the other side act for a moment: drops the
+    /// mutex and spins, then yields, watching the item count without the
+    /// mutex until `ready(len)` (not for non-blocking calls, nor once shut
+    /// down). The caller must re-check all its conditions on the guard this
+    /// returns: anything may have happened while it was dropped.
     fn back_off<'a>(
         &'a self,
-        mut q: MutexGuard<'a, Inner<S>>,
+        q: MutexGuard<'a, Inner<S>>,
         deadline: Deadline,
-        ready: impl Fn(&Inner<S>) -> bool,
+        ready: impl Fn(usize) -> bool,
     ) -> MutexGuard<'a, Inner<S>> {
-        if deadline == Deadline::Now {
+        if deadline == Deadline::Now || q.shutdown || BACKOFF_ROUNDS == 0 {
             return q;
         }
+        drop(q);
         for round in 0..BACKOFF_ROUNDS {
-            if ready(&q) {
+            backoff(round);
+            if ready(self.len_hint.load(Ordering::Relaxed)) {
                 break;
             }
-            drop(q);
-            backoff(round);
-            q = lock(&self.inner);
         }
-        q
+        lock(&self.inner)
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 pub use store::{Fifo, Lifo, Priority, Store};
 
 use crate::error::{GetError, PutError, ShutDown};
-use crate::sync::{Condvar, Deadline, Mutex, MutexGuard, lock};
+use crate::sync::{AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Patience, lock};
 
 /// First in, first out (Python: `queue.Queue(maxsize)`).
 pub type Queue<T> = BaseQueue<T, Fifo<T>>;
@@ -65,6 +65,10 @@ pub struct BaseQueue<T, S: Store<T>> {
     /// 0: unbounded.
     maxsize: usize,
     inner: Mutex<Inner<S>>,
+    /// Mirror of `inner.items.len()`, written under the mutex, read without
+    /// it by threads that spin before they sleep: only a hint of when to
+    /// look again, never a basis for a decision.
+    len_hint: AtomicUsize,
     not_empty: Condvar,
     not_full: Condvar,
     all_tasks_done: Condvar,
@@ -84,6 +88,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
                 putters: 0,
                 joiners: 0,
             }),
+            len_hint: AtomicUsize::new(0),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
@@ -96,7 +101,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`ShutDown`] with the item, if the queue is (or gets) shut down.
     pub fn put(&self, item: T) -> Result<(), ShutDown<T>> {
-        self.put_until(item, Deadline::Never)
+        self.put_until(item, Patience::Forever)
             .map_err(|e| ShutDown(e.into_inner()))
     }
 
@@ -105,7 +110,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`PutError::Full`] or [`PutError::ShutDown`], with the item.
     pub fn put_nowait(&self, item: T) -> Result<(), PutError<T>> {
-        self.put_until(item, Deadline::Now)
+        self.put_until(item, Patience::Not)
     }
 
     /// Puts `item`, waiting at most `timeout` for room
@@ -114,7 +119,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`PutError::Full`] or [`PutError::ShutDown`], with the item.
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
-        self.put_until(item, Deadline::after(timeout))
+        self.put_until(item, Patience::For(timeout))
     }
 
     /// Takes the next item, waiting for one if the queue is empty
@@ -123,7 +128,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`ShutDown`] once the queue is shut down and empty.
     pub fn get(&self) -> Result<T, ShutDown> {
-        self.get_until(Deadline::Never).map_err(|_| ShutDown(()))
+        self.get_until(Patience::Forever).map_err(|_| ShutDown(()))
     }
 
     /// Takes the next item if there is one now (Python: `get_nowait()`).
@@ -131,7 +136,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`GetError::Empty`], or [`GetError::ShutDown`] once shut down and empty.
     pub fn get_nowait(&self) -> Result<T, GetError> {
-        self.get_until(Deadline::Now)
+        self.get_until(Patience::Not)
     }
 
     /// Takes the next item, waiting at most `timeout` (Python: `get(timeout=t)`).
@@ -139,7 +144,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// # Errors
     /// [`GetError::Empty`], or [`GetError::ShutDown`] once shut down and empty.
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
-        self.get_until(Deadline::after(timeout))
+        self.get_until(Patience::For(timeout))
     }
 
     /// Whether [`shutdown`](BaseQueue::shutdown) was called.
@@ -188,6 +193,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// How many threads are parked in `join` now; a snapshot.
     pub fn waiting_joiners(&self) -> usize {
         self.locked().joiners
+    }
+
+    /// Publishes the item count for spinning threads (under the mutex).
+    fn publish_len(&self, q: &Inner<S>) {
+        self.len_hint.store(q.items.len(), Ordering::Relaxed);
     }
 
     fn locked(&self) -> MutexGuard<'_, Inner<S>> {

@@ -65,7 +65,9 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         let dropped = if immediate {
             let n = q.items.len();
             q.unfinished = q.unfinished.saturating_sub(n);
-            Some(std::mem::take(&mut q.items)) // no `Ord` call, no panic
+            let items = std::mem::take(&mut q.items); // no `Ord` call, no panic
+            self.publish_len(&q);
+            Some(items)
         } else {
             None
         };
