@@ -1,6 +1,7 @@
 //! The jobs this crate's binary serves: what the experiments and tests run in workers.
 
 use serde::{Deserialize, Serialize};
+use subprocess_pipes::blob::Blob;
 
 use crate::job::{Job, JobEntry, Registry};
 
@@ -72,17 +73,20 @@ pub struct Payload;
 pub struct PayloadTask {
     /// Spin this many rounds of work (independent of the payload size).
     pub rounds: u64,
-    /// The data sent to the worker and back.
-    pub data: Vec<u8>,
+    /// The data sent to the worker and back: a [`Blob`], so it crosses the
+    /// pipe as one byte string (a length and a copy), not byte by byte as
+    /// serde would encode a plain `Vec<u8>`. `data-cost` measures the cost
+    /// of moving data, not of a slow encoding.
+    pub data: Blob,
 }
 
 impl Job for Payload {
     const NAME: &'static str = "payload";
     type Task = PayloadTask;
-    type Output = (u64, Vec<u8>);
-    fn run(mut t: PayloadTask) -> Result<(u64, Vec<u8>), String> {
-        let h = spin(t.rounds) ^ t.data.len() as u64;
-        t.data.reverse();
+    type Output = (u64, Blob);
+    fn run(mut t: PayloadTask) -> Result<(u64, Blob), String> {
+        let h = spin(t.rounds) ^ t.data.0.len() as u64;
+        t.data.0.reverse();
         Ok((h, t.data))
     }
 }

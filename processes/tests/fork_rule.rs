@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use processes::child::ExitCause;
 use processes::fork::{ForkError, THREADS_SETTLE, check_single_threaded, fork_with};
+use processes::jobs::{Fault, FaultTask};
+use processes::pool::{ProcessPool, StartMethod, TaskError};
 
 /// Threads started and joined right before a fork, each time.
 const JOINED_THEN_FORK: usize = 20;
@@ -35,5 +37,32 @@ fn main() {
     assert!(fork_with(|| 0).is_err());
     drop(tx);
     let _ = live.join();
+
+    // Allowed once the thread is gone: a fork pool (its workers are forked
+    // by the fork server) runs a map, and a killed worker is replaced.
+    let mut pool = ProcessPool::<Fault>::builder()
+        .workers(2)
+        .start_method(StartMethod::Fork)
+        .build()
+        .expect("a fork pool in a single-threaded process");
+    let out = pool.map((0..20).map(FaultTask::Square)).unwrap();
+    assert!(
+        out.iter()
+            .enumerate()
+            .all(|(i, r)| matches!(r, Ok(v) if *v == (i * i) as u64))
+    );
+    let out = pool
+        .map([FaultTask::Exit(9), FaultTask::Square(5)])
+        .unwrap();
+    assert!(
+        matches!(&out[0], Err(TaskError::WorkerDied(_))),
+        "{:?}",
+        out[0]
+    );
+    assert!(matches!(out[1], Ok(25)));
+    assert_eq!(pool.stats().died, 1);
+    drop(pool);
+    let left = processes::proc_info::children(nix::unistd::getpid()).unwrap();
+    assert!(left.is_empty(), "children left: {left:?}");
     println!("fork_rule: ok");
 }

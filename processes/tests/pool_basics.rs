@@ -149,14 +149,18 @@ fn an_abandoned_unordered_run_does_not_leak_into_the_next() {
 
 #[test]
 fn fork_is_refused_while_the_harness_runs_other_threads() {
-    // The test harness has its own threads: the rule must refuse.
-    if processes::proc_info::thread_count().unwrap() > 1 {
-        let e = ProcessPool::<Tiny>::builder()
-            .start_method(StartMethod::Fork)
-            .build()
-            .unwrap_err();
-        assert!(e.to_string().contains("refusing to fork"), "{e}");
-    }
+    // A thread that lives through the check, so the process surely has
+    // more than one (whatever the harness does): the rule must refuse. The
+    // allowed case is in tests/fork_rule.rs, which runs without a harness.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let other = std::thread::spawn(move || rx.recv());
+    let e = ProcessPool::<Tiny>::builder()
+        .start_method(StartMethod::Fork)
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("refusing to fork"), "{e}");
+    drop(tx);
+    let _ = other.join();
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::experiments::common::spawn_self;
 use crate::job::Job;
 use crate::jobs::{Payload, PayloadTask};
 use crate::pool::ProcessPool;
+use subprocess_pipes::blob::Blob;
 
 /// Flags of `data-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -53,15 +54,15 @@ impl Experiment for DataCost {
             let tasks: Vec<PayloadTask> = (0..n)
                 .map(|i| PayloadTask {
                     rounds,
-                    data: vec![i as u8; (kib << 10) as usize],
+                    data: Blob(vec![i as u8; (kib << 10) as usize]),
                 })
                 .collect();
-            let want: Vec<(u64, Vec<u8>)> = tasks
+            let want: Vec<(u64, Blob)> = tasks
                 .iter()
                 .cloned()
                 .map(|t| Payload::run(t).expect("infallible"))
                 .collect();
-            let got: Vec<(u64, Vec<u8>)> = pool
+            let got: Vec<(u64, Blob)> = pool
                 .map(tasks.clone())?
                 .into_iter()
                 .collect::<Result<_, _>>()?;
@@ -69,14 +70,25 @@ impl Experiment for DataCost {
             let stats = interleaved(
                 ctx.repeats_or(3, 1),
                 &mut [
+                    // In place: the same clone of the input the pool gets,
+                    // and every result kept and checked, so nothing can be
+                    // optimised away.
                     &mut || {
-                        Ok::<_, anyhow::Error>(
-                            timed(|| tasks.iter().cloned().map(Payload::run).count()).0,
-                        )
+                        let (t, out) = timed(|| {
+                            tasks
+                                .iter()
+                                .cloned()
+                                .map(|t| std::hint::black_box(Payload::run(t)))
+                                .collect::<Result<Vec<_>, String>>()
+                        });
+                        let out = out.map_err(anyhow::Error::msg)?;
+                        anyhow::ensure!(out == want, "in-place results differ at {kib} KiB");
+                        Ok::<_, anyhow::Error>(t)
                     },
                     &mut || {
                         let (t, r) = timed(|| pool.map(tasks.clone()));
-                        r?;
+                        let out: Vec<(u64, Blob)> = r?.into_iter().collect::<Result<_, _>>()?;
+                        anyhow::ensure!(out == want, "pool results differ at {kib} KiB");
                         Ok(t)
                     },
                 ],
