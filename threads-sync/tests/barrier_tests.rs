@@ -134,7 +134,9 @@ fn a_timeout_breaks_the_barrier_for_everyone() {
     run_threads(|| {
         let i = start.wait().unwrap();
         if i == N / 2 {
-            std::thread::sleep(ms(300)); // one thread is late
+            // One thread is late: it arrives only once the others' timeout
+            // has broken the barrier, however slowly they got there.
+            eventually("the timeout to break the barrier", || b.broken());
         }
         assert_eq!(b.wait_timeout(ms(100)), Err(BrokenBarrier));
     });
@@ -147,7 +149,7 @@ fn the_default_timeout_applies() {
     run_threads(|| {
         let i = start.wait().unwrap();
         if i == N / 2 {
-            std::thread::sleep(ms(300));
+            eventually("the default timeout to break the barrier", || b.broken());
         }
         assert_eq!(b.wait(), Err(BrokenBarrier));
     });
