@@ -47,8 +47,10 @@
 //! ## 3. See where each policy can switch
 //!
 //! [`vm::dis::listing`] (the `gil-sim dis <program>` command) marks the
-//! instructions before which a switch can happen: anywhere for `py2` and
-//! `py39`, only at backward jumps, `RESUME` and calls for `py311`.
+//! instructions where a switch can happen: before any instruction for `py2`
+//! and `py39`; for `py311` only after a taken backward jump, at the callee's
+//! `RESUME` (so a Python call switches on entry, not at `CALL`) and after a
+//! native call returns.
 //!
 //! ## 4. The policies
 //!
@@ -63,6 +65,7 @@
 //!
 //! [`experiments`] measures the lecture's claims; `gil-sim list` names them.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 #[path = "../../contract/mod.rs"]
 pub mod contract;

@@ -114,31 +114,36 @@ pub fn interleave(
 /// work, interleaved. On a shared, loaded machine it can be far below the
 /// core count; scaling verdicts are judged against it.
 pub fn parallel_baseline(threads: usize, repeats: usize) -> anyhow::Result<f64> {
-    const UNITS: u32 = 20_000_000; // about 20 ms of work in all
-    let work = move |parts: usize| -> anyhow::Result<f64> {
-        let (secs, sums) = crate::contract::measure::timed(|| {
-            std::thread::scope(|s| {
-                let hs: Vec<_> = (0..parts)
-                    .map(|_| {
-                        s.spawn(move || crate::vm::programs::native_checksum(UNITS / parts as u32))
-                    })
-                    .collect();
-                hs.into_iter()
-                    .map(|h| h.join().is_ok() as usize)
-                    .sum::<usize>()
-            })
-        });
-        anyhow::ensure!(sums == parts, "a baseline thread panicked");
-        Ok(secs)
-    };
     let stats = interleave(
         repeats,
         vec![
-            Box::new(move || work(1)) as Variant<'_>,
-            Box::new(move || work(threads)),
+            Box::new(move || baseline_work(1)) as Variant<'_>,
+            Box::new(move || baseline_work(threads)),
         ],
     )?;
     Ok(stats[0].median / stats[1].median)
+}
+
+/// One run of [`parallel_baseline`]'s work: about 20 ms of plain Rust CPU
+/// work split over `parts` threads; returns the seconds. (For experiments
+/// that interleave the baseline with their own variants.)
+pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
+    const UNITS: u32 = 20_000_000;
+    anyhow::ensure!(parts > 0, "the baseline needs at least one thread");
+    let (secs, sums) = crate::contract::measure::timed(|| {
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..parts)
+                .map(|_| {
+                    s.spawn(move || crate::vm::programs::native_checksum(UNITS / parts as u32))
+                })
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    anyhow::ensure!(sums == parts, "a baseline thread panicked");
+    Ok(secs)
 }
 
 /// A scaling verdict against the machine's [`parallel_baseline`]: `None`

@@ -21,7 +21,10 @@ pub struct MulticorePenalty {
     pub check_interval: u32,
 }
 
-/// The first CPU this process may run on.
+/// The first CPU this process may run on. Linux only
+/// (`sched_getaffinity`; nix offers CPU sets on Linux, Android and FreeBSD,
+/// a narrower set than `cfg(unix)`).
+#[cfg(target_os = "linux")]
 fn first_cpu() -> anyhow::Result<usize> {
     let set = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))?;
     (0..nix::sched::CpuSet::count())
@@ -44,7 +47,20 @@ impl Experiment for MulticorePenalty {
         let mut all = config(Policy::Py2, std::time::Duration::from_millis(5));
         all.gil.check_interval = self.check_interval;
         let mut one = all;
-        one.pin_cpu = Some(first_cpu()?);
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (ctx, one, threads);
+            return Ok(Report::new(
+                Verdict::Info,
+                "not measured: pinning threads to one CPU (sched_setaffinity) needs Linux",
+            )
+            .params(&resolved)
+            .metric("cores", cores as f64, "cores"));
+        }
+        #[cfg(target_os = "linux")]
+        {
+            one.pin_cpu = Some(first_cpu()?);
+        }
         let (a, o) = (&all, &one);
         let stats = interleave(
             ctx.repeats_or(3, 1),

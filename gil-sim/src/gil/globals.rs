@@ -87,8 +87,16 @@ impl<G: Gil> Shared<G> {
         &self.gil
     }
 
-    /// Takes the GIL for thread `me` (non-zero) and returns the guard.
+    /// Takes the GIL for thread `me` and returns the guard.
+    ///
+    /// `me` must be non-zero (0 is the GIL's "nobody yet" holder) and
+    /// unique to the calling thread. The GIL is not re-entrant, like
+    /// CPython's: a thread that calls `acquire` while it already holds a
+    /// guard waits for itself forever (py2) or until its own forced drop
+    /// gives up (the new GIL). The VM never does; only `Held` methods
+    /// re-acquire, after dropping.
     pub fn acquire(&self, me: u32) -> Held<'_, G> {
+        debug_assert!(me != 0, "thread id 0 means \"no holder\" to the GIL");
         self.gil.take(me);
         let before = self.inside.fetch_add(1, AcqRel);
         if before > 0 {

@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | [`py2`] | 2.7 `ceval.c` | every `check_interval` ticks the holder releases and re-acquires at once: no hand-off, no timing |
 //! | [`py39`] | 3.2–3.9 `ceval_gil.c` | a waiter times out after the switch interval and sets `gil_drop_request`; the holder checks before every instruction and waits until the waiter has the GIL (FORCE_SWITCHING) |
-//! | [`py311`] | 3.10+ | as `py39`, but checks only at backward jumps, `RESUME` and calls |
+//! | [`py311`] | 3.10+ | as `py39`, but checks only after taken backward jumps, at the callee's `RESUME` and after native calls |
 //! | [`nogil`] | 3.13t (PEP 703) | no global lock; each global load or store is atomic, a read-modify-write is not |
 
 pub mod globals;
@@ -28,7 +28,8 @@ pub enum Policy {
     Py2,
     /// CPython 3.2–3.9: switch interval, drop request checked at every instruction.
     Py39,
-    /// CPython 3.10+: as py39, checked only at backward jumps, RESUME and calls.
+    /// CPython 3.10+: as py39, checked only after taken backward jumps, at
+    /// the callee's RESUME and after native calls.
     Py311,
     /// Free-threaded CPython (PEP 703): no GIL at all.
     Nogil,
@@ -69,9 +70,11 @@ impl Policy {
         }
     }
 
-    /// Could a thread switch happen before this instruction executes (`dis`
-    /// marks)? py2 and py39 can switch anywhere, py311 only at its check
-    /// points, nogil never needs to (threads run side by side).
+    /// Could a thread switch happen at this instruction (`dis` marks)? py2
+    /// and py39 check before every instruction; py311 only at its check
+    /// points, which it polls as the instruction executes (a taken backward
+    /// jump, `RESUME`) or after it (`NATIVE` returning); nogil never needs to
+    /// (threads run side by side).
     pub fn can_switch_at(self, ins: &crate::vm::Instr) -> bool {
         match self {
             Policy::Py2 | Policy::Py39 => true,
@@ -108,7 +111,8 @@ impl GilConfig {
 pub enum Checks {
     /// Before every instruction (py2's ticker, py39's eval breaker).
     EveryInstruction,
-    /// At backward jumps, `RESUME` and calls (py311).
+    /// After taken backward jumps, at the callee's `RESUME` and after
+    /// native calls (py311).
     LoopsAndCalls,
     /// Never (nogil).
     Never,

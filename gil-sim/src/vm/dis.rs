@@ -7,8 +7,16 @@ use super::instr::Instr;
 use super::program::Program;
 use crate::gil::Policy;
 
+/// What the marks mean. Where a py311 switch happens differs from the older
+/// policies: not before the marked instruction but as it runs.
+pub const LEGEND: &str = "columns: py2 py39 py311 nogil\n\
+'*' py2/py39: a switch can happen before this instruction;\n    \
+py311: after this backward jump when taken, at this RESUME (function entry),\n    \
+or after this NATIVE call returns\n\
+'R' the instruction releases the GIL (blocking I/O, releasing native work, a lock wait)";
+
 /// The listing: one line per instruction, a column per policy (`*`: a
-/// switch can happen before it; `R`: it releases the GIL itself).
+/// switch can happen there, see [`LEGEND`]; `R`: it releases the GIL itself).
 ///
 /// ```
 /// let p = gil_sim::vm::programs::counter(gil_sim::vm::programs::Variant::Plain);
@@ -22,11 +30,7 @@ pub fn listing(p: &Program) -> String {
         "program {}: globals {:?}, {} lock(s)",
         p.name, p.globals, p.locks
     );
-    let _ = writeln!(
-        out,
-        "columns: py2 py39 py311 nogil; '*' a switch can happen before this instruction, \
-         'R' the instruction releases the GIL"
-    );
+    let _ = writeln!(out, "{LEGEND}");
     for f in &p.funcs {
         let _ = writeln!(
             out,

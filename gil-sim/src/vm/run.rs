@@ -55,7 +55,8 @@ impl Job {
 pub struct RunConfig {
     /// The GIL.
     pub gil: GilConfig,
-    /// Pin all VM threads to this CPU (`sched_setaffinity`).
+    /// Pin all VM threads to this CPU (`sched_setaffinity`; Linux only,
+    /// elsewhere the run fails with [`VmError::Affinity`]).
     pub pin_cpu: Option<usize>,
 }
 
@@ -168,12 +169,22 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
     }
 }
 
+/// Pins the calling thread to `cpu`. Linux only (`sched_setaffinity`).
+#[cfg(target_os = "linux")]
 fn pin(cpu: usize) -> Result<(), VmError> {
     use nix::sched::{CpuSet, sched_setaffinity};
     let mut set = CpuSet::new();
     set.set(cpu).map_err(|e| VmError::Affinity(e.to_string()))?;
     sched_setaffinity(nix::unistd::Pid::from_raw(0), &set)
         .map_err(|e| VmError::Affinity(e.to_string()))
+}
+
+/// Elsewhere pinning is refused with a clear error.
+#[cfg(not(target_os = "linux"))]
+fn pin(_cpu: usize) -> Result<(), VmError> {
+    Err(VmError::Affinity(
+        "pinning a thread to a CPU needs Linux".into(),
+    ))
 }
 
 fn run_with<G: Gil>(
