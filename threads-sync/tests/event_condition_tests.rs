@@ -91,9 +91,10 @@ fn check_notify<L: threads_sync::ConditionLock>(c: &Condition<L>) {
     std::thread::scope(|s| {
         for _ in 0..WAITERS {
             s.spawn(|| {
-                c.acquire();
-                let notified = c.wait(Some(PATIENCE)).unwrap();
-                c.release().unwrap();
+                let notified = {
+                    let _g = c.lock();
+                    c.wait(Some(PATIENCE)).unwrap()
+                };
                 assert!(notified);
                 woken.fetch_add(1, Ordering::SeqCst);
             });
@@ -105,21 +106,25 @@ fn check_notify<L: threads_sync::ConditionLock>(c: &Condition<L>) {
         };
         eventually("all waiters parked", waiting);
         let now = || woken.load(Ordering::SeqCst);
-        c.acquire();
-        c.notify(1).unwrap();
-        c.release().unwrap();
+        // Guards, so a failing assertion cannot leave the lock held.
+        {
+            let _g = c.lock();
+            c.notify(1).unwrap();
+        }
         eventually("one woken", || now() >= 1);
         std::thread::sleep(ms(20));
         assert_eq!(now(), 1, "notify(1) wakes exactly one");
-        c.acquire();
-        c.notify(3).unwrap();
-        c.release().unwrap();
+        {
+            let _g = c.lock();
+            c.notify(3).unwrap();
+        }
         eventually("three more woken", || now() >= 4);
         std::thread::sleep(ms(20));
         assert_eq!(now(), 4, "notify(3) wakes exactly three");
-        c.acquire();
-        c.notify_all().unwrap();
-        c.release().unwrap();
+        {
+            let _g = c.lock();
+            c.notify_all().unwrap();
+        }
     });
     assert_eq!(woken.load(Ordering::SeqCst), WAITERS);
 }

@@ -50,7 +50,7 @@ fn lock_acquire_contended_waits_for_release() {
     let got = AtomicBool::new(false);
     std::thread::scope(|s| {
         s.spawn(|| {
-            lock.acquire();
+            assert!(lock.acquire_timeout(PATIENCE), "never woken");
             got.store(true, Ordering::SeqCst);
             lock.release().unwrap();
         });
@@ -108,9 +108,10 @@ fn lock_reacquire_after_another_thread_released_it() {
     let phase = AtomicUsize::new(0);
     std::thread::scope(|s| {
         s.spawn(|| {
-            lock.acquire(); // blocks until the main thread releases
+            // Timed, so a lost wake-up fails the test instead of hanging it.
+            assert!(lock.acquire_timeout(PATIENCE)); // until main releases
             phase.store(1, Ordering::SeqCst);
-            lock.acquire(); // blocks again: not reentrant
+            assert!(lock.acquire_timeout(PATIENCE)); // again: not reentrant
             phase.store(2, Ordering::SeqCst);
         });
         std::thread::sleep(ms(20));
