@@ -72,8 +72,22 @@ fn fork_is_refused_while_other_threads_exist() {
     let _ = t.join();
 }
 
+/// Joins and forks this many times: a just-joined thread lingering in
+/// `/proc/self/task` must not make the fork fail.
+const JOIN_THEN_FORK: usize = 20;
+
+fn fork_right_after_joining_a_thread_is_allowed() {
+    for _ in 0..JOIN_THEN_FORK {
+        std::thread::spawn(|| std::hint::black_box(1 + 1))
+            .join()
+            .unwrap();
+        let child = fork_child(|| 0).expect("the joined thread is gone (after a short settle)");
+        assert_eq!(child.wait_timeout(LIMIT).unwrap(), Ended::Exited(0));
+    }
+}
+
 fn main() {
-    let tests: [(&str, fn()); 5] = [
+    let tests: [(&str, fn()); 6] = [
         (
             "private_anon_map_does_not_reach_the_parent",
             private_anon_map_does_not_reach_the_parent,
@@ -90,6 +104,10 @@ fn main() {
         (
             "fork_is_refused_while_other_threads_exist",
             fork_is_refused_while_other_threads_exist,
+        ),
+        (
+            "fork_right_after_joining_a_thread_is_allowed",
+            fork_right_after_joining_a_thread_is_allowed,
         ),
     ];
     for (name, test) in tests {

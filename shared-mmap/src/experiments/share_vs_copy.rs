@@ -222,3 +222,45 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
     }
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row with these medians (seconds) and memory (bytes).
+    fn row(data_setup: f64, touch: f64, pss: f64) -> Row {
+        let s = |x: f64| Stats::of(&[x]);
+        Row {
+            setup: s(data_setup + touch + 0.01),
+            data_setup: s(data_setup),
+            touch: s(touch),
+            total: s(data_setup + touch + 0.02),
+            pss,
+            rss: 2.0 * pss,
+        }
+    }
+
+    fn judged(big_touch: f64) -> Verdict {
+        let (small, big) = (64.0 * 1048576.0, 1024.0 * 1048576.0);
+        let table = vec![
+            vec![
+                row(5e-5, 0.02, small),
+                row(0.05, 0.0, 2.0 * small),
+                row(0.09, 0.0, 2.0 * small),
+            ],
+            vec![
+                row(5e-5, big_touch, big),
+                row(1.7, 0.0, 2.0 * big),
+                row(1.4, 0.0, 2.0 * big),
+            ],
+        ];
+        verdict(&[64 << 20, 1 << 30], &table, Vec::new()).verdict
+    }
+
+    #[test]
+    fn a_copy_hidden_in_the_first_touch_fails_the_claim() {
+        assert_eq!(judged(0.15), Verdict::Holds);
+        // mmap() alone stays O(1), but touching costs more than copying.
+        assert_eq!(judged(2.0), Verdict::DoesNotHold);
+    }
+}
