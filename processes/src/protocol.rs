@@ -59,6 +59,11 @@ impl<W: Write> Corked<W> {
         self.0.flush()
     }
 
+    /// The writer underneath.
+    pub fn get_mut(&mut self) -> &mut W {
+        self.0.get_mut()
+    }
+
     /// Bytes waiting in the buffer.
     pub fn pending(&self) -> usize {
         self.0.buffer().len()

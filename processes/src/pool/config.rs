@@ -41,11 +41,15 @@ pub struct PoolConfig {
     /// Run a batch a second time when its worker died (default: report it failed).
     pub retry_once: bool,
     /// Kill a worker whose batch runs longer than this. Checked whenever
-    /// the dispatcher wakes (at least every 50 ms), so not while it is
-    /// blocked writing a batch to a full pipe: with batches larger than a
-    /// pipe (64 KiB) and a task that may hang, also set `prefetch(1)`.
+    /// the dispatcher wakes (at least every 50 ms), and also while it waits
+    /// for room in a worker's full task pipe: a worker that stops reading
+    /// is killed at the same deadline, and the batch partly written to it
+    /// fails with it. (Without a task timeout, the dispatcher waits for
+    /// room as long as it takes, but still stops on Ctrl-C.)
     pub task_timeout: Option<Duration>,
-    /// How long a new worker may take to say hello.
+    /// How long a new worker may take to say hello: [`crate::pool::ProcessPool::with_config`]
+    /// fails past it; a replacement is killed past it and started again
+    /// (see [`crate::pool::MAX_START_FAILURES`]).
     pub start_timeout: Duration,
     /// Largest frame accepted from a worker.
     pub max_frame: usize,

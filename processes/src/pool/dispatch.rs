@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossbeam::channel::RecvTimeoutError;
 use subprocess_pipes::channel::ChannelError;
 
+use super::pipe_writer::Until;
 use super::run::BatchState;
 use super::slot::{self, Event};
 use super::{Death, PoolError, ProcessPool, TaskError};
@@ -49,14 +50,24 @@ impl<J: Job> ProcessPool<J> {
     }
 
     /// Tops up every ready worker to `depth` batches, then pushes the bytes out.
+    ///
+    /// Writes wait for room in a full pipe only until the running batch's
+    /// task timeout (or Ctrl-C); see [`super::pipe_writer`]. A worker whose
+    /// pipe stayed full that long is killed like one past the task timeout.
     fn fill(&mut self) -> Result<(), PoolError> {
         let depth = self.depth();
         let now = Instant::now();
+        let limit = self.cfg.task_timeout;
         for s in self.slots.iter_mut().flatten() {
             if !s.ready || s.broken {
                 continue;
             }
             let tx = s.tx.as_mut().expect("a live slot has a sender");
+            let until = match limit {
+                None => Until::Ever,
+                Some(l) => Until::At(s.busy_since.unwrap_or(now) + l),
+            };
+            tx.get_mut().get_mut().set_until(until);
             while s.inflight.len() < depth {
                 let Some(seq) = self.state.queue.pop_front() else {
                     break;
@@ -79,6 +90,17 @@ impl<J: Job> ProcessPool<J> {
                             self.state.ready.push_back((b.first + i, Err(err)));
                         }
                     }
+                    Err(_) if tx.get_mut().get_mut().stalled() => {
+                        // Partly written to a worker that stopped reading: it
+                        // counts as sent to that worker, whose death settles it.
+                        b.attempts += 1;
+                        if s.inflight.is_empty() {
+                            s.busy_since = Some(now);
+                        }
+                        s.inflight.push_back(seq);
+                        s.broken = true;
+                        break;
+                    }
                     Err(_) => {
                         // The worker is gone; its reader will report how.
                         self.state.queue.push_front(seq);
@@ -89,6 +111,11 @@ impl<J: Job> ProcessPool<J> {
             }
             if !s.broken && tx.get_mut().push().is_err() {
                 s.broken = true;
+            }
+            if tx.get_mut().get_mut().stalled() && !crate::interrupt::requested() && !s.timed_out {
+                // Its pipe stayed full past the task timeout: it is hung.
+                s.timed_out = true;
+                let _ = nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
             }
         }
         Ok(())
@@ -170,7 +197,9 @@ impl<J: Job> ProcessPool<J> {
     /// A worker's stream ended: reap it, settle its batches, replace it.
     fn bury(&mut self, idx: usize, error: Option<ChannelError>) -> Result<(), PoolError> {
         let mut s = self.slots[idx].take().expect("live slot");
-        drop(s.tx.take());
+        if let Some(mut tx) = s.tx.take() {
+            tx.get_mut().get_mut().set_until(Until::Now); // hanging up: never wait
+        }
         let exit = s
             .child
             .finish(self.server.as_mut(), Duration::from_millis(200));

@@ -43,6 +43,7 @@ mod config;
 mod dispatch;
 mod error;
 mod forkserver;
+mod pipe_writer;
 mod run;
 mod slot;
 
@@ -253,6 +254,8 @@ impl<J: Job> Drop for ProcessPool<J> {
         // Hang up on every worker first, so they all exit in parallel.
         for s in self.slots.iter_mut().flatten() {
             if let Some(mut tx) = s.tx.take() {
+                // Never wait for room here: a worker that does not read is killed below.
+                tx.get_mut().get_mut().set_until(pipe_writer::Until::Now);
                 let _ = tx.get_mut().push();
             }
         }

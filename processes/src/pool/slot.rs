@@ -20,6 +20,7 @@ use subprocess_pipes::channel::{ChannelError, Receiver, Sender};
 
 use super::config::StartMethod;
 use super::forkserver::ForkServer;
+use super::pipe_writer::PipeWriter;
 use crate::child::ChildGuard;
 use crate::job::Job;
 use crate::protocol::{Batch, Corked, Reply};
@@ -80,7 +81,7 @@ impl Proc {
 pub(crate) struct Slot<T> {
     pub(crate) generation: u64,
     pub(crate) child: Proc,
-    pub(crate) tx: Option<Sender<Batch<T>, Corked<File>>>,
+    pub(crate) tx: Option<Sender<Batch<T>, Corked<PipeWriter>>>,
     pub(crate) reader: Option<JoinHandle<()>>,
     /// Batches sent and not answered, oldest (running) first.
     pub(crate) inflight: VecDeque<u64>,
@@ -197,7 +198,10 @@ impl Started {
             generation,
             child: self.child,
             // Frames to the worker: the worker's own limit.
-            tx: Some(Sender::new(Corked::new(self.tasks)).with_max_frame(crate::worker::MAX_FRAME)),
+            tx: Some(
+                Sender::new(Corked::new(PipeWriter::new(self.tasks)?))
+                    .with_max_frame(crate::worker::MAX_FRAME),
+            ),
             reader: Some(reader),
             inflight: VecDeque::new(),
             ready: false,
