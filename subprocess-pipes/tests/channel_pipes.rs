@@ -144,3 +144,30 @@ fn demo_binary_lists_and_runs_an_experiment_as_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn latency_without_cpython_never_claims_the_whole_claim() {
+    // Half the claim (vs CPython) is unmeasured: the verdict may be `info`
+    // (the other half passed) or `does-not-hold` (it failed), never `holds`.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_subprocess-pipes"))
+        .args([
+            "--quick",
+            "--json",
+            "latency",
+            "--no-python",
+            "--round-trips",
+            "200",
+        ])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_ne!(rec["verdict"], "holds", "{rec}");
+    assert!(
+        rec["detail"]
+            .as_str()
+            .unwrap()
+            .contains("CPython not measured"),
+        "{rec}"
+    );
+}
