@@ -175,11 +175,11 @@ fn memory_of(pid: u32) -> Result<Memory> {
 /// The sum of two processes' figures; saturating, so that a garbage figure
 /// cannot overflow.
 fn add(a: Memory, b: Memory) -> Memory {
-    Memory {
-        rss_kib: a.rss_kib.saturating_add(b.rss_kib),
-        pss_kib: a.pss_kib.saturating_add(b.pss_kib),
-        private_kib: a.private_kib.saturating_add(b.private_kib),
-    }
+    let mut sum = a;
+    sum.rss_kib = a.rss_kib.saturating_add(b.rss_kib);
+    sum.pss_kib = a.pss_kib.saturating_add(b.pss_kib);
+    sum.private_kib = a.private_kib.saturating_add(b.private_kib);
+    sum
 }
 
 #[cfg(test)]
