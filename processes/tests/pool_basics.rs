@@ -184,3 +184,14 @@ fn retry_once_runs_a_crashing_batch_twice_then_reports_it() {
     let stats = pool.stats();
     assert_eq!((stats.died, stats.resent), (2, 1), "{stats:?}");
 }
+
+#[test]
+fn max_frame_is_capped_at_what_the_codec_decodes() {
+    let pool = ProcessPool::<Tiny>::builder()
+        .workers(1)
+        .max_frame(1 << 30)
+        .start_method(worker_bin())
+        .build()
+        .unwrap();
+    assert_eq!(pool.config().max_frame, processes::worker::MAX_FRAME);
+}

@@ -51,7 +51,9 @@ pub struct PoolConfig {
     /// fails past it; a replacement is killed past it and started again
     /// (see [`crate::pool::MAX_START_FAILURES`]).
     pub start_timeout: Duration,
-    /// Largest frame accepted from a worker.
+    /// Largest frame accepted from a worker; at most
+    /// [`crate::worker::MAX_FRAME`] (the decoder's allocation limit, see
+    /// `subprocess_pipes::codec::Bincode`), larger values are lowered to it.
     pub max_frame: usize,
 }
 

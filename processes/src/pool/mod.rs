@@ -132,7 +132,10 @@ impl<J: Job> PoolBuilder<J> {
         self.cfg.task_timeout = Some(d);
         self
     }
-    /// Largest frame accepted from a worker.
+    /// Largest frame accepted from a worker, at most
+    /// [`crate::worker::MAX_FRAME`] (64 MiB): the decoder's own limit on
+    /// what one message may allocate is that size, so a larger frame could
+    /// not be decoded anyway. Larger values are lowered to it.
     pub fn max_frame(mut self, n: usize) -> Self {
         self.cfg.max_frame = n;
         self
@@ -153,7 +156,9 @@ impl<J: Job> ProcessPool<J> {
     }
 
     /// Starts a pool with `cfg`.
-    pub fn with_config(cfg: PoolConfig) -> Result<Self, PoolError> {
+    pub fn with_config(mut cfg: PoolConfig) -> Result<Self, PoolError> {
+        // See `PoolBuilder::max_frame`: never above what the codec decodes.
+        cfg.max_frame = cfg.max_frame.min(crate::worker::MAX_FRAME);
         let (events_tx, events) = crossbeam::channel::unbounded();
         let mut pool = ProcessPool {
             slots: Vec::new(),

@@ -172,10 +172,15 @@ pub(crate) fn close_all_but(keep: &[i32]) {
         .collect();
     for fd in fds {
         if fd > 2 && !keep.contains(&fd) {
-            // SAFETY: in the forked child, this process exits with `_exit`
-            // without running any destructor, so no owner of `fd` will use
-            // or close it again; the one fd that read_dir held is closed
-            // already (EBADF, ignored).
+            // SAFETY: called only in a freshly forked child (a worker, or
+            // the fork server) right after the fork. The objects copied from
+            // the parent that own these descriptors (Files, the pool's
+            // pipes and sockets) are never used in this process: a worker
+            // runs only `worker::serve` on the kept descriptors, and the
+            // fork server only its loop on its kept socket; both end with
+            // `_exit`, so no destructor closes any of them a second time
+            // (where the number may by then name a descriptor opened since).
+            // The one fd that read_dir held is closed already (EBADF, ignored).
             unsafe { libc::close(fd) };
         }
     }
