@@ -5,32 +5,41 @@
 //! Why single-threaded: `fork` copies only the calling thread. A lock another
 //! thread held at that instant (the allocator's, stdout's) stays locked
 //! forever in the child, which then deadlocks on its first `malloc` or
-//! `println!`. [`fork_child`] applies the rule of the `processes` crate,
-//! [`processes::fork::check_single_threaded`] (it counts `/proc/self/task`,
-//! waiting briefly for just-joined threads to leave it), and refuses with
-//! [`Error::MultiThreaded`] when other threads exist. Test harnesses run
-//! tests on threads, which is why this crate's fork tests use
-//! `harness = false`.
+//! `println!`. The forking itself is the `processes` crate's
+//! [`processes::fork::fork_with`]: it applies the rule
+//! ([`processes::fork::check_single_threaded`] counts `/proc/self/task`,
+//! waiting briefly for just-joined threads to leave it) and hands back a
+//! [`processes::child::ChildGuard`]. This module only gives it this crate's
+//! error type and a wait that kills on timeout. Test harnesses run tests on
+//! threads, which is why this crate's fork tests use `harness = false`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork};
-use processes::fork::{ForkError, check_single_threaded};
+use processes::child::{ChildGuard, ExitCause};
+use processes::fork::{ForkError, check_single_threaded, fork_with};
 
 use crate::error::{Context, Error, Result};
+
+/// This crate's error for a refused or failed fork.
+fn fork_error(e: ForkError) -> Error {
+    match e {
+        ForkError::MultiThreaded { threads } => Error::MultiThreaded(threads),
+        ForkError::Proc(source) => Error::Io {
+            what: "read /proc/self/task",
+            source,
+        },
+        other => Error::Io {
+            what: "fork",
+            source: std::io::Error::other(other.to_string()),
+        },
+    }
+}
 
 /// `Ok` when this process is single-threaded (after the short settle wait
 /// of [`processes::fork::check_single_threaded`]), else
 /// [`Error::MultiThreaded`].
 pub fn ensure_single_threaded() -> Result<()> {
-    match check_single_threaded() {
-        Ok(()) => Ok(()),
-        Err(ForkError::MultiThreaded { threads }) => Err(Error::MultiThreaded(threads)),
-        Err(ForkError::Proc(e)) => Err(e).ctx("read /proc/self/task"),
-        Err(other) => Err(std::io::Error::other(other.to_string())).ctx("fork rule"),
-    }
+    check_single_threaded().map_err(fork_error)
 }
 
 /// Forks; the child runs `f` and exits with its return value (101 if it
@@ -45,22 +54,7 @@ pub fn ensure_single_threaded() -> Result<()> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn fork_child(f: impl FnOnce() -> i32) -> Result<ForkedChild> {
-    ensure_single_threaded()?;
-    // SAFETY: the process is single-threaded (checked just above), so no lock
-    // is held by a thread that the child would lack. The child runs `f` and
-    // leaves with `_exit`, which skips atexit handlers and the parent's
-    // buffered stdio, so nothing is flushed or freed twice.
-    match unsafe { fork() }.ctx("fork")? {
-        ForkResult::Child => {
-            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(101);
-            // SAFETY: `_exit` is async-signal-safe and ends the child here.
-            unsafe { libc::_exit(code) }
-        }
-        ForkResult::Parent { child } => Ok(ForkedChild {
-            pid: child,
-            reaped: false,
-        }),
-    }
+    fork_with(f).map(ForkedChild).map_err(fork_error)
 }
 
 /// How a child ended.
@@ -72,51 +66,25 @@ pub enum Ended {
     Signaled(i32),
 }
 
-/// A forked child; dropping it kills (SIGKILL) and reaps it unless it was waited for.
+/// A forked child; dropping it kills (SIGKILL) and reaps it unless it was
+/// waited for (the guard of `processes`).
 #[derive(Debug)]
-pub struct ForkedChild {
-    pid: Pid,
-    reaped: bool,
-}
+pub struct ForkedChild(ChildGuard);
 
 impl ForkedChild {
     /// The child's process id.
     pub fn pid(&self) -> i32 {
-        self.pid.as_raw()
+        self.0.pid().as_raw()
     }
 
     /// Waits up to `limit` for the child to end; on timeout it is killed and
     /// reaped, and the error says so.
     pub fn wait_timeout(mut self, limit: Duration) -> Result<Ended> {
-        let deadline = Instant::now() + limit;
-        let mut nap = Duration::from_micros(100);
-        loop {
-            match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)).ctx("waitpid")? {
-                WaitStatus::Exited(_, code) => {
-                    self.reaped = true;
-                    return Ok(Ended::Exited(code));
-                }
-                WaitStatus::Signaled(_, sig, _) => {
-                    self.reaped = true;
-                    return Ok(Ended::Signaled(sig as i32));
-                }
-                _ if Instant::now() >= deadline => {
-                    return Err(Error::Timeout(limit, "a forked child")); // Drop kills and reaps.
-                }
-                _ => {
-                    std::thread::sleep(nap);
-                    nap = (nap * 2).min(Duration::from_millis(5));
-                }
-            }
-        }
-    }
-}
-
-impl Drop for ForkedChild {
-    fn drop(&mut self) {
-        if !self.reaped {
-            let _ = kill(self.pid, Signal::SIGKILL);
-            let _ = waitpid(self.pid, None);
+        match self.0.wait_timeout(limit).ctx("waitpid")? {
+            Some(ExitCause::Exited(code)) => Ok(Ended::Exited(code)),
+            Some(ExitCause::Signaled(sig)) => Ok(Ended::Signaled(sig as i32)),
+            // Dropping `self` kills and reaps the child.
+            None => Err(Error::Timeout(limit, "a forked child")),
         }
     }
 }
