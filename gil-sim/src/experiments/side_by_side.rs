@@ -294,3 +294,17 @@ fn bounded(x: f64, what: &str, lo: f64, hi: f64) -> anyhow::Result<f64> {
 fn s_ratio(s: &[crate::contract::Stats]) -> f64 {
     s[0].median / s[1].median
 }
+
+#[cfg(test)]
+mod tests {
+    use super::bounded;
+
+    #[test]
+    fn numbers_from_python_outside_their_range_are_clear_errors() {
+        assert_eq!(bounded(2.5, "ratio", 1e-3, 1e3).unwrap(), 2.5);
+        for bad in [f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300] {
+            let e = bounded(bad, "iters_per_s", 1e3, 1e11).unwrap_err();
+            assert!(e.to_string().contains("iters_per_s"), "{e}");
+        }
+    }
+}
