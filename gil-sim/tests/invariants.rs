@@ -96,16 +96,23 @@ fn first_yields(policy: Policy) -> Vec<(&'static str, u64)> {
     let f = p.func("f").unwrap();
     let mut g = GilConfig::new(policy);
     g.switch_interval = INTERVAL;
-    let jobs = (0..2).map(|_| Job::new(f, &[BLOCK_ITERS])).collect();
-    let out = run(&p, &RunConfig::new(g), jobs).unwrap();
-    assert_eq!(out.overlaps, 0);
-    let firsts: Vec<_> = out.threads.iter().filter_map(|t| t.first_yield).collect();
-    assert!(
-        !firsts.is_empty(),
-        "{policy:?}: no drop request was honoured"
-    );
-    firsts
+    // On a loaded machine the second thread may start only after the
+    // first has finished: then nobody waited, and the run tells nothing.
+    // Such a run is retried; where the switches land is never relaxed.
+    for _ in 0..ATTEMPTS {
+        let jobs = (0..2).map(|_| Job::new(f, &[BLOCK_ITERS])).collect();
+        let out = run(&p, &RunConfig::new(g), jobs).unwrap();
+        assert_eq!(out.overlaps, 0);
+        let firsts: Vec<_> = out.threads.iter().filter_map(|t| t.first_yield).collect();
+        if !firsts.is_empty() {
+            return firsts;
+        }
+    }
+    panic!("{policy:?}: no drop request was honoured in {ATTEMPTS} runs");
 }
+
+/// Runs of [`first_yields`] before "no switch at all" fails the test.
+const ATTEMPTS: usize = 3;
 
 #[test]
 fn a_drop_request_is_honoured_at_the_next_check_point() {
