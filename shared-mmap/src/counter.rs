@@ -50,6 +50,11 @@ pub struct Counted {
     /// Seconds during which all children were counting at once (0: they
     /// ran one after another, and no update could be lost).
     pub overlap: f64,
+    /// CPU time the children spent counting, summed, over the wall-clock
+    /// span from the first start to the last end: about the number of CPUs
+    /// they really ran on at once. Near 1 on a busy machine means they took
+    /// turns on one core even though their windows overlapped.
+    pub parallelism: f64,
 }
 
 impl Counted {
@@ -57,6 +62,16 @@ impl Counted {
     pub fn lost(&self) -> u64 {
         self.expected.saturating_sub(self.total)
     }
+}
+
+/// CPU time this process has used, in nanoseconds (0 if unavailable).
+fn cpu_ns() -> u64 {
+    use nix::time::{ClockId, clock_gettime};
+    clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID).map_or(0, |t| {
+        (t.tv_sec() as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(t.tv_nsec() as u64)
+    })
 }
 
 /// Nanoseconds on the system-wide clock, comparable between processes.
@@ -80,9 +95,9 @@ fn now_ns() -> u64 {
 /// ```
 pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) -> Result<Counted> {
     // [0]: the count; [1]: children arrived at the start line; for child i:
-    // [2 + 3i] its own increments, [3 + 3i] and [4 + 3i] its start and end
-    // on the system clock (ns).
-    let shared = SharedAnon::new(2 + 3 * procs)?;
+    // [2 + 4i] its own increments, [3 + 4i] and [4 + 4i] its start and end
+    // on the system clock (ns), [5 + 4i] the CPU time it spent counting (ns).
+    let shared = SharedAnon::new(2 + 4 * procs)?;
     let mut children = Vec::with_capacity(procs);
     for i in 0..procs {
         children.push(fork_child(|| {
@@ -96,7 +111,8 @@ pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) ->
                 }
                 std::hint::spin_loop();
             }
-            c[3 + 3 * i].store(now_ns(), Ordering::Relaxed);
+            c[3 + 4 * i].store(now_ns(), Ordering::Relaxed);
+            let cpu_start = cpu_ns();
             let (stop, mut mine) = (Instant::now() + window, 0u64);
             while Instant::now() < stop {
                 for _ in 0..CHUNK {
@@ -104,8 +120,9 @@ pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) ->
                 }
                 mine += CHUNK;
             }
-            c[4 + 3 * i].store(now_ns(), Ordering::Relaxed);
-            c[2 + 3 * i].store(mine, Ordering::Relaxed);
+            c[5 + 4 * i].store(cpu_ns().saturating_sub(cpu_start), Ordering::Relaxed);
+            c[4 + 4 * i].store(now_ns(), Ordering::Relaxed);
+            c[2 + 4 * i].store(mine, Ordering::Relaxed);
             0
         })?);
     }
@@ -117,11 +134,14 @@ pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) ->
     }
     // The children have been reaped: their last stores are visible.
     let c = shared.counters();
-    let field = |k: usize| (0..procs).map(move |i| c[k + 3 * i].load(Ordering::Relaxed));
+    let field = |k: usize| (0..procs).map(move |i| c[k + 4 * i].load(Ordering::Relaxed));
     let (first_end, last_start) = (field(4).min().unwrap_or(0), field(3).max().unwrap_or(0));
+    let (first_start, last_end) = (field(3).min().unwrap_or(0), field(4).max().unwrap_or(0));
+    let span = last_end.saturating_sub(first_start).max(1) as f64;
     Ok(Counted {
         total: c[0].load(Ordering::Acquire),
         expected: field(2).sum(),
         overlap: first_end.saturating_sub(last_start) as f64 * 1e-9,
+        parallelism: field(5).map(|n| n as f64).sum::<f64>() / span,
     })
 }
