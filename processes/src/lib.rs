@@ -45,8 +45,11 @@
 //!
 //! A worker that panics, aborts or is killed is seen at once by its reader
 //! thread; its task is reported failed with the cause (or retried once) and
-//! the worker is replaced ([`pool`]). Every child is reaped by a
-//! [`child::ChildGuard`], also on errors and panics; Ctrl-C: [`interrupt`].
+//! the worker is replaced ([`pool`]); a replacement that dies before its
+//! hello is started again, up to [`pool::MAX_START_FAILURES`] times in a
+//! row. Every child is reaped by a [`child::ChildGuard`], also on errors
+//! and panics, and a worker's own children go with it (its process group);
+//! Ctrl-C: [`interrupt`].
 //!
 //! ## 5. Start methods: spawn, fork, and the fork server
 //!
@@ -59,6 +62,9 @@
 //!
 //! [`fork::fork_with`] refuses to fork a multi-threaded process: a lock held
 //! by another thread at that instant stays locked forever in the child.
+//! [`fork::check_single_threaded`] is the rule on its own; it waits up to
+//! [`fork::THREADS_SETTLE`] for a thread that was just joined to leave
+//! `/proc/self/task` before it refuses.
 //!
 //! ```
 //! // Under a test harness there are other threads, and the rule says no.
