@@ -74,6 +74,29 @@ fn cpu_ns() -> u64 {
     })
 }
 
+/// The CPUs this process may run on, in order (empty if unknown).
+fn allowed_cpus() -> Vec<usize> {
+    use nix::sched::{CpuSet, sched_getaffinity};
+    let Ok(set) = sched_getaffinity(nix::unistd::Pid::from_raw(0)) else {
+        return Vec::new();
+    };
+    (0..CpuSet::count())
+        .filter(|&c| set.is_set(c).unwrap_or(false))
+        .collect()
+}
+
+/// Pins the calling process to `cpu` (best effort: a refusal only leaves
+/// the placement to the scheduler). A forked child starts on its parent's
+/// CPU and the scheduler spreads such children only after a while, so
+/// without this, children that count for 100 ms often share one core.
+fn pin_to(cpu: usize) {
+    use nix::sched::{CpuSet, sched_setaffinity};
+    let mut set = CpuSet::new();
+    if set.set(cpu).is_ok() {
+        let _ = sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
+    }
+}
+
 /// Nanoseconds on the system-wide clock, comparable between processes.
 fn now_ns() -> u64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
@@ -81,7 +104,8 @@ fn now_ns() -> u64 {
 }
 
 /// Forks `procs` children that increment one shared counter for `window`,
-/// started together by a barrier in the shared memory. Each child also
+/// each pinned to one of the allowed CPUs in turn, started together by a
+/// barrier in the shared memory. Each child also
 /// counts its own increments privately and records when it counted, so the
 /// caller knows the exact expected total and whether the children ran at
 /// the same time. Must be called single-threaded.
@@ -98,9 +122,13 @@ pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) ->
     // [2 + 4i] its own increments, [3 + 4i] and [4 + 4i] its start and end
     // on the system clock (ns), [5 + 4i] the CPU time it spent counting (ns).
     let shared = SharedAnon::new(2 + 4 * procs)?;
+    let cpus = allowed_cpus();
     let mut children = Vec::with_capacity(procs);
     for i in 0..procs {
         children.push(fork_child(|| {
+            if !cpus.is_empty() {
+                pin_to(cpus[i % cpus.len()]);
+            }
             let c = shared.counters();
             let deadline = Instant::now() + START_WAIT;
             // A barrier in shared memory: all start together, so they overlap.
