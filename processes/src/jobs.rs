@@ -127,6 +127,9 @@ pub enum FaultTask {
     Abort,
     /// Exits with this status.
     Exit(i32),
+    /// Sleeps this many milliseconds, then returns the worker's pid (which
+    /// worker ran a task).
+    Whoami(u64),
 }
 
 impl Job for Fault {
@@ -148,6 +151,10 @@ impl Job for Fault {
             FaultTask::Panic => panic!("a FaultTask::Panic task"),
             FaultTask::Abort => std::process::abort(),
             FaultTask::Exit(code) => std::process::exit(code),
+            FaultTask::Whoami(ms) => {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                Ok(std::process::id().into())
+            }
         }
     }
 }

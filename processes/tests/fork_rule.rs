@@ -13,9 +13,9 @@ use processes::pool::{ProcessPool, StartMethod, TaskError};
 const JOINED_THEN_FORK: usize = 20;
 
 fn main() {
-    // A thread that returns on its own a little later (never joined): the
+    // A thread that returns on its own 10 ms later (never joined): the
     // rule waits for it to leave /proc/self/task instead of refusing.
-    std::thread::spawn(|| std::thread::sleep(Duration::from_millis(30)));
+    std::thread::spawn(|| std::thread::sleep(Duration::from_millis(10)));
     check_single_threaded().expect("a thread that ends within the settle time is waited for");
 
     // start + join + fork at once, as the start-cost experiment does.

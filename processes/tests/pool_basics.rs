@@ -195,3 +195,31 @@ fn max_frame_is_capped_at_what_the_codec_decodes() {
         .unwrap();
     assert_eq!(pool.config().max_frame, processes::worker::MAX_FRAME);
 }
+
+/// At the end of a run of long batches, a worker holds one batch at a time:
+/// a short task is not queued behind a long one while another worker can
+/// take it (which would stretch the run by the short task).
+#[test]
+fn the_last_long_batches_go_to_whichever_worker_is_free() {
+    let mut pool = ProcessPool::<Fault>::builder()
+        .workers(2)
+        .start_method(worker_bin())
+        .build()
+        .unwrap();
+    // Warm-up: the pool learns that batches take milliseconds.
+    let warm = pool.map((0..4).map(|_| FaultTask::Whoami(5))).unwrap();
+    assert!(warm.iter().all(Result::is_ok));
+    let out = pool
+        .map([
+            FaultTask::Whoami(300),
+            FaultTask::Whoami(50),
+            FaultTask::Whoami(50),
+        ])
+        .unwrap();
+    let pids: Vec<u64> = out.into_iter().map(Result::unwrap).collect();
+    assert_ne!(
+        pids[0], pids[1],
+        "a short task was queued behind the long one"
+    );
+    assert_eq!(pids[1], pids[2], "the free worker took both short tasks");
+}

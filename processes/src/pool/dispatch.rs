@@ -38,14 +38,24 @@ impl<J: Job> ProcessPool<J> {
     }
 
     /// Messages in flight per worker.
+    ///
+    /// Adaptive (no fixed `prefetch`): about `queue_target` of work queued
+    /// at each worker, at least 2 batches so a worker never waits for the
+    /// round trip of its next one. At the end of a run of long batches (at
+    /// least `queue_target` each), 1: a batch queued behind a running one
+    /// would wait there while another worker may already be idle, and
+    /// would stretch the run by up to a batch; the round trip it saves is
+    /// small next to such a batch.
     pub(super) fn depth(&self) -> usize {
+        let target = self.cfg.queue_target.as_secs_f64();
         self.cfg
             .prefetch
             .unwrap_or_else(|| match self.state.avg_batch {
                 None => 2,
-                Some(avg) => ((self.cfg.queue_target.as_secs_f64() / avg.max(1e-9)).ceil()
-                    as usize)
-                    .clamp(2, super::MAX_PREFETCH),
+                Some(avg) if self.state.input_done && avg >= target => 1,
+                Some(avg) => {
+                    ((target / avg.max(1e-9)).ceil() as usize).clamp(2, super::MAX_PREFETCH)
+                }
             })
     }
 

@@ -28,6 +28,8 @@ pub(crate) struct State<J: Job> {
     pub(super) ready: VecDeque<(usize, Result<J::Output, TaskError>)>,
     /// Moving average of a batch's service time, seconds.
     pub(super) avg_batch: Option<f64>,
+    /// The current run's input is used up: only its last batches are left.
+    pub(super) input_done: bool,
 }
 
 impl<J: Job> State<J> {
@@ -39,6 +41,7 @@ impl<J: Job> State<J> {
             queue: VecDeque::new(),
             ready: VecDeque::new(),
             avg_batch: None,
+            input_done: false,
         }
     }
 }
@@ -76,6 +79,7 @@ impl<'p, J: Job> Unordered<'p, J> {
         source: Box<dyn Iterator<Item = J::Task> + 'p>,
     ) -> Self {
         pool.state.run += 1;
+        pool.state.input_done = false;
         Unordered {
             pool,
             source,
@@ -98,6 +102,7 @@ impl<'p, J: Job> Unordered<'p, J> {
             let tasks: Vec<J::Task> = self.source.by_ref().take(chunk).collect();
             if tasks.is_empty() {
                 self.exhausted = true;
+                st.input_done = true;
                 break;
             }
             let seq = st.next_seq;
