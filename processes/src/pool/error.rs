@@ -62,7 +62,9 @@ pub enum PoolError {
     /// A worker could not be forked (see [`crate::fork`] for the rule).
     #[error(transparent)]
     Fork(#[from] ForkError),
-    /// A new worker died or misbehaved before saying hello.
+    /// While the pool was being built, a worker died or misbehaved before
+    /// saying hello. (A replacement that does so later is started again;
+    /// see [`crate::pool::MAX_START_FAILURES`].)
     #[error("a new worker failed before it was ready: {0}")]
     WorkerStart(Death),
     /// A new worker said hello for another job than the pool's.
@@ -73,7 +75,7 @@ pub enum PoolError {
         /// The job the worker announced.
         got: String,
     },
-    /// No hello from a new worker in time.
+    /// No hello from a worker in time while the pool was being built.
     #[error("a new worker did not answer within {0:?}")]
     StartTimeout(Duration),
     /// Every worker is gone and none could be replaced.
