@@ -42,9 +42,9 @@ pub struct PoolConfig {
     pub retry_once: bool,
     /// Kill a worker whose batch runs longer than this. Checked whenever
     /// the dispatcher wakes (at least every 50 ms), and also while it waits
-    /// for room in a worker's full task pipe: a worker that stops reading
-    /// is killed at the same deadline, and the batch partly written to it
-    /// fails with it. (Without a task timeout, the dispatcher waits for
+    /// for room in a worker's full task pipe: a worker that reads nothing
+    /// for this long is killed, and the batch partly written to it fails
+    /// with it. (Without a task timeout, the dispatcher waits for
     /// room as long as it takes, but still stops on Ctrl-C.)
     pub task_timeout: Option<Duration>,
     /// How long a new worker may take to say hello: [`crate::pool::ProcessPool::with_config`]

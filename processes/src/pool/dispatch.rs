@@ -61,9 +61,10 @@ impl<J: Job> ProcessPool<J> {
 
     /// Tops up every ready worker to `depth` batches, then pushes the bytes out.
     ///
-    /// Writes wait for room in a full pipe only until the running batch's
-    /// task timeout (or Ctrl-C); see [`super::pipe_writer`]. A worker whose
-    /// pipe stayed full that long is killed like one past the task timeout.
+    /// Writes wait for room in a full pipe only while the worker keeps
+    /// reading: up to the task timeout without progress (or until Ctrl-C);
+    /// see [`super::pipe_writer`]. A worker that read nothing for that long
+    /// is killed like one past the task timeout.
     fn fill(&mut self) -> Result<(), PoolError> {
         let depth = self.depth();
         let now = Instant::now();
@@ -73,10 +74,7 @@ impl<J: Job> ProcessPool<J> {
                 continue;
             }
             let tx = s.tx.as_mut().expect("a live slot has a sender");
-            let until = match limit {
-                None => Until::Ever,
-                Some(l) => Until::At(s.busy_since.unwrap_or(now) + l),
-            };
+            let until = limit.map_or(Until::Ever, Until::Stuck);
             tx.get_mut().get_mut().set_until(until);
             while s.inflight.len() < depth {
                 let Some(seq) = self.state.queue.pop_front() else {
@@ -123,7 +121,7 @@ impl<J: Job> ProcessPool<J> {
                 s.broken = true;
             }
             if tx.get_mut().get_mut().stalled() && !crate::interrupt::requested() && !s.timed_out {
-                // Its pipe stayed full past the task timeout: it is hung.
+                // It read nothing for the task timeout: it is hung.
                 s.timed_out = true;
                 let _ = nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
             }

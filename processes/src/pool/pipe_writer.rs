@@ -5,7 +5,8 @@
 //!
 //! The fast path is one `write` that succeeds, as before. Only when the pipe
 //! is full does the writer poll, and between polls it checks
-//! [`crate::interrupt::requested`] and its deadline ([`Until`]). Giving up
+//! [`crate::interrupt::requested`] and how long it has waited without the
+//! worker making any room ([`Until`]). Giving up
 //! returns `ErrorKind::TimedOut` and marks the writer [`PipeWriter::stalled`]:
 //! a frame may be half written, so the pool must not write to it again.
 
@@ -25,8 +26,10 @@ const TICK: Duration = Duration::from_millis(50);
 pub(crate) enum Until {
     /// As long as it takes (still stopped by Ctrl-C).
     Ever,
-    /// Until this instant (the running batch's task timeout).
-    At(Instant),
+    /// As long as the worker keeps reading: give up after this long
+    /// without any room made (the task timeout). A healthy worker whose
+    /// batches each take less reads its next batch within that time.
+    Stuck(Duration),
     /// Not at all: write what fits now (when hanging up).
     Now,
 }
@@ -73,6 +76,9 @@ impl PipeWriter {
 
 impl Write for PipeWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Each call returns as soon as some bytes went out, so the patience
+        // below counts time without progress, not the whole message.
+        let since = Instant::now();
         loop {
             match (&self.file).write(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
@@ -84,9 +90,9 @@ impl Write for PipeWriter {
             let wait = match self.until {
                 Until::Ever => TICK,
                 Until::Now => return Err(self.give_up("not waiting")),
-                Until::At(t) => match t.checked_duration_since(Instant::now()) {
+                Until::Stuck(limit) => match limit.checked_sub(since.elapsed()) {
                     Some(left) if !left.is_zero() => left.min(TICK),
-                    _ => return Err(self.give_up("past the task timeout")),
+                    _ => return Err(self.give_up("the worker read nothing for the task timeout")),
                 },
             };
             let mut fds = [PollFd::new(self.file.as_fd(), PollFlags::POLLOUT)];
@@ -115,7 +121,7 @@ mod tests {
         let (_r, w) = std::io::pipe().unwrap();
         let mut w = PipeWriter::new(File::from(std::os::fd::OwnedFd::from(w))).unwrap();
         let big = vec![0u8; 1 << 20]; // more than any pipe buffer
-        w.set_until(Until::At(Instant::now() + Duration::from_millis(100)));
+        w.set_until(Until::Stuck(Duration::from_millis(100)));
         let t0 = Instant::now();
         let e = w.write_all(&big).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
