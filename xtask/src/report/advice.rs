@@ -96,12 +96,17 @@ fn cpu_bound_python(records: &[Record]) -> Option<Advice> {
     let r = find(records, "processes", "cpu-bound")?;
     let pool = fig(r, "cpython_pool_speedup", "CPython process pool", "×")?;
     let threads = fig(r, "cpython_thread_speedup", "CPython threads", "×")?;
-    let choice = if clearly(pool.value, threads.value) {
+    let choice = if clearly(pool.value, threads.value) && pool.value > 1.2 {
         "processes (multiprocessing)"
+    } else if pool.value <= 1.2 && threads.value <= 1.2 {
+        "neither sped up here: the machine gave no parallelism"
     } else {
         "no clear winner on this machine"
     };
-    let cores = fig(r, "cores", "on", " cores");
+    // The core count is a recorded figure of gil-sim's cpu-bound, where it ran.
+    let cores = fig(r, "cores", "on", " cores").or_else(|| {
+        find(records, "gil-sim", "cpu-bound").and_then(|g| fig(g, "cores", "on", " cores"))
+    });
     let figs: Vec<Fig<'_>> = [Some(pool), Some(threads), cores]
         .into_iter()
         .flatten()
@@ -260,7 +265,7 @@ fn big_read_only_data(records: &[Record]) -> Option<Advice> {
 fn messages_between_processes(records: &[Record]) -> Option<Advice> {
     let r = find(records, "subprocess-pipes", "latency")?;
     let framed = fig(r, "framed_rtt_us", "framed round trip", " µs")?;
-    let raw = fig(r, "raw_rtt_us", "raw 8-byte ping-pong", " µs")?;
+    let raw = fig(r, "raw_rtt_us", "raw ping-pong", " µs")?;
     let cpython = fig(r, "cpython_rtt_us", "CPython Pipe round trip", " µs");
     let cheap = framed.value <= raw.value * 1.3;
     let choice = match (&cpython, cheap) {
@@ -271,7 +276,10 @@ fn messages_between_processes(records: &[Record]) -> Option<Advice> {
         (_, false) => "raw bytes where latency matters: framing cost more than 30% here",
     }
     .to_string();
-    let figs: Vec<Fig<'_>> = [Some(framed), cpython].into_iter().flatten().collect();
+    let figs: Vec<Fig<'_>> = [Some(framed), Some(raw), cpython]
+        .into_iter()
+        .flatten()
+        .collect();
     Some(row(
         "Small messages between processes",
         choice,
