@@ -6,18 +6,28 @@ Prints one JSON object per measurement on stdout:
 Times are per round trip (rtt) or per batch (throughput); median of --repeats
 runs after one warm-up. Pipe() is the default duplex Connection (a Unix
 socketpair on Linux), as a user would write it; objects go through pickle.
+--cpus P,C pins the parent to CPU P and the child to CPU C (Linux), the
+placement the Rust side uses, so the comparison is like for like.
 """
 
 import argparse
 import json
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
 
 
-def echo(conn, other_end):
+def pin(cpu):
+    """Pins the calling process to one CPU (no-op for None or without sched_setaffinity)."""
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+
+
+def echo(conn, other_end, cpu=None):
     """Answers every int with int + 1 until the parent closes its end."""
+    pin(cpu)
     other_end.close()  # a forked child inherits it: keep only our end, or EOF never comes
     try:
         while True:
@@ -51,10 +61,11 @@ def summary(samples):
     }
 
 
-def rtt(n, repeats):
+def rtt(n, repeats, cpus=None):
     parent, child = mp.Pipe()
-    p = mp.Process(target=echo, args=(child, parent))
+    p = mp.Process(target=echo, args=(child, parent, cpus[1] if cpus else None))
     p.start()
+    pin(cpus[0] if cpus else None)
     child.close()
     samples = []
     for run in range(repeats + 1):  # run 0 is the warm-up
@@ -111,11 +122,13 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--sizes", default="1048576")
     ap.add_argument("--volume", type=int, default=32 << 20)
+    ap.add_argument("--cpus", default=None, help="P,C: pin parent to CPU P, child to CPU C (rtt)")
     a = ap.parse_args()
+    cpus = tuple(int(c) for c in a.cpus.split(",")) if a.cpus else None
     print(json.dumps({"kind": "info", "start_method": mp.get_start_method(),
                       "version": sys.version.split()[0]}), flush=True)
     if a.mode in ("rtt", "all"):
-        rtt(a.round_trips, a.repeats)
+        rtt(a.round_trips, a.repeats, cpus)
     if a.mode in ("throughput", "all"):
         throughput([int(s) for s in a.sizes.split(",")], a.volume, a.repeats)
 

@@ -22,6 +22,7 @@ use crate::contract::measure::{human_time, interleaved};
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::experiments::common::Watchdog;
+use crate::experiments::placement::Placement;
 use crate::popen::Popen;
 use crate::worker::proto::{Ping, Pong};
 
@@ -59,6 +60,11 @@ impl Experiment for Latency {
             echo.take_stdout().context("echo stdout")?,
             echo.take_stdin().context("echo stdin")?,
         );
+        let placement = Placement::pin();
+        if let Some(p) = &placement {
+            p.child(raw.id())?;
+            p.child(echo.id())?;
+        }
         let dog = Watchdog::arm(&[raw.id(), echo.id()], Duration::from_secs(120));
         let mut raw_run = || -> anyhow::Result<f64> {
             let t = Instant::now();
@@ -87,6 +93,7 @@ impl Experiment for Latency {
         let (r, f) = (stats[0].median, stats[1].median);
 
         let mut lines = vec![
+            Placement::describe(placement.as_ref()),
             format!(
                 "raw 8-byte ping-pong   {} per round trip  {}",
                 human_time(r),
@@ -102,8 +109,21 @@ impl Experiment for Latency {
             lines.push("CPython: skipped (--no-python)".to_string());
             None
         } else {
-            python_rtt(self.python.as_deref(), n.min(20_000), repeats, &mut lines)?
+            let cpus = placement.as_ref().map(Placement::cpus);
+            python_rtt(
+                self.python.as_deref(),
+                n.min(20_000),
+                repeats,
+                cpus,
+                &mut lines,
+            )?
         };
+        let pinning = if placement.is_some() {
+            "pinned"
+        } else {
+            "not pinned"
+        };
+        drop(placement);
         let cores = Machine::current().cores;
         let vs_raw = f / r;
         let mut detail = format!("framed/raw {vs_raw:.2}x (target <= 1.3)");
@@ -119,7 +139,7 @@ impl Experiment for Latency {
             None => detail.push_str(", CPython not measured"),
         }
         detail.push_str(&format!(
-            "; {n} round trips x {repeats} runs, {cores} cores"
+            "; {n} round trips x {repeats} runs, {cores} cores, {pinning}"
         ));
         let mut report = Report::new(verdict, detail)
             .params(&resolved)
@@ -154,6 +174,7 @@ fn python_rtt(
     explicit: Option<&std::path::Path>,
     n: u64,
     repeats: usize,
+    cpus: Option<(usize, usize)>,
     lines: &mut Vec<String>,
 ) -> anyhow::Result<Option<f64>> {
     let Some(py) = Python::find(explicit) else {
@@ -161,7 +182,7 @@ fn python_rtt(
         return Ok(None);
     };
     let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/mp_pipe.py"));
-    let args = [
+    let mut args = [
         "--mode",
         "rtt",
         "--round-trips",
@@ -169,7 +190,12 @@ fn python_rtt(
         "--repeats",
         &repeats.to_string(),
     ]
-    .map(String::from);
+    .map(String::from)
+    .to_vec();
+    if let Some((parent, child)) = cpus {
+        // The same placement as the Rust pair: parent on one CPU, child on the other.
+        args.extend(["--cpus".to_string(), format!("{parent},{child}")]);
+    }
     let out = match py.run_json(script, &args, Duration::from_secs(120)) {
         Ok(out) => out,
         Err(e) => {

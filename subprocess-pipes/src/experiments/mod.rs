@@ -7,6 +7,7 @@ pub mod foreign_child;
 pub mod latency;
 pub mod messages;
 pub mod pipe_deadlock;
+pub(crate) mod placement;
 pub mod run_cmd;
 pub mod throughput;
 

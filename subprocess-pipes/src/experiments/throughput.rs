@@ -11,8 +11,8 @@
 //! which the parent checks. For each size the three alternate
 //! (`interleaved`), so a noisy neighbour hits all alike.
 //!
-//! Where the copies go: the sender streams a big message (header, then the
-//! encoder writes the `Blob`'s bytes straight to the pipe, see
+//! Where the copies go: the sender streams a big message (the header and
+//! the `Blob`'s bytes leave in one `writev`, straight from the value, see
 //! [`crate::channel::Sender`]); the receiver's kernel `read` lands directly
 //! in the frame buffer; so the in-place path does the same copies as raw
 //! bytes. The owned path adds an allocation and a copy per message. The
@@ -29,6 +29,7 @@ use crate::channel::Channel;
 use crate::contract::measure::interleaved;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::experiments::common::{Watchdog, parse_size, show_size};
+use crate::experiments::placement::Placement;
 use crate::popen::Popen;
 use crate::worker::proto::Bulk;
 
@@ -91,6 +92,12 @@ impl Experiment for Throughput {
         let mut raw_out = raw.take_stdout().context("raw-sink stdout")?;
         let (mut framed_child, mut framed) = framed_sink("frame-sink")?;
         let (mut owned_child, mut owned) = framed_sink("frame-sink-owned")?;
+        let placement = Placement::pin();
+        if let Some(p) = &placement {
+            for child in [&raw, &framed_child, &owned_child] {
+                p.child(child.id())?;
+            }
+        }
         let _dog = Watchdog::arm(
             &[raw.id(), framed_child.id(), owned_child.id()],
             Duration::from_secs(120),
@@ -153,13 +160,21 @@ impl Experiment for Throughput {
             child.wait_timeout(Duration::from_secs(5))?;
         }
 
+        let pinning = if placement.is_some() {
+            "pinned"
+        } else {
+            "not pinned"
+        };
+        let placed = Placement::describe(placement.as_ref());
+        drop(placement);
         let cores = Machine::current().cores;
         let (verdict, detail) = match worst_big {
             Some(w) => (
                 Verdict::from_bool(w >= 0.8),
                 format!(
-                    "framed >= 1 MiB reaches {:.0}% of raw at worst (target >= 80%), {repeats} interleaved runs, {cores} cores",
-                    w * 100.0
+                    "framed >= 1 MiB reaches {:.0}% of raw at worst (target >= 80%), {repeats} interleaved runs, {cores} cores, {}",
+                    w * 100.0,
+                    pinning
                 ),
             ),
             None => (
@@ -174,6 +189,7 @@ impl Experiment for Throughput {
         for (k, v, u) in metrics {
             report.push_metric(k, v, u);
         }
+        report.say(placed);
         for l in report_lines {
             report.say(l);
         }
