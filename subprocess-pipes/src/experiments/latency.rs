@@ -10,6 +10,13 @@
 //! (the receiver reads ahead). Every answer is checked. The hot loops block
 //! in plain `read` (a `poll` per message would distort what is measured);
 //! a watchdog kills the children if a measurement hangs.
+//!
+//! Placement (`experiments/placement.rs`): with two CPUs the
+//! parent and the children (CPython's too) are pinned to different CPUs
+//! and the verdict is on that placement, where each hop is a cross-CPU
+//! wake-up. The same pairs are then measured with both ends on one CPU
+//! and reported beside it, not judged: on a virtual machine the two
+//! placements differ by up to 10x, which is why an unpinned run swings.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -19,9 +26,9 @@ use anyhow::Context;
 
 use crate::channel::Channel;
 use crate::contract::measure::{human_time, interleaved};
-use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::experiments::common::Watchdog;
+use crate::experiments::mp_rtt::python_rtt;
 use crate::experiments::placement::Placement;
 use crate::popen::Popen;
 use crate::worker::proto::{Ping, Pong};
@@ -86,6 +93,16 @@ impl Experiment for Latency {
             Ok(t.elapsed().as_secs_f64() / n as f64)
         };
         let stats = interleaved(repeats, &mut [&mut raw_run, &mut framed_run])?;
+        // The same pair with both ends on one CPU (a context switch instead of
+        // a cross-CPU wake-up): reported beside the verdict, not in it.
+        let same = match &placement {
+            Some(p) => {
+                p.child_on(raw.id(), p.cpus().0)?;
+                p.child_on(echo.id(), p.cpus().0)?;
+                Some(interleaved(repeats, &mut [&mut raw_run, &mut framed_run])?)
+            }
+            None => None,
+        };
         drop(dog);
         drop((ch, raw_in));
         raw.wait_timeout(Duration::from_secs(5))?;
@@ -118,6 +135,36 @@ impl Experiment for Latency {
                 &mut lines,
             )?
         };
+        let mut extra = Vec::new();
+        if let (Some(p), Some(s)) = (&placement, &same) {
+            let (a, _) = p.cpus();
+            let (sr, sf) = (s[0].median, s[1].median);
+            let py_same = if self.no_python {
+                None
+            } else {
+                python_rtt(
+                    self.python.as_deref(),
+                    n.min(20_000),
+                    repeats,
+                    Some((a, a)),
+                    &mut Vec::new(),
+                )?
+            };
+            let vs_py = py_same
+                .map(|p| format!("  CPython {} (framed {:.2}x)", human_time(p), sf / p))
+                .unwrap_or_default();
+            lines.push(format!(
+                "same CPU {a} for both ends (not judged): raw {}  framed {} ({:.2}x raw){vs_py}",
+                human_time(sr),
+                human_time(sf),
+                sf / sr
+            ));
+            extra.push(("same_cpu_framed_vs_raw", sf / sr, "x"));
+            extra.push(("same_cpu_framed_rtt_us", sf * 1e6, "µs"));
+            if let Some(p) = py_same {
+                extra.push(("same_cpu_framed_vs_cpython", sf / p, "x"));
+            }
+        }
         let pinning = if placement.is_some() {
             "pinned"
         } else {
@@ -150,6 +197,9 @@ impl Experiment for Latency {
             report.push_metric("framed_vs_cpython", f / p, "x");
             report.push_metric("cpython_rtt_us", p * 1e6, "µs");
         }
+        for (k, v, u) in extra {
+            report.push_metric(k, v, u);
+        }
         for l in lines {
             report.say(l);
         }
@@ -167,61 +217,6 @@ fn judge(framed_vs_raw: f64, framed_vs_cpython: Option<f64>) -> Verdict {
         None if raw_ok => Verdict::Info,
         None => Verdict::DoesNotHold,
     }
-}
-
-/// CPython's `multiprocessing.Pipe` round trip (seconds), or `None` without Python.
-fn python_rtt(
-    explicit: Option<&std::path::Path>,
-    n: u64,
-    repeats: usize,
-    cpus: Option<(usize, usize)>,
-    lines: &mut Vec<String>,
-) -> anyhow::Result<Option<f64>> {
-    let Some(py) = Python::find(explicit) else {
-        lines.push("CPython: no python3 found; side-by-side skipped".to_string());
-        return Ok(None);
-    };
-    let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/mp_pipe.py"));
-    let mut args = [
-        "--mode",
-        "rtt",
-        "--round-trips",
-        &n.to_string(),
-        "--repeats",
-        &repeats.to_string(),
-    ]
-    .map(String::from)
-    .to_vec();
-    if let Some((parent, child)) = cpus {
-        // The same placement as the Rust pair: parent on one CPU, child on the other.
-        args.extend(["--cpus".to_string(), format!("{parent},{child}")]);
-    }
-    let out = match py.run_json(script, &args, Duration::from_secs(120)) {
-        Ok(out) => out,
-        Err(e) => {
-            lines.push(format!(
-                "CPython {}: mp_pipe.py failed ({e:#}); skipped",
-                py.version_string()
-            ));
-            return Ok(None);
-        }
-    };
-    let method = out
-        .iter()
-        .find_map(|v| v.get("start_method")?.as_str().map(String::from));
-    let rtt = out
-        .iter()
-        .find(|v| v.get("kind").and_then(|k| k.as_str()) == Some("rtt"))
-        .and_then(|v| v.get("median_s")?.as_f64());
-    if let Some(p) = rtt {
-        lines.push(format!(
-            "CPython {} multiprocessing.Pipe send/recv  {} per round trip (start method {})",
-            py.version_string(),
-            human_time(p),
-            method.as_deref().unwrap_or("?")
-        ));
-    }
-    Ok(rtt)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub(crate) mod common;
 pub mod foreign_child;
 pub mod latency;
 pub mod messages;
+pub(crate) mod mp_rtt;
 pub mod pipe_deadlock;
 pub(crate) mod placement;
 pub mod run_cmd;

@@ -38,10 +38,15 @@ impl Placement {
 
     /// Pins the child `pid` to the children's CPU.
     pub(crate) fn child(&self, pid: u32) -> anyhow::Result<()> {
-        let set = one(self.child).ok_or_else(|| anyhow::anyhow!("no CPU {}", self.child))?;
+        self.child_on(pid, self.child)
+    }
+
+    /// Pins the child `pid` to `cpu` (e.g. the parent's, for a same-CPU comparison).
+    pub(crate) fn child_on(&self, pid: u32, cpu: usize) -> anyhow::Result<()> {
+        let set = one(cpu).ok_or_else(|| anyhow::anyhow!("no CPU {cpu}"))?;
         let pid = i32::try_from(pid)?;
         nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(pid), &set)
-            .map_err(|e| anyhow::anyhow!("pinning child {pid} to CPU {}: {e}", self.child))
+            .map_err(|e| anyhow::anyhow!("pinning child {pid} to CPU {cpu}: {e}"))
     }
 }
 
@@ -68,6 +73,11 @@ impl Placement {
 
     /// Never called without a placement.
     pub(crate) fn child(&self, _pid: u32) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Never called without a placement.
+    pub(crate) fn child_on(&self, _pid: u32, _cpu: usize) -> anyhow::Result<()> {
         Ok(())
     }
 }
