@@ -8,12 +8,12 @@ use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::experiments::common::{num, python_side, spawn_self};
 use crate::jobs::{Primes, count_primes};
-use crate::pool::ProcessPool;
+use crate::pool::{ProcessPool, map_chunksize};
 
 /// Flags of `cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct CpuBound {
-    /// Tasks per run [default: 48; quick: 12].
+    /// Tasks per run [default: 96; quick: 12].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub tasks: Option<u64>,
     /// Numbers tested per task (sets a task's duration) [default: 12000].
@@ -32,7 +32,7 @@ impl Experiment for CpuBound {
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let machine = Machine::current();
-        let n = self.tasks.unwrap_or(ctx.pick(48, 12));
+        let n = self.tasks.unwrap_or(ctx.pick(96, 12));
         let span = self.span.unwrap_or(12_000);
         let workers = self.workers.map_or(machine.cores, |w| w as usize);
         let resolved = CpuBound {
@@ -46,9 +46,13 @@ impl Experiment for CpuBound {
 
         // Correctness first: all three ways give the same counts.
         let (t_seq, want) = timed(|| sequential(&tasks));
+        // The chunksize CPython's Pool.map picks by itself, which the Python
+        // side of this experiment uses: one round trip per chunk, not per task.
+        let chunksize = map_chunksize(tasks.len(), workers);
         let mut pool = ProcessPool::<Primes>::builder()
             .workers(workers)
             .start_method(spawn_self())
+            .chunksize(chunksize)
             .build()?;
         let got_threads = threads(&tasks, workers);
         let got_pool = pool_run(&mut pool, &tasks)?;
@@ -94,7 +98,7 @@ impl Experiment for CpuBound {
         .metric("pool_speedup_best_runs", best, "x")
         .metric("task_ms", task_ms, "ms")
         .params(&resolved);
-        report.say(format!("{n} tasks of ~{task_ms:.2} ms (primes in spans of {span}), {workers} workers, start method spawn, {} cores", machine.cores));
+        report.say(format!("{n} tasks of ~{task_ms:.2} ms (primes in spans of {span}), {workers} workers, start method spawn, chunksize {chunksize} (as CPython's Pool.map picks), {} cores", machine.cores));
         report.say(format!("result checked: {want} primes in all three"));
         report.say(format!("sequential     {}", stats[0].show(1e3, "ms")));
         report.say(format!(

@@ -75,3 +75,20 @@ impl Default for PoolConfig {
 
 /// The most messages in flight per worker the adaptive prefetch allows.
 pub const MAX_PREFETCH: usize = 64;
+
+/// The chunksize CPython's `Pool.map` picks when given none: the tasks split
+/// into about four chunks per worker (`divmod(len, 4 * workers)`, rounded
+/// up), so a run pays one message round trip per chunk rather than per task
+/// while the last chunks still balance the workers. At least 1.
+///
+/// ```
+/// use processes::pool::map_chunksize;
+/// assert_eq!(map_chunksize(48, 2), 6); // 48 tasks, 2 workers: 8 chunks of 6
+/// assert_eq!(map_chunksize(50, 2), 7); // a remainder rounds up, as in CPython
+/// assert_eq!(map_chunksize(3, 4), 1);
+/// assert_eq!(map_chunksize(0, 4), 1);
+/// ```
+pub fn map_chunksize(tasks: usize, workers: usize) -> usize {
+    let per = 4 * workers.max(1);
+    tasks.div_ceil(per).max(1)
+}

@@ -51,7 +51,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam::channel::{Receiver, Sender};
 
-pub use config::{MAX_PREFETCH, PoolConfig, StartMethod};
+pub use config::{MAX_PREFETCH, PoolConfig, StartMethod, map_chunksize};
 pub use error::{Death, PoolError, TaskError};
 pub use run::Unordered;
 
