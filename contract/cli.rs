@@ -17,7 +17,10 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
 use super::experiment::{Ctx, Entry, ToolEntry};
-use super::record::{Report, Verdict};
+use super::record::Report;
+
+/// What `list` and a full run say of a demo with no experiments.
+const NOT_BUILT: &str = "no experiments yet; this demo is not built yet.";
 
 /// A demo binary: its name, what it teaches, its experiments and tools.
 ///
@@ -129,10 +132,7 @@ impl Demo {
                 serde_json::json!({"demo": self.name, "experiments": list})
             );
         } else if self.experiments.is_empty() {
-            println!(
-                "{}: no experiments yet; this demo is not built yet.",
-                self.name
-            );
+            println!("{}: {NOT_BUILT}", self.name);
         } else {
             let width = self
                 .experiments
@@ -149,10 +149,7 @@ impl Demo {
 
     fn run_all(&self, ctx: &Ctx) -> ExitCode {
         if self.experiments.is_empty() {
-            eprintln!(
-                "{}: no experiments yet; this demo is not built yet.",
-                self.name
-            );
+            eprintln!("{}: {NOT_BUILT}", self.name);
             return ExitCode::SUCCESS;
         }
         let mut runs = Vec::new();
@@ -217,11 +214,8 @@ fn emit(
     for (name, value, unit) in &report.metrics {
         text.push_str(&format!("  {name:<28} {value:>12.4} {unit}\n"));
     }
-    let verdict = match report.verdict {
-        Verdict::Holds => "HOLDS",
-        Verdict::DoesNotHold => "DOES NOT HOLD",
-        Verdict::Info => "INFO",
-    };
+    // `holds` -> `HOLDS`, `does-not-hold` -> `DOES NOT HOLD`.
+    let verdict = report.verdict.as_str().to_uppercase().replace('-', " ");
     text.push_str(&format!(
         "  verdict: {verdict}: {} ({:.1}s)\n\n",
         report.detail,

@@ -79,10 +79,7 @@ impl Entry {
     }
 }
 
-fn run_erased<E: Experiment>(
-    m: &ArgMatches,
-    ctx: &Ctx,
-) -> anyhow::Result<(Report, Map<String, Value>)> {
+fn run_erased<E: Experiment>(m: &ArgMatches, ctx: &Ctx) -> Ran {
     let params = E::from_arg_matches(m)?;
     let flags = match serde_json::to_value(&params)? {
         Value::Object(map) => map,

@@ -7,9 +7,8 @@
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Child;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command, Stdio};
+use std::sync::{OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -25,8 +24,20 @@ pub struct Python {
 
 impl Python {
     /// `explicit` if given, else `python3` on `PATH`; `None` when it does not run.
+    /// The `python3` lookup runs once per process: several experiments of a
+    /// run ask for it.
     pub fn find(explicit: Option<&Path>) -> Option<Python> {
-        let path = explicit.map_or_else(|| PathBuf::from("python3"), Path::to_path_buf);
+        static DEFAULT: OnceLock<Option<Python>> = OnceLock::new();
+        match explicit {
+            Some(path) => Python::probe(path.to_path_buf()),
+            None => DEFAULT
+                .get_or_init(|| Python::probe(PathBuf::from("python3")))
+                .clone(),
+        }
+    }
+
+    /// Runs `path` to read its version; `None` when it does not run.
+    fn probe(path: PathBuf) -> Option<Python> {
         let out = Command::new(&path)
             .args(["-c", "import sys; print('%d %d %d' % sys.version_info[:3])"])
             .stdin(Stdio::null())
