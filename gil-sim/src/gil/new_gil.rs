@@ -144,3 +144,37 @@ impl NewGil {
         self.lock().last_holder
     }
 }
+
+/// Declares a new-GIL policy: a newtype over [`NewGil`] with `new` and a
+/// [`super::Gil`] impl that forwards to it, with the given check points.
+/// py39 and py311 differ only in those, so each file keeps its own docs and
+/// mapping to CPython and states just its `Checks`.
+macro_rules! new_gil_policy {
+    ($(#[$doc:meta])* $name:ident, $checks:expr) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub $crate::gil::NewGil);
+
+        impl $name {
+            /// With the given switch interval.
+            pub fn new(interval: std::time::Duration) -> $name {
+                $name($crate::gil::NewGil::new(interval))
+            }
+        }
+
+        impl $crate::gil::Gil for $name {
+            const CHECKS: $crate::gil::Checks = $checks;
+            fn take(&self, me: u32) {
+                self.0.take(me)
+            }
+            fn drop_gil(&self, me: u32, thread_exit: bool) {
+                self.0.drop_gil(me, thread_exit)
+            }
+            #[inline(always)]
+            fn breaker(&self) -> bool {
+                self.0.drop_requested()
+            }
+        }
+    };
+}
+pub(crate) use new_gil_policy;
