@@ -64,14 +64,7 @@ impl<Rx, R, C> Receiver<Rx, R, C> {
 impl<Rx: DeserializeOwned, R: std::io::Read, C: Codec> Receiver<Rx, R, C> {
     /// The next message; `Ok(None)` when the peer closed its end at a message boundary.
     pub fn recv(&mut self) -> Result<Option<Rx>, ChannelError> {
-        match self.frames.next_frame()? {
-            None => Ok(None),
-            Some(bytes) => self
-                .codec
-                .decode(bytes)
-                .map(Some)
-                .map_err(ChannelError::Decode),
-        }
+        decoded(&self.codec, self.frames.next_frame()?)
     }
 }
 
@@ -116,13 +109,16 @@ impl<Rx: DeserializeOwned, R: std::io::Read + std::os::fd::AsFd, C: Codec> Recei
         &mut self,
         timeout: std::time::Duration,
     ) -> Result<Option<Rx>, ChannelError> {
-        match self.frames.next_frame_timeout(timeout)? {
-            None => Ok(None),
-            Some(bytes) => self
-                .codec
-                .decode(bytes)
-                .map(Some)
-                .map_err(ChannelError::Decode),
-        }
+        decoded(&self.codec, self.frames.next_frame_timeout(timeout)?)
     }
+}
+
+/// The owned value in `frame`, or `None` at a clean end.
+fn decoded<T: DeserializeOwned, C: Codec>(
+    codec: &C,
+    frame: Option<&[u8]>,
+) -> Result<Option<T>, ChannelError> {
+    frame
+        .map(|bytes| codec.decode(bytes).map_err(ChannelError::Decode))
+        .transpose()
 }
