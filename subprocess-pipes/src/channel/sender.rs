@@ -1,14 +1,14 @@
 //! The sending half of a channel: frames and writes typed values, streaming big ones without a copy.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{IoSlice, Write};
 use std::marker::PhantomData;
 
 use serde::Serialize;
 
 use super::ChannelError;
 use crate::codec::{Bincode, Codec, CodecError};
-use crate::frame::{DEFAULT_MAX_FRAME, HEADER_LEN, header};
+use crate::frame::{DEFAULT_MAX_FRAME, HEADER_LEN, header, write_all_vectored};
 
 /// Sends values of type `Tx` as frames on `W`.
 ///
@@ -159,24 +159,13 @@ struct Staged<'a, W: Write> {
 impl<W: Write> Staged<'_, W> {
     /// Writes the gathered bytes, then `data`, in as few calls as the writer allows.
     fn send_gathered(&mut self, data: &[u8]) -> std::io::Result<()> {
-        let (mut head, mut sent) = (0, 0);
-        while head < self.buf.len() || sent < data.len() {
-            let parts = [
-                std::io::IoSlice::new(&self.buf[head..]),
-                std::io::IoSlice::new(&data[sent..]),
-            ];
-            match self.inner.write_vectored(&parts) {
-                Ok(0) => return Err(self.keep(std::io::ErrorKind::WriteZero.into())),
-                Ok(n) => {
-                    self.written += n;
-                    let from_head = n.min(self.buf.len() - head);
-                    head += from_head;
-                    sent += n - from_head;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(self.keep(e)),
-            }
-        }
+        let len = self.buf.len() + data.len();
+        let sent = write_all_vectored(
+            self.inner,
+            &mut [IoSlice::new(self.buf), IoSlice::new(data)],
+        );
+        sent.map_err(|e| self.keep(e))?;
+        self.written += len;
         self.buf.clear();
         Ok(())
     }
