@@ -95,15 +95,10 @@ impl RLock {
             return true;
         }
         while o.thread.is_some() {
-            o.waiters += 1;
-            let woken = deadline.wait(&self.freed, o);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            o = g;
-            o.waiters -= 1;
-            if gave_up {
-                return false;
-            }
+            o = match deadline.wait_counted(&self.freed, o, |o| &mut o.waiters) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
         }
         o.thread = Some(me);
         o.count = count;

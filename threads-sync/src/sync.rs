@@ -6,10 +6,10 @@
 //! queues' hot path; its API differs from std's only in the two helpers
 //! below.)
 //!
-//! It also holds the two helpers every primitive needs: locking an internal
+//! It also holds the helpers every primitive needs: locking an internal
 //! mutex without caring about poisoning (no user code ever runs while one is
 //! held and unwinds through it), and waiting on a condition variable until a
-//! [`Deadline`].
+//! [`Deadline`], counted in a waiter field or not.
 
 #[cfg(loom)]
 use std::sync::PoisonError;
@@ -129,6 +129,25 @@ impl Deadline {
     /// `None` blocks forever, `Some(t)` gives up after `t`.
     pub(crate) fn from_timeout(timeout: Option<Duration>) -> Deadline {
         timeout.map_or(Deadline::Never, Deadline::after)
+    }
+
+    /// [`wait`](Deadline::wait), counted: the waiter count that
+    /// `waiters` picks out of the guarded state is one higher for as long
+    /// as this thread sleeps, so that notifiers can skip the wake-up when
+    /// nobody does. `Err` (the deadline had passed) hands the guard back
+    /// with the count as it was.
+    pub(crate) fn wait_counted<'a, T>(
+        self,
+        cv: &Condvar,
+        mut guard: MutexGuard<'a, T>,
+        waiters: impl Fn(&mut T) -> &mut usize,
+    ) -> Result<MutexGuard<'a, T>, MutexGuard<'a, T>> {
+        *waiters(&mut *guard) += 1;
+        let woken = self.wait(cv, guard);
+        let gave_up = woken.is_err();
+        let (Ok(mut guard) | Err(mut guard)) = woken;
+        *waiters(&mut *guard) -= 1;
+        if gave_up { Err(guard) } else { Ok(guard) }
     }
 
     /// Waits on `cv` once (a notification, a spurious wake-up or the

@@ -30,17 +30,12 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
                 if !self.is_full(&q) {
                     break;
                 }
-                q.putters += 1;
-                let woken = deadline.wait(&self.not_full, q);
-                let gave_up = woken.is_err();
-                let (Ok(g) | Err(g)) = woken;
-                q = g;
-                q.putters -= 1;
-                if gave_up {
+                q = match deadline.wait_counted(&self.not_full, q, |q| &mut q.putters) {
+                    Ok(g) => g,
                     // `Err`: the deadline had passed, nothing was waited
                     // for, so the state is the one just checked: full.
-                    return Err(PutError::Full(item));
-                }
+                    Err(_) => return Err(PutError::Full(item)),
+                };
             }
         }
         // A panicking `Ord` (PriorityQueue) may unwind out of `push`: count
@@ -71,15 +66,10 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
                 if q.shutdown {
                     return Err(GetError::ShutDown);
                 }
-                q.getters += 1;
-                let woken = deadline.wait(&self.not_empty, q);
-                let gave_up = woken.is_err();
-                let (Ok(g) | Err(g)) = woken;
-                q = g;
-                q.getters -= 1;
-                if gave_up {
-                    return Err(GetError::Empty);
-                }
+                q = match deadline.wait_counted(&self.not_empty, q, |q| &mut q.getters) {
+                    Ok(g) => g,
+                    Err(_) => return Err(GetError::Empty),
+                };
             }
         }
         let before = q.items.len();

@@ -42,15 +42,10 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     fn join_until(&self, deadline: Deadline) -> bool {
         let mut q = lock(&self.inner);
         while q.unfinished > 0 {
-            q.joiners += 1;
-            let woken = deadline.wait(&self.all_tasks_done, q);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            q = g;
-            q.joiners -= 1;
-            if gave_up {
-                return q.unfinished == 0;
-            }
+            q = match deadline.wait_counted(&self.all_tasks_done, q, |q| &mut q.joiners) {
+                Ok(g) => g,
+                Err(g) => return g.unfinished == 0,
+            };
         }
         true
     }

@@ -81,15 +81,10 @@ impl Semaphore {
             }
         }
         while c.value == 0 {
-            c.waiters += 1;
-            let woken = deadline.wait(&self.available, c);
-            let gave_up = woken.is_err();
-            let (Ok(g) | Err(g)) = woken;
-            c = g;
-            c.waiters -= 1;
-            if gave_up {
-                return false;
-            }
+            c = match deadline.wait_counted(&self.available, c, |c| &mut c.waiters) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
         }
         c.value -= 1;
         true
