@@ -5,7 +5,7 @@
 
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{num, python_side, spawn_self};
+use crate::experiments::common::{num, python_side};
 use crate::jobs::Tiny;
 use crate::pool::ProcessPool;
 
@@ -47,7 +47,6 @@ impl Experiment for Chunksize {
                 ProcessPool::<Tiny>::builder()
                     .workers(workers)
                     .chunksize(c as usize)
-                    .start_method(spawn_self())
                     .build()?,
             );
         }

@@ -8,11 +8,6 @@ use crate::contract::Report;
 use crate::contract::python::Python;
 use crate::pool::StartMethod;
 
-/// This binary, re-executed as the worker (the experiments run from `main`).
-pub fn spawn_self() -> StartMethod {
-    StartMethod::Spawn(None)
-}
-
 /// The start method, as a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -27,7 +22,7 @@ impl Start {
     /// The pool's start method.
     pub fn method(self) -> StartMethod {
         match self {
-            Start::Spawn => spawn_self(),
+            Start::Spawn => StartMethod::Spawn(None),
             Start::Fork => StartMethod::Fork,
         }
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::common::{num, python_side, spawn_self};
+use crate::experiments::common::{num, python_side};
 use crate::jobs::{Primes, count_primes};
 use crate::pool::{ProcessPool, map_chunksize};
 
@@ -51,7 +51,6 @@ impl Experiment for CpuBound {
         let chunksize = map_chunksize(tasks.len(), workers);
         let mut pool = ProcessPool::<Primes>::builder()
             .workers(workers)
-            .start_method(spawn_self())
             .chunksize(chunksize)
             .build()?;
         let got_threads = threads(&tasks, workers);

@@ -5,7 +5,6 @@
 
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::spawn_self;
 use crate::job::Job;
 use crate::jobs::{Payload, PayloadTask};
 use crate::pool::ProcessPool;
@@ -41,10 +40,7 @@ impl Experiment for DataCost {
             rounds: Some(rounds),
             max_kib: Some(max_kib),
         };
-        let mut pool = ProcessPool::<Payload>::builder()
-            .workers(2)
-            .start_method(spawn_self())
-            .build()?;
+        let mut pool = ProcessPool::<Payload>::builder().workers(2).build()?;
         let mut report = Report::new(Verdict::Info, "");
         report.say(format!("{n} tasks of {rounds} rounds each, payload sent and returned; 2 workers vs in place (one thread)"));
         report.say("payload KiB   in place      pool     pool/in-place".to_string());

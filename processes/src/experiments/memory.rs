@@ -9,7 +9,7 @@ use nix::unistd::{Pid, getpid};
 
 use crate::child::ChildGuard;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{num, python_side, spawn_self};
+use crate::experiments::common::{num, python_side};
 use crate::jobs::Tiny;
 use crate::pool::ProcessPool;
 use crate::proc_info::Memory;
@@ -267,10 +267,7 @@ fn threads_idle(k: usize) -> anyhow::Result<Memory> {
 
 /// Idle workers of a spawn pool.
 fn spawn_idle(k: usize) -> anyhow::Result<Memory> {
-    let pool = ProcessPool::<Tiny>::builder()
-        .workers(k)
-        .start_method(spawn_self())
-        .build()?;
+    let pool = ProcessPool::<Tiny>::builder().workers(k).build()?;
     let ms: Vec<Memory> = pool
         .pids()
         .into_iter()
