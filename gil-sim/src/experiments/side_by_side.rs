@@ -193,7 +193,7 @@ pub(crate) fn measure(
     }
     let judged = policy == Policy::Py311;
     let t = |x: f64| judged.then_some(x);
-    let rows = vec![
+    let mut rows = vec![
         Row {
             name: "cpu_ratio",
             unit: "x (2 threads/sequential)",
@@ -205,7 +205,7 @@ pub(crate) fn measure(
             name: "io_speedup",
             unit: "x",
             cpython: bounded(num(&io, "speedup")?, "speedup", 1e-3, 1e4)?,
-            sim: s_ratio(&si),
+            sim: si[0].median / si[1].median,
             tolerance: t(0.15),
         },
         Row {
@@ -215,35 +215,27 @@ pub(crate) fn measure(
             sim: sim_convoy.median_s,
             tolerance: t(0.30),
         },
-        Row {
-            name: "plain_lost",
-            unit: "updates",
-            cpython: lost[0].cpython_lost,
-            sim: lost[0].sim_lost,
-            tolerance: None,
-        },
-        Row {
-            name: "call_lost",
-            unit: "updates",
-            cpython: lost[1].cpython_lost,
-            sim: lost[1].sim_lost,
-            tolerance: None,
-        },
-        Row {
-            name: "locked_lost",
-            unit: "updates",
-            cpython: lost[2].cpython_lost,
-            sim: lost[2].sim_lost,
-            tolerance: None,
-        },
-        Row {
-            name: "loop_minstr_per_s",
-            unit: "M instr/s",
-            cpython: bounded(num(&speed, "instrs_per_s")?, "instrs_per_s", 1.0, 1e12)? / 1e6,
-            sim: 8.0 * n as f64 / sim_secs / 1e6,
-            tolerance: None,
-        },
     ];
+    // The three race variants' lost updates, then the loop speed.
+    rows.extend(
+        ["plain_lost", "call_lost", "locked_lost"]
+            .into_iter()
+            .zip(&lost)
+            .map(|(name, l)| Row {
+                name,
+                unit: "updates",
+                cpython: l.cpython_lost,
+                sim: l.sim_lost,
+                tolerance: None,
+            }),
+    );
+    rows.push(Row {
+        name: "loop_minstr_per_s",
+        unit: "M instr/s",
+        cpython: bounded(num(&speed, "instrs_per_s")?, "instrs_per_s", 1.0, 1e12)? / 1e6,
+        sim: 8.0 * n as f64 / sim_secs / 1e6,
+        tolerance: None,
+    });
     for (name, l) in ["plain", "call", "locked"].iter().zip(&lost) {
         report.say(format!(
             "  race {name:<6}: CPython {:>8} lost in {}; gil-sim 2 x {} increments, {:>8} lost in {}, {} switch(es)",
@@ -289,10 +281,6 @@ fn bounded(x: f64, what: &str, lo: f64, hi: f64) -> anyhow::Result<f64> {
         "Python reported {what} = {x}, outside {lo}..={hi}"
     );
     Ok(x)
-}
-
-fn s_ratio(s: &[crate::contract::Stats]) -> f64 {
-    s[0].median / s[1].median
 }
 
 #[cfg(test)]
