@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use memmap2::Mmap;
 use nix::sys::resource::{Resource, setrlimit};
+use processes::child::ExitCause;
 
 use crate::error::{Context, Error, Result};
 use crate::memfd::SealedMemfd;
@@ -51,7 +52,6 @@ pub struct Sigbus {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbus> {
-    use std::os::unix::process::ExitStatusExt;
     let tmp = tempfile::Builder::new()
         .prefix("sigbus-")
         .tempfile_in(dir)
@@ -75,10 +75,14 @@ pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbu
         })?
         .remove(0)
         .0;
-    let memfd_ok = set.wait_all(limit)?[0].success();
+    let memfd_ok = set.wait_all(limit)?[0] == ExitCause::Exited(0);
+    let (file_signal, file_code) = match status {
+        ExitCause::Signaled(sig) => (Some(sig as i32), None),
+        ExitCause::Exited(code) => (None, Some(code)),
+    };
     Ok(Sigbus {
-        file_signal: status.signal(),
-        file_code: status.code(),
+        file_signal,
+        file_code,
         memfd_errno: errno,
         memfd_value: value,
         memfd_ok,

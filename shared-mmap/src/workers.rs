@@ -7,12 +7,14 @@
 //! reaches the worker as an inherited memfd descriptor, never through a pipe
 //! (except in the deliberate "copy through pipes" comparison). Replies come
 //! back as frames ([`crate::reply`]); waiting on them is `poll` with a
-//! deadline, so no reader threads are needed.
+//! deadline, so no reader threads are needed. Each child is held by the
+//! kill-and-reap guard of `processes` ([`ChildGuard`]).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use processes::child::{ChildGuard, ExitCause};
 use subprocess_pipes::channel::{ChannelError, Receiver};
 
 use crate::error::{Context, Error, Result};
@@ -38,10 +40,10 @@ impl WorkerExe {
 }
 
 /// A spawned group of workers. Dropping it kills and reaps every child that
-/// is still there.
+/// is still there (each [`ChildGuard`] does).
 #[derive(Debug)]
 pub struct WorkerSet {
-    children: Vec<Child>,
+    children: Vec<ChildGuard>,
     stdins: Vec<Option<ChildStdin>>,
     replies: Vec<Receiver<Reply, ChildStdout>>,
 }
@@ -82,7 +84,7 @@ impl WorkerSet {
             set.replies
                 .push(Receiver::new(out).with_max_frame(MAX_REPLY));
             set.stdins.push(child.stdin.take());
-            set.children.push(child);
+            set.children.push(ChildGuard::from_child(child));
         }
         Ok(set)
     }
@@ -99,7 +101,10 @@ impl WorkerSet {
 
     /// Process ids, in spawn order.
     pub fn pids(&self) -> Vec<u32> {
-        self.children.iter().map(Child::id).collect()
+        self.children
+            .iter()
+            .map(|c| c.pid().as_raw() as u32)
+            .collect()
     }
 
     /// Takes worker `i`'s stdin (to feed it or to close it).
@@ -107,12 +112,12 @@ impl WorkerSet {
         self.stdins.get_mut(i).and_then(Option::take)
     }
 
-    /// Kills worker `i` (fault injection in tests and demos).
+    /// Kills and reaps worker `i` (fault injection in tests and demos).
     pub fn kill(&mut self, i: usize) -> Result<()> {
-        self.children[i].kill().ctx("kill worker")
+        self.children[i].kill().ctx("kill worker").map(drop)
     }
 
-    /// Kills every worker still running (they are reaped on drop or `finish`).
+    /// Kills and reaps every worker still running.
     pub fn kill_all(&mut self) {
         for child in &mut self.children {
             let _ = child.kill();
@@ -158,7 +163,7 @@ impl WorkerSet {
     /// for all of them; any non-zero exit is an error.
     pub fn finish(self, limit: Duration) -> Result<()> {
         for (i, status) in self.wait_all(limit)?.into_iter().enumerate() {
-            if !status.success() {
+            if status != ExitCause::Exited(0) {
                 return Err(Error::Worker(format!("worker {i} ended with {status}")));
             }
         }
@@ -167,34 +172,17 @@ impl WorkerSet {
 
     /// Closes every stdin and waits up to `limit` for every worker; returns
     /// how each ended. On timeout the rest are killed and reaped (drop).
-    pub fn wait_all(mut self, limit: Duration) -> Result<Vec<ExitStatus>> {
+    pub fn wait_all(mut self, limit: Duration) -> Result<Vec<ExitCause>> {
         self.stdins.clear();
         let deadline = Instant::now() + limit;
         let mut out = Vec::with_capacity(self.children.len());
         for child in &mut self.children {
-            loop {
-                if let Some(status) = child.try_wait().ctx("wait worker")? {
-                    out.push(status);
-                    break;
-                }
-                if Instant::now() >= deadline {
-                    return Err(Error::Timeout(limit, "workers to exit"));
-                }
-                std::thread::sleep(Duration::from_millis(1));
+            let left = deadline.saturating_duration_since(Instant::now());
+            match child.wait_timeout(left).ctx("wait worker")? {
+                Some(cause) => out.push(cause),
+                None => return Err(Error::Timeout(limit, "workers to exit")),
             }
         }
         Ok(out)
-    }
-}
-
-impl Drop for WorkerSet {
-    fn drop(&mut self) {
-        self.stdins.clear();
-        for child in &mut self.children {
-            if let Ok(None) = child.try_wait() {
-                let _ = child.kill();
-            }
-            let _ = child.wait();
-        }
     }
 }
