@@ -104,15 +104,17 @@ impl<R> FrameReader<R> {
 
     /// The payload range of a complete buffered frame, if there is one.
     fn complete(&self) -> Result<Option<Range<usize>>, FrameError> {
-        let avail = self.end - self.start;
-        if avail < HEADER_LEN {
+        let Some(h) = self.header() else {
             return Ok(None);
-        }
-        let mut h = [0u8; HEADER_LEN];
-        h.copy_from_slice(&self.buf[self.start..self.start + HEADER_LEN]);
+        };
         let len = parse_header(h, self.max)?;
         let from = self.start + HEADER_LEN;
-        Ok((avail - HEADER_LEN >= len).then_some(from..from + len))
+        Ok((self.end - from >= len).then_some(from..from + len))
+    }
+
+    /// The next frame's header, once its 4 bytes are buffered.
+    fn header(&self) -> Option<[u8; HEADER_LEN]> {
+        self.buf[self.start..self.end].first_chunk().copied()
     }
 
     /// Hands out a complete frame if one is buffered.
@@ -129,14 +131,9 @@ impl<R> FrameReader<R> {
 
     /// Bytes (from `start`) that the next step needs: a header, or a whole frame.
     fn wanted(&self) -> usize {
-        let avail = self.end - self.start;
-        if avail < HEADER_LEN {
-            return HEADER_LEN;
-        }
-        let mut h = [0u8; HEADER_LEN];
-        h.copy_from_slice(&self.buf[self.start..self.start + HEADER_LEN]);
         // `complete` already checked the length against `max`.
-        HEADER_LEN + u32::from_le_bytes(h) as usize
+        self.header()
+            .map_or(HEADER_LEN, |h| HEADER_LEN + u32::from_le_bytes(h) as usize)
     }
 
     /// The error for an end of stream with `buffered()` bytes pending, or `Ok(None)`.
