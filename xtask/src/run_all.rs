@@ -91,9 +91,14 @@ pub fn list() -> anyhow::Result<()> {
             .args(["list", "--json"])
             .stdout(std::process::Stdio::piped())
             .spawn()?;
-        let mut out = String::new();
-        std::io::Read::read_to_string(child.stdout.as_mut().expect("piped"), &mut out)?;
+        // Read on a thread so that the limit holds while the demo runs.
+        let mut stdout = child.stdout.take().expect("piped");
+        let reader = std::thread::spawn(move || {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
+        });
         let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
+        let out = reader.join().expect("the reader does not panic")?;
         anyhow::ensure!(status.is_some_and(|s| s.success()), "{demo} list failed");
         let v: serde_json::Value = serde_json::from_str(out.trim())
             .map_err(|e| anyhow::anyhow!("{demo} list --json printed {out:?}: {e}"))?;

@@ -107,7 +107,8 @@ pub fn render_png(page: &Path) -> anyhow::Result<Option<PathBuf>> {
     };
     let page = page.canonicalize()?;
     let png = page.with_extension("png");
-    let profile = tempfile_dir()?;
+    // A private, unpredictable profile directory, removed when dropped.
+    let profile = tempfile::tempdir()?;
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -121,7 +122,7 @@ pub fn render_png(page: &Path) -> anyhow::Result<Option<PathBuf>> {
             "--disable-component-update",
             "--disable-sync",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--window-size=1100,6000")
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", page.display()))
@@ -130,17 +131,10 @@ pub fn render_png(page: &Path) -> anyhow::Result<Option<PathBuf>> {
         .stderr(Stdio::null())
         .spawn()?;
     let status = crate::runner::wait_with_limit(&mut child, Duration::from_secs(60))?;
-    let _ = std::fs::remove_dir_all(&profile);
     anyhow::ensure!(
         status.is_some_and(|s| s.success()) && png.exists(),
         "chromium did not render {}",
         page.display()
     );
     Ok(Some(png))
-}
-
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("xtask-chromium-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
