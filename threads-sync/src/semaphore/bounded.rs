@@ -57,7 +57,7 @@ impl BoundedSemaphore {
     /// # Errors
     /// [`TooManyReleases`], leaving the value unchanged.
     pub fn release(&self, n: usize) -> Result<(), TooManyReleases> {
-        let mut c = lock(&self.sem.count);
+        let c = lock(&self.sem.count);
         if c.value.checked_add(n).is_none_or(|v| v > self.bound) {
             return Err(TooManyReleases {
                 value: c.value,
@@ -65,12 +65,7 @@ impl BoundedSemaphore {
                 bound: self.bound,
             });
         }
-        c.value += n;
-        let wake = n.min(c.waiters);
-        drop(c);
-        for _ in 0..wake {
-            self.sem.available.notify_one();
-        }
+        self.sem.add(c, n); // checked above: cannot saturate
         Ok(())
     }
 

@@ -10,7 +10,7 @@ mod bounded;
 
 pub use bounded::{BoundedPermit, BoundedSemaphore};
 
-use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, backoff, lock};
+use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, MutexGuard, backoff, lock};
 
 #[derive(Debug)]
 struct Count {
@@ -94,7 +94,12 @@ impl Semaphore {
     /// (Python: `release(n)`). `n = 0` does nothing (CPython raises
     /// `ValueError`); the count saturates at `usize::MAX`.
     pub fn release(&self, n: usize) {
-        let mut c = lock(&self.count);
+        self.add(lock(&self.count), n);
+    }
+
+    /// Adds `n` permits under the held mutex (saturating), then drops it and
+    /// wakes at most `n` parked waiters.
+    fn add(&self, mut c: MutexGuard<'_, Count>, n: usize) {
         c.value = c.value.saturating_add(n);
         let wake = n.min(c.waiters);
         drop(c);
