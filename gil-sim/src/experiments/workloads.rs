@@ -19,16 +19,14 @@ pub fn io_run(
 ) -> anyhow::Result<f64> {
     let p = programs::io_sleep(sleep);
     let w = p.func("worker").expect("worker exists");
-    let jobs: Vec<Job> = if sequential {
-        vec![Job::new(w, &[(calls * threads as u64) as i64])]
+    let (n_jobs, per_job) = if sequential {
+        (1, calls * threads as u64)
     } else {
-        (0..threads).map(|_| Job::new(w, &[calls as i64])).collect()
+        (threads, calls)
     };
-    let per_job = if sequential {
-        calls * threads as u64
-    } else {
-        calls
-    };
+    let jobs: Vec<Job> = (0..n_jobs)
+        .map(|_| Job::new(w, &[per_job as i64]))
+        .collect();
     let out = run(&p, cfg, jobs)?;
     for t in &out.threads {
         anyhow::ensure!(
