@@ -122,8 +122,7 @@ impl<J: Job> ProcessPool<J> {
             }
             if tx.get_mut().get_mut().stalled() && !crate::interrupt::requested() && !s.timed_out {
                 // It read nothing for the task timeout: it is hung.
-                s.timed_out = true;
-                let _ = nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
+                s.kill_timed_out();
             }
         }
         Ok(())
@@ -165,8 +164,7 @@ impl<J: Job> ProcessPool<J> {
             } => {
                 if s.inflight.front() != Some(&seq) {
                     // Out of order: not our protocol. Kill it; its death follows.
-                    let _ =
-                        nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
+                    s.kill();
                     return Ok(());
                 }
                 s.inflight.pop_front();
@@ -310,16 +308,13 @@ impl<J: Job> ProcessPool<J> {
         let start_limit = self.cfg.start_timeout;
         for s in self.slots.iter_mut().flatten() {
             if !s.ready && !s.timed_out && s.started_at.elapsed() > start_limit {
-                s.timed_out = true;
-                let _ = nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
+                s.kill_timed_out();
             }
         }
         if let Some(limit) = self.cfg.task_timeout {
             for s in self.slots.iter_mut().flatten() {
                 if !s.timed_out && s.busy_since.is_some_and(|t| t.elapsed() > limit) {
-                    s.timed_out = true;
-                    let _ =
-                        nix::sys::signal::kill(s.child.pid(), nix::sys::signal::Signal::SIGKILL);
+                    s.kill_timed_out();
                 }
             }
         }

@@ -97,6 +97,20 @@ pub(crate) struct Slot<T> {
     pub(crate) broken: bool,
 }
 
+impl<T> Slot<T> {
+    /// Sends `SIGKILL` to the worker; its reader then reports the death.
+    pub(crate) fn kill(&self) {
+        let _ = nix::sys::signal::kill(self.child.pid(), nix::sys::signal::Signal::SIGKILL);
+    }
+
+    /// Kills a worker that ran past a limit (start or task timeout), and
+    /// marks it so its death is reported as a timeout.
+    pub(crate) fn kill_timed_out(&mut self) {
+        self.timed_out = true;
+        self.kill();
+    }
+}
+
 /// A started process whose reader is not running yet.
 pub(crate) struct Started {
     child: Proc,
