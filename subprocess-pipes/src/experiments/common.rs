@@ -51,8 +51,10 @@ pub(crate) fn show_size(b: usize) -> String {
 /// `limit`: the documented wake-up for the hot loops that block in plain
 /// `read` (a poll per message would distort the very latency they measure).
 /// The killed child's pipe then ends, and the loop gets an error, not a hang.
+/// Dropping it drops the sender, which wakes the thread with
+/// `Disconnected`: disarmed.
 pub(crate) struct Watchdog {
-    disarm: Option<std::sync::mpsc::Sender<()>>,
+    _disarm: std::sync::mpsc::Sender<()>,
 }
 
 impl Watchdog {
@@ -70,14 +72,7 @@ impl Watchdog {
                 }
             }
         });
-        Watchdog { disarm: Some(tx) }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        // Dropping the sender wakes the thread with `Disconnected`: disarmed.
-        self.disarm.take();
+        Watchdog { _disarm: tx }
     }
 }
 
