@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::anon::SharedAnon;
 use crate::error::{Error, Result};
-use crate::fork::{Ended, fork_child};
+use crate::fork::{ExitCause, fork_child};
 
 /// How long a child waits for the start flag before giving up.
 const START_WAIT: Duration = Duration::from_secs(10);
@@ -156,7 +156,7 @@ pub fn count(procs: usize, window: Duration, how: Increment, limit: Duration) ->
     }
     for child in children {
         match child.wait_timeout(limit)? {
-            Ended::Exited(0) => {}
+            ExitCause::Exited(0) => {}
             other => return Err(Error::Worker(format!("counting child ended {other:?}"))),
         }
     }

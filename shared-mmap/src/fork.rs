@@ -15,7 +15,10 @@
 
 use std::time::Duration;
 
-use processes::child::{ChildGuard, ExitCause};
+use processes::child::ChildGuard;
+/// How a child ended: the enum of `processes`, shared with
+/// [`crate::workers::WorkerSet::wait_all`].
+pub use processes::child::ExitCause;
 use processes::fork::{ForkError, check_single_threaded, fork_with};
 
 use crate::error::{Context, Error, Result};
@@ -47,23 +50,14 @@ pub fn ensure_single_threaded() -> Result<()> {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use shared_mmap::fork::{Ended, fork_child};
+/// use shared_mmap::fork::{ExitCause, fork_child};
 ///
 /// let child = fork_child(|| 7)?; // Err(MultiThreaded) if other threads exist
-/// assert_eq!(child.wait_timeout(Duration::from_secs(5))?, Ended::Exited(7));
+/// assert_eq!(child.wait_timeout(Duration::from_secs(5))?, ExitCause::Exited(7));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn fork_child(f: impl FnOnce() -> i32) -> Result<ForkedChild> {
     fork_with(f).map(ForkedChild).map_err(fork_error)
-}
-
-/// How a child ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
-    /// `exit(code)`.
-    Exited(i32),
-    /// Killed by this signal number.
-    Signaled(i32),
 }
 
 /// A forked child; dropping it kills (SIGKILL) and reaps it unless it was
@@ -79,10 +73,9 @@ impl ForkedChild {
 
     /// Waits up to `limit` for the child to end; on timeout it is killed and
     /// reaped, and the error says so.
-    pub fn wait_timeout(mut self, limit: Duration) -> Result<Ended> {
+    pub fn wait_timeout(mut self, limit: Duration) -> Result<ExitCause> {
         match self.0.wait_timeout(limit).ctx("waitpid")? {
-            Some(ExitCause::Exited(code)) => Ok(Ended::Exited(code)),
-            Some(ExitCause::Signaled(sig)) => Ok(Ended::Signaled(sig as i32)),
+            Some(cause) => Ok(cause),
             // Dropping `self` kills and reaps the child.
             None => Err(Error::Timeout(limit, "a forked child")),
         }

@@ -9,7 +9,7 @@ use memmap2::MmapMut;
 
 use crate::anon::SharedAnon;
 use crate::error::{Context, Error, Result};
-use crate::fork::{Ended, fork_child};
+use crate::fork::{ExitCause, fork_child};
 
 /// The value the child writes.
 pub const MARK: u8 = 0xAB;
@@ -49,7 +49,7 @@ pub fn private_vs_shared(limit: Duration) -> Result<Seen> {
         0
     })?;
     match child.wait_timeout(limit)? {
-        Ended::Exited(0) => {}
+        ExitCause::Exited(0) => {}
         other => return Err(Error::Worker(format!("trap child ended {other:?}"))),
     }
     Ok(Seen {

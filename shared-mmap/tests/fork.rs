@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use shared_mmap::counter::{Increment, count};
-use shared_mmap::fork::{Ended, fork_child};
+use shared_mmap::fork::{ExitCause, fork_child};
 use shared_mmap::{Error, trap};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -60,7 +60,7 @@ fn a_panicking_child_exits_101() {
         panic!("boom in the child")
     })
     .unwrap();
-    assert_eq!(child.wait_timeout(LIMIT).unwrap(), Ended::Exited(101));
+    assert_eq!(child.wait_timeout(LIMIT).unwrap(), ExitCause::Exited(101));
 }
 
 fn fork_is_refused_while_other_threads_exist() {
@@ -82,7 +82,7 @@ fn fork_right_after_joining_a_thread_is_allowed() {
             .join()
             .unwrap();
         let child = fork_child(|| 0).expect("the joined thread is gone (after a short settle)");
-        assert_eq!(child.wait_timeout(LIMIT).unwrap(), Ended::Exited(0));
+        assert_eq!(child.wait_timeout(LIMIT).unwrap(), ExitCause::Exited(0));
     }
 }
 
