@@ -17,7 +17,7 @@ mod lock_kind;
 use crate::error::{NotOwned, ReleaseError};
 use crate::lock::Lock;
 use crate::rlock::RLock;
-use crate::sync::{Mutex, lock};
+use crate::sync::{Deadline, Mutex, lock};
 
 pub use lock_kind::ConditionLock;
 
@@ -160,16 +160,17 @@ impl<L: ConditionLock> Condition<L> {
         mut predicate: impl FnMut() -> bool,
         timeout: Option<Duration>,
     ) -> Result<bool, NotOwned> {
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let deadline = Deadline::from_timeout(timeout);
         loop {
             if predicate() {
                 return Ok(true);
             }
-            let left = match (timeout, deadline) {
-                (None, _) => None,
-                (Some(_), None) => None, // too far away to represent
-                (Some(_), Some(d)) => {
-                    let left = d.saturating_duration_since(Instant::now());
+            let left = match deadline {
+                // No timeout, or one too far away to represent.
+                Deadline::Never => None,
+                Deadline::Now => return Ok(false),
+                Deadline::At(at) => {
+                    let left = at.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         return Ok(false);
                     }
