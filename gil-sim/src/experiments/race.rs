@@ -6,7 +6,7 @@
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::experiments::common::{Secs, config, policies_or_all, secs};
-use crate::experiments::workloads::race_run;
+use crate::experiments::workloads::race;
 use crate::gil::Policy;
 use crate::vm::programs::Variant;
 
@@ -60,7 +60,7 @@ impl Experiment for Race {
                 .into_iter()
                 .enumerate()
             {
-                lost[i] = exact - race_run(&cfg, v, threads, n)?;
+                lost[i] = exact - race(&cfg, v, threads, n)?.count;
             }
             max_lost = max_lost.max(lost[0]).max(lost[1]);
             locked_lost = locked_lost.max(lost[2]);

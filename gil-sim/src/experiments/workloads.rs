@@ -85,12 +85,8 @@ pub struct RaceRun {
 }
 
 /// Two (or more) threads each add 1 to a global `n` times; returns the
-/// final count (checked never to exceed the exact one).
-pub fn race_run(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<i64> {
-    Ok(race(cfg, variant, threads, n)?.count)
-}
-
-/// [`race_run`] with its wall time and switch count.
+/// final count (checked never to exceed the exact one), the wall time and
+/// the switch count.
 pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<RaceRun> {
     anyhow::ensure!(
         n <= i64::MAX as u64 / threads.max(1) as u64,
