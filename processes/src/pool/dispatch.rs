@@ -206,12 +206,7 @@ impl<J: Job> ProcessPool<J> {
         if let Some(mut tx) = s.tx.take() {
             tx.get_mut().get_mut().set_until(Until::Now); // hanging up: never wait
         }
-        let exit = s
-            .child
-            .finish(self.server.as_mut(), Duration::from_millis(200));
-        if let Some(h) = s.reader.take() {
-            let _ = h.join();
-        }
+        let exit = s.close(self.server.as_mut(), Duration::from_millis(200));
         let death = Death {
             pid: s.child.pid().as_raw(),
             exit,

@@ -265,12 +265,7 @@ impl<J: Job> Drop for ProcessPool<J> {
             }
         }
         for s in self.slots.iter_mut().flatten() {
-            let _ = s
-                .child
-                .finish(self.server.as_mut(), Duration::from_millis(500));
-            if let Some(h) = s.reader.take() {
-                let _ = h.join();
-            }
+            s.close(self.server.as_mut(), Duration::from_millis(500));
         }
     }
 }

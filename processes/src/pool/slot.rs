@@ -109,6 +109,20 @@ impl<T> Slot<T> {
         self.timed_out = true;
         self.kill();
     }
+
+    /// Ends the worker (waits up to `grace`, then kills; reaps) and joins
+    /// its reader thread, which the closed pipe lets finish.
+    pub(crate) fn close(
+        &mut self,
+        server: Option<&mut ForkServer>,
+        grace: std::time::Duration,
+    ) -> Option<crate::child::ExitCause> {
+        let exit = self.child.finish(server, grace);
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+        exit
+    }
 }
 
 /// A started process whose reader is not running yet.
