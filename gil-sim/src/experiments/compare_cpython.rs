@@ -31,6 +31,8 @@ impl Experiment for CompareCpython {
     const CLAIM: &'static str = "the simulator's CPU-bound ratio, I/O speedup, convoy latency and lost updates match CPython's for the matching policy";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000));
+        let convoy_calls = self.convoy_calls.unwrap_or(ctx.pick(40, 8));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {
             vec![None]
         } else {
@@ -46,13 +48,8 @@ impl Experiment for CompareCpython {
                 report.say(format!("{shown}: no Python found there; skipped"));
                 continue;
             };
-            let (policy, rows, losses_match) = match measure(
-                ctx,
-                &py,
-                self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000)),
-                self.convoy_calls.unwrap_or(ctx.pick(40, 8)),
-                &mut report,
-            ) {
+            let (policy, rows, losses_match) = match measure(ctx, &py, n, convoy_calls, &mut report)
+            {
                 Ok(r) => r,
                 Err(e) => {
                     report.say(format!("{shown} {}: skipped: {e:#}", py.version_string()));
@@ -129,8 +126,8 @@ impl Experiment for CompareCpython {
             };
         }
         let resolved = CompareCpython {
-            n: Some(self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000))),
-            convoy_calls: Some(self.convoy_calls.unwrap_or(ctx.pick(40, 8))),
+            n: Some(n),
+            convoy_calls: Some(convoy_calls),
             ..self.clone()
         };
         Ok(report.params(&resolved))
