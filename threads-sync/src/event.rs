@@ -115,24 +115,17 @@ impl Event {
             }
         }
         let mut f = lock(&self.flag);
-        if f.set || f.generation != seen {
+        if f.set {
             return true;
         }
-        f.waiters += 1;
-        let signalled = loop {
-            if f.generation != seen {
-                break true;
-            }
-            match deadline.wait(&self.changed, f) {
-                Ok(g) => f = g,
-                Err(g) => {
-                    f = g;
-                    break false;
-                }
-            }
-        };
-        f.waiters -= 1;
-        signalled
+        // A changed generation means a `set` came, cleared or not.
+        while f.generation == seen {
+            f = match deadline.wait_counted(&self.changed, f, |f| &mut f.waiters) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
+        }
+        true
     }
 }
 
