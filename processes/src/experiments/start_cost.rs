@@ -10,6 +10,8 @@ use crate::child::{ChildGuard, ExitCause};
 use crate::contract::measure::{Stats, interleaved, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::experiments::common::{num, python_side};
+use crate::job::Job;
+use crate::jobs::Tiny;
 
 /// Flags of `start-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -139,7 +141,7 @@ impl Experiment for StartCost {
 fn spawn_worker() -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
-        .args([crate::worker::WORKER_ARG, "tiny"])
+        .args([crate::worker::WORKER_ARG, Tiny::NAME])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()?;
