@@ -125,3 +125,29 @@ pub fn exit_now(code: i32) -> ! {
     // destructors is the point.
     unsafe { libc::_exit(code) }
 }
+
+/// In a forked child: closes every descriptor except 0, 1, 2 and `keep`,
+/// so the child holds no other worker's pipe ends (which would keep those
+/// pipes open after their worker dies, and hide its death from the pool).
+pub(crate) fn close_all_but(keep: &[i32]) {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let fds: Vec<i32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    for fd in fds {
+        if fd > 2 && !keep.contains(&fd) {
+            // SAFETY: called only in a freshly forked child (a worker, or
+            // the fork server) right after the fork. The objects copied from
+            // the parent that own these descriptors (Files, the pool's
+            // pipes and sockets) are never used in this process: a worker
+            // runs only `worker::serve` on the kept descriptors, and the
+            // fork server only its loop on its kept socket; both end with
+            // `_exit`, so no destructor closes any of them a second time
+            // (where the number may by then name a descriptor opened since).
+            // The one fd that read_dir held is closed already (EBADF, ignored).
+            unsafe { libc::close(fd) };
+        }
+    }
+}

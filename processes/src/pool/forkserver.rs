@@ -62,7 +62,7 @@ impl ForkServer {
         .map_err(io::Error::from)?;
         let keep = theirs.as_raw_fd();
         let server = crate::fork::fork_with(move || {
-            super::slot::close_all_but(&[keep]);
+            crate::fork::close_all_but(&[keep]);
             let _ = crate::interrupt::ignore();
             let _ = nix::unistd::dup2_stdout(io::stderr());
             serve::<J>(keep);
@@ -250,7 +250,7 @@ fn fork_one<J: Job>(fds: &[OwnedFd]) -> Result<ChildGuard, crate::fork::ForkErro
         // Its own process group (set on both sides of the fork, so neither
         // order of events leaves a window), ended with it by its guard.
         let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-        super::slot::close_all_but(&[t, r]);
+        crate::fork::close_all_but(&[t, r]);
         // SAFETY: `t` and `r` are open in this forked child and, since it
         // ends with `_exit`, no other owner here will close them.
         let (tasks, replies) = unsafe { (OwnedFd::from_raw_fd(t), OwnedFd::from_raw_fd(r)) };
