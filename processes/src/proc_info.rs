@@ -74,6 +74,28 @@ pub struct Memory {
     pub private_kib: u64,
 }
 
+/// Figures of several processes added up, field by field (saturating: a
+/// garbage figure cannot overflow the sum).
+///
+/// ```
+/// use processes::proc_info::Memory;
+/// let a = Memory { rss_kib: 10, pss_kib: 4, private_kib: 2 };
+/// let b = Memory { rss_kib: u64::MAX, pss_kib: 6, private_kib: 1 };
+/// let sum = a + b;
+/// assert_eq!((sum.rss_kib, sum.pss_kib, sum.private_kib), (u64::MAX, 10, 3));
+/// ```
+impl std::ops::Add for Memory {
+    type Output = Memory;
+
+    fn add(self, other: Memory) -> Memory {
+        Memory {
+            rss_kib: self.rss_kib.saturating_add(other.rss_kib),
+            pss_kib: self.pss_kib.saturating_add(other.pss_kib),
+            private_kib: self.private_kib.saturating_add(other.private_kib),
+        }
+    }
+}
+
 impl Memory {
     /// Reads `/proc/<pid>/smaps_rollup`.
     ///

@@ -138,7 +138,7 @@ pub fn reduce(data: &Dataset, method: Method, opts: &Options, exe: &WorkerExe) -
             })?;
             let mut memory = memory_of(std::process::id())?;
             for pid in set.pids() {
-                memory = add(memory, memory_of(pid)?);
+                memory = memory + memory_of(pid)?;
             }
             let data_ns = ready.iter().map(|r| r.0.0).max().unwrap_or(0);
             let touch_ns = ready.iter().map(|r| r.0.1).max().unwrap_or(0);
@@ -174,14 +174,6 @@ fn memory_of(pid: u32) -> Result<Memory> {
 
 /// The sum of two processes' figures; saturating, so that a garbage figure
 /// cannot overflow.
-fn add(a: Memory, b: Memory) -> Memory {
-    let mut sum = a;
-    sum.rss_kib = a.rss_kib.saturating_add(b.rss_kib);
-    sum.pss_kib = a.pss_kib.saturating_add(b.pss_kib);
-    sum.private_kib = a.private_kib.saturating_add(b.private_kib);
-    sum
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,7 +183,7 @@ mod tests {
         // As large as a kB figure in smaps_rollup can be written.
         let text = format!("Rss: {} kB\nPss: {} kB\n", u64::MAX, u64::MAX - 1);
         let m = Memory::parse(&text).unwrap();
-        assert_eq!(add(m, m).rss_kib, u64::MAX);
+        assert_eq!((m + m).rss_kib, u64::MAX);
         let me = memory_of(std::process::id()).unwrap();
         assert!(me.pss_kib > 0 && me.pss_kib <= me.rss_kib);
     }
