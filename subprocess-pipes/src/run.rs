@@ -79,13 +79,14 @@ impl Completed {
 #[non_exhaustive]
 pub enum RunError {
     /// The program could not be started (not found, not executable, bad cwd).
-    #[error("cannot start `{argv}`: {source}")]
+    #[error("{error}")]
     Spawn {
         /// The command line.
         argv: String,
-        /// The operating system's error.
-        #[source]
-        source: std::io::Error,
+        /// The operating system's error, already naming the command (as
+        /// `Popen::spawn` reports it): shown as this error's message, not
+        /// chained as its source, so the command appears once.
+        error: std::io::Error,
     },
     /// `check` was set and the program exited unsuccessfully.
     #[error("`{argv}` failed ({status}); stderr ends with:\n{stderr_tail}")]
@@ -231,9 +232,9 @@ impl Run {
         .stdout(piped())
         .stderr(piped());
         let started = Instant::now();
-        let mut child = Popen::spawn(cmd).map_err(|source| RunError::Spawn {
+        let mut child = Popen::spawn(cmd).map_err(|error| RunError::Spawn {
             argv: self.argv(),
-            source,
+            error,
         })?;
         let out = match child.communicate(self.input.as_deref(), self.timeout) {
             Ok(out) => out,

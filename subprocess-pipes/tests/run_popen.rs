@@ -53,6 +53,9 @@ fn check_turns_failure_into_an_error_with_the_stderr_tail() {
 fn missing_program_is_a_spawn_error() {
     let err = Run::new("no-such-program-here").run().unwrap_err();
     assert!(matches!(err, RunError::Spawn { .. }), "{err}");
+    // The command is named once, in the message and in a whole error chain.
+    let text = format!("{:#}", anyhow::Error::from(err));
+    assert_eq!(text.matches("no-such-program-here").count(), 1, "{text}");
 }
 
 #[test]
