@@ -47,6 +47,15 @@ pub struct FrameReader<R> {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// Busy-poll before a blocking read: see [`FrameReader::set_spin`].
+    spin: Option<Spin<R>>,
+}
+
+/// How to spin before a read: for how long, and the look at `R`'s
+/// descriptor (fixed when the spin is set, where `R: AsFd` is known).
+struct Spin<R> {
+    budget: std::time::Duration,
+    look: fn(&R, std::time::Duration) -> io::Result<bool>,
 }
 
 impl<R> std::fmt::Debug for FrameReader<R> {
@@ -54,6 +63,7 @@ impl<R> std::fmt::Debug for FrameReader<R> {
         f.debug_struct("FrameReader")
             .field("max", &self.max)
             .field("buffered", &(self.end - self.start))
+            .field("spin", &self.spin.as_ref().map(|s| s.budget))
             .finish_non_exhaustive()
     }
 }
@@ -67,6 +77,7 @@ impl<R> FrameReader<R> {
             buf: Vec::new(),
             start: 0,
             end: 0,
+            spin: None,
         }
     }
 
@@ -157,10 +168,22 @@ impl<R: Read> FrameReader<R> {
             if let Some(r) = self.take_complete()? {
                 return Ok(Some(&self.buf[r]));
             }
+            self.spin_before_read(None)?;
             if self.read_once()? == 0 {
                 return self.at_eof();
             }
         }
+    }
+
+    /// If a spin is set ([`FrameReader::set_spin`]), busy-polls for at most
+    /// its budget (and at most `cap`) before the caller blocks; whether the
+    /// descriptor became readable. `false` without a spin.
+    fn spin_before_read(&self, cap: Option<std::time::Duration>) -> Result<bool, FrameError> {
+        let Some(spin) = &self.spin else {
+            return Ok(false);
+        };
+        let budget = cap.map_or(spin.budget, |c| c.min(spin.budget));
+        Ok((spin.look)(&self.inner, budget)?)
     }
 
     /// Makes room for the next step and does one `read`; returns the bytes read.

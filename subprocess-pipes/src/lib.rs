@@ -100,6 +100,8 @@ pub mod interrupt;
 #[cfg(unix)]
 pub mod popen;
 #[cfg(unix)]
+pub mod readable;
+#[cfg(unix)]
 pub mod run;
 #[cfg(unix)]
 pub mod worker;

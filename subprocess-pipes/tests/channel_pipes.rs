@@ -171,3 +171,44 @@ fn latency_without_cpython_never_claims_the_whole_claim() {
         "{rec}"
     );
 }
+
+/// Spinning receivers (busy-poll before each blocking read) change when a
+/// receive sleeps, never what it returns: the same conversation, a
+/// timeout that still fires on a silent pipe, and a clean end.
+#[test]
+fn spinning_receivers_get_the_same_messages_timeouts_and_end() {
+    use std::time::{Duration, Instant};
+    let spin = Duration::from_micros(50);
+    let (a_read, b_write) = pipe().unwrap();
+    let (b_read, a_write) = pipe().unwrap();
+    let echo = thread::spawn(move || {
+        let mut b = Channel::<u64, u64, _, _>::new(b_read, b_write).with_spin(spin);
+        while let Some(x) = b.recv().unwrap() {
+            b.send(&(x + 1)).unwrap();
+        }
+    });
+    let mut a = Channel::<u64, u64, _, _>::new(a_read, a_write).with_spin(spin);
+    for i in 0..MESSAGES {
+        a.send(&i).unwrap();
+        assert_eq!(a.recv().unwrap(), Some(i + 1));
+    }
+    // Nothing is sent now: the timeout fires (after the spin), not earlier.
+    let t = Instant::now();
+    let err = a.recv_timeout(Duration::from_millis(30)).unwrap_err();
+    assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+    assert!(
+        t.elapsed() >= Duration::from_millis(30),
+        "{:?}",
+        t.elapsed()
+    );
+    // A spin longer than the timeout is cut to it.
+    let mut long = a.with_spin(Duration::from_secs(5));
+    let t = Instant::now();
+    let err = long.recv_timeout(Duration::from_millis(20)).unwrap_err();
+    assert!(matches!(err, ChannelError::TimedOut { .. }), "{err}");
+    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
+    let (tx, mut rx) = long.split();
+    drop(tx);
+    echo.join().unwrap();
+    assert_eq!(rx.recv().unwrap(), None);
+}

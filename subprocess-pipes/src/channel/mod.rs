@@ -172,3 +172,15 @@ impl<Tx, Rx: DeserializeOwned, R: Read + std::os::fd::AsFd, C: Codec, W> Channel
         self.rx.recv_timeout(timeout)
     }
 }
+
+#[cfg(unix)]
+impl<Tx, Rx, R: std::os::fd::AsFd, W, C> Channel<Tx, Rx, R, W, C> {
+    /// Spins up to `budget` before each blocking receive; see
+    /// [`Receiver::with_spin`].
+    pub fn with_spin(self, budget: std::time::Duration) -> Self {
+        Channel {
+            tx: self.tx,
+            rx: self.rx.with_spin(budget),
+        }
+    }
+}

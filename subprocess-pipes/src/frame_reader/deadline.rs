@@ -1,4 +1,4 @@
-//! Waiting for a frame with a deadline: `poll(2)` on the descriptor before each read (Unix only).
+//! Waiting for a frame with a deadline (`poll(2)` on the descriptor before each read), and spinning before a read (Unix only).
 //!
 //! Why `poll` and not a reader thread: the reader stays usable after a
 //! timeout (no thread left blocked in `read` holding it), and there is no
@@ -11,11 +11,9 @@ use std::io::Read;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
-use super::FrameReader;
+use super::{FrameReader, Spin};
 use crate::frame::FrameError;
+use crate::readable::{spin_until_readable, wait_readable};
 
 impl<R: Read + AsFd> FrameReader<R> {
     /// As [`FrameReader::next_frame`], but gives up with
@@ -29,13 +27,16 @@ impl<R: Read + AsFd> FrameReader<R> {
                 return Ok(Some(&self.buf[r]));
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || !wait_readable(&self.inner, left)? {
-                if Instant::now() >= deadline {
-                    return Err(FrameError::TimedOut {
-                        waited: started.elapsed(),
-                    });
+            if !self.spin_before_read(Some(left))? {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() || !wait_readable(&self.inner, left)? {
+                    if Instant::now() >= deadline {
+                        return Err(FrameError::TimedOut {
+                            waited: started.elapsed(),
+                        });
+                    }
+                    continue; // woke early (EINTR or rounding): wait again
                 }
-                continue; // woke early (EINTR or rounding): wait again
             }
             if self.read_once()? == 0 {
                 return self.at_eof();
@@ -49,16 +50,37 @@ impl<R: Read + AsFd> FrameReader<R> {
     }
 }
 
-/// Waits up to `left` for `fd` to be readable (or hung up); `false` on timeout.
-fn wait_readable(fd: &impl AsFd, left: Duration) -> Result<bool, FrameError> {
-    // Round up to whole milliseconds so a 0.3 ms wait does not spin at 0 ms.
-    let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-    let timeout = PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX);
-    let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
-    match poll(&mut fds, timeout) {
-        Ok(0) => Ok(false),
-        Ok(_) => Ok(true), // POLLIN, POLLHUP or POLLERR: the read will tell
-        Err(Errno::EINTR) => Ok(false),
-        Err(e) => Err(FrameError::Io(e.into())),
+impl<R: AsFd> FrameReader<R> {
+    /// Before each blocking read, busy-polls the descriptor for up to
+    /// `budget` ([`crate::readable::spin_until_readable`]): for a peer
+    /// that answers within microseconds, the read then finds its data
+    /// without this process going to sleep and its CPU having to be woken.
+    /// It costs up to `budget` of CPU time per wait. `Duration::ZERO`
+    /// turns it off (the default): reads block at once.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use std::time::Duration;
+    /// use subprocess_pipes::frame::write_frame;
+    /// use subprocess_pipes::frame_reader::FrameReader;
+    ///
+    /// let (r, mut w) = std::io::pipe()?;
+    /// let mut frames = FrameReader::new(r, 1024);
+    /// frames.set_spin(Duration::from_micros(50));
+    /// assert_eq!(frames.spin(), Duration::from_micros(50));
+    /// write_frame(&mut w, b"soon")?;
+    /// assert_eq!(frames.next_frame()?, Some(&b"soon"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_spin(&mut self, budget: Duration) {
+        self.spin = (!budget.is_zero()).then_some(Spin {
+            budget,
+            look: |r, budget| spin_until_readable(r, budget),
+        });
+    }
+
+    /// The spin budget set by [`FrameReader::set_spin`]; zero when off.
+    pub fn spin(&self) -> Duration {
+        self.spin.as_ref().map_or(Duration::ZERO, |s| s.budget)
     }
 }
