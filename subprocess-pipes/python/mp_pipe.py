@@ -7,13 +7,16 @@ Times are per round trip (rtt) or per batch (throughput); median of --repeats
 runs after one warm-up. Pipe() is the default duplex Connection (a Unix
 socketpair on Linux), as a user would write it; objects go through pickle.
 --cpus P,C pins the parent to CPU P and the child to CPU C (Linux), the
-placement the Rust side uses, so the comparison is like for like.
+placement the Rust side uses, so the comparison is like for like; likewise
+--spin-us makes both ends busy-poll before each blocking recv, as the Rust
+side's spinning receivers do.
 """
 
 import argparse
 import json
 import multiprocessing as mp
 import os
+import select
 import statistics
 import sys
 import time
@@ -25,12 +28,32 @@ def pin(cpu):
         os.sched_setaffinity(0, {cpu})
 
 
-def echo(conn, other_end, cpu=None):
+def spinner(conn, spin_s):
+    """A function that busy-polls conn for up to spin_s seconds, yielding the
+    CPU between looks, before the caller's blocking recv (as the Rust side's
+    readable::spin_until_readable does); a no-op for 0."""
+    if not spin_s:
+        return lambda: None
+    p = select.poll()  # registered once: the cheapest look Python offers
+    p.register(conn.fileno(), select.POLLIN)
+    clock, look, yield_cpu = time.perf_counter, p.poll, os.sched_yield
+
+    def spin():
+        end = clock() + spin_s
+        while not look(0) and clock() < end:
+            yield_cpu()
+
+    return spin
+
+
+def echo(conn, other_end, cpu=None, spin_s=0.0):
     """Answers every int with int + 1 until the parent closes its end."""
     pin(cpu)
     other_end.close()  # a forked child inherits it: keep only our end, or EOF never comes
+    spin = spinner(conn, spin_s)
     try:
         while True:
+            spin()
             conn.send(conn.recv() + 1)
     except EOFError:
         pass
@@ -61,17 +84,19 @@ def summary(samples):
     }
 
 
-def rtt(n, repeats, cpus=None):
+def rtt(n, repeats, cpus=None, spin_s=0.0):
     parent, child = mp.Pipe()
-    p = mp.Process(target=echo, args=(child, parent, cpus[1] if cpus else None))
+    p = mp.Process(target=echo, args=(child, parent, cpus[1] if cpus else None, spin_s))
     p.start()
     pin(cpus[0] if cpus else None)
     child.close()
+    spin = spinner(parent, spin_s)
     samples = []
     for run in range(repeats + 1):  # run 0 is the warm-up
         t = time.perf_counter()
         for i in range(n):
             parent.send(i)
+            spin()
             if parent.recv() != i + 1:
                 raise SystemExit("echo child answered wrong")
         if run:
@@ -81,7 +106,7 @@ def rtt(n, repeats, cpus=None):
     if p.is_alive():
         p.kill()
         p.join()
-    out = {"kind": "rtt", "round_trips": n}
+    out = {"kind": "rtt", "round_trips": n, "spin_us": spin_s * 1e6}
     out.update(summary(samples))
     print(json.dumps(out), flush=True)
 
@@ -123,12 +148,14 @@ def main():
     ap.add_argument("--sizes", default="1048576")
     ap.add_argument("--volume", type=int, default=32 << 20)
     ap.add_argument("--cpus", default=None, help="P,C: pin parent to CPU P, child to CPU C (rtt)")
+    ap.add_argument("--spin-us", type=float, default=0.0,
+                    help="rtt: both ends busy-poll this long before each blocking recv")
     a = ap.parse_args()
     cpus = tuple(int(c) for c in a.cpus.split(",")) if a.cpus else None
     print(json.dumps({"kind": "info", "start_method": mp.get_start_method(),
                       "version": sys.version.split()[0]}), flush=True)
     if a.mode in ("rtt", "all"):
-        rtt(a.round_trips, a.repeats, cpus)
+        rtt(a.round_trips, a.repeats, cpus, a.spin_us / 1e6)
     if a.mode in ("throughput", "all"):
         throughput([int(s) for s in a.sizes.split(",")], a.volume, a.repeats)
 

@@ -147,3 +147,39 @@ fn guard_reaps_on_panic() {
     assert!(r.is_err());
     assert_reaped(pid);
 }
+
+#[test]
+fn spinning_echo_child_answers_and_a_bad_spin_argument_is_a_clear_failure() {
+    let exe = std::path::Path::new(common::EXE);
+    let mut cmd = subprocess_pipes::worker::command(exe, "echo");
+    cmd.arg("50");
+    let mut child = subprocess_pipes::popen::Popen::spawn(cmd).unwrap();
+    let (stdin, stdout) = (child.take_stdin().unwrap(), child.take_stdout().unwrap());
+    let mut ch = Channel::<Ping, Pong, _, _>::new(stdout, stdin)
+        .with_spin(std::time::Duration::from_micros(50));
+    for seq in 0..100 {
+        ch.send(&Ping { seq }).unwrap();
+        assert_eq!(
+            ch.recv_timeout(ms(PATIENCE_MS)).unwrap(),
+            Some(Pong { seq: seq + 1 })
+        );
+    }
+    drop(ch);
+    assert!(
+        child
+            .wait_timeout(ms(PATIENCE_MS))
+            .unwrap()
+            .unwrap()
+            .success()
+    );
+
+    let mut cmd = subprocess_pipes::worker::command(exe, "pingpong");
+    cmd.arg("fifty").stderr(std::process::Stdio::piped());
+    let out = subprocess_pipes::popen::Popen::spawn(cmd)
+        .unwrap()
+        .communicate(None, Some(ms(PATIENCE_MS)))
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("spin budget \"fifty\""), "{err}");
+}

@@ -7,8 +7,8 @@
 //! | role            | protocol on stdin/stdout                                  |
 //! |-----------------|-----------------------------------------------------------|
 //! | `cat`           | raw bytes in, the same bytes out                          |
-//! | `pingpong`      | raw: 8 bytes in (`u64` LE), that value + 1 out            |
-//! | `echo`          | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
+//! | `pingpong [µs]` | raw: 8 bytes in (`u64` LE), that value + 1 out            |
+//! | `echo [µs]`     | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
 //! | `raw-sink`      | raw: size and count (`u64` LE), then the messages; acks   |
 //! |                 | the byte total                                            |
 //! | `frame-sink`    | framed: [`proto::Bulk`] in (decoded in place as          |
@@ -19,6 +19,10 @@
 //! | `exit-early`    | exits at once with status 3, reading nothing              |
 //! | `silent`        | reads requests and never answers                          |
 //! | `garbage`       | answers one request with a frame of junk                  |
+//!
+//! `pingpong` and `echo` take an optional spin budget in microseconds
+//! (default 0): before each read they busy-poll stdin that long
+//! ([`crate::readable`]) before blocking.
 
 pub mod proto;
 mod roles;
@@ -52,7 +56,7 @@ pub fn main_if_worker() -> Option<ExitCode> {
         return None;
     }
     let role = args.get(1).and_then(|r| r.to_str()).unwrap_or("");
-    Some(match roles::run(role) {
+    Some(match roles::run(role, args.get(2..).unwrap_or_default()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("worker {role}: {e:#}");

@@ -1,5 +1,6 @@
 //! The worker roles: each a small loop over stdin and stdout (see the table in the parent module).
 
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
@@ -10,17 +11,18 @@ use anyhow::Context;
 use super::proto::{Bulk, BulkRef, Job, JobResult, Ping, Pong};
 use crate::channel::Channel;
 use crate::frame::write_frame;
+use crate::readable::spin_until_readable;
 
 /// How long the misbehaving roles hang before giving up on their own (the
 /// parent's guard kills them long before).
 const HANG: Duration = Duration::from_secs(30);
 
-/// Runs `role`; the exit code on success.
-pub(super) fn run(role: &str) -> anyhow::Result<u8> {
+/// Runs `role` with its arguments; the exit code on success.
+pub(super) fn run(role: &str, args: &[OsString]) -> anyhow::Result<u8> {
     match role {
         "cat" => cat(),
-        "pingpong" => pingpong(),
-        "echo" => echo(),
+        "pingpong" => pingpong(spin_arg(args)?),
+        "echo" => echo(spin_arg(args)?),
         "raw-sink" => raw_sink(),
         "frame-sink" => frame_sink(),
         "frame-sink-owned" => frame_sink_owned(),
@@ -34,6 +36,18 @@ pub(super) fn run(role: &str) -> anyhow::Result<u8> {
         "garbage" => garbage(),
         _ => anyhow::bail!("unknown role {role:?}; roles: {}", super::ROLES.join(", ")),
     }
+}
+
+/// The optional spin budget argument, in microseconds (zero when absent).
+fn spin_arg(args: &[OsString]) -> anyhow::Result<Duration> {
+    let Some(a) = args.first() else {
+        return Ok(Duration::ZERO);
+    };
+    let us: u64 = a
+        .to_str()
+        .and_then(|a| a.parse().ok())
+        .with_context(|| format!("spin budget {a:?}: expected whole microseconds"))?;
+    Ok(Duration::from_micros(us))
 }
 
 /// Unbuffered handles on fds 0 and 1.
@@ -50,10 +64,11 @@ fn cat() -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn pingpong() -> anyhow::Result<u8> {
+fn pingpong(spin: Duration) -> anyhow::Result<u8> {
     let (mut input, mut output) = raw_stdio()?;
     let mut b = [0u8; 8];
     loop {
+        spin_until_readable(&input, spin)?;
         match input.read_exact(&mut b) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
@@ -64,8 +79,8 @@ fn pingpong() -> anyhow::Result<u8> {
     }
 }
 
-fn echo() -> anyhow::Result<u8> {
-    let mut ch = Channel::<Pong, Ping, _, _>::stdio()?;
+fn echo(spin: Duration) -> anyhow::Result<u8> {
+    let mut ch = Channel::<Pong, Ping, _, _>::stdio()?.with_spin(spin);
     while let Some(Ping { seq }) = ch.recv()? {
         ch.send(&Pong { seq: seq + 1 })?;
     }
