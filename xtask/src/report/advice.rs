@@ -267,8 +267,9 @@ fn messages_between_processes(records: &[Record]) -> Option<Advice> {
     let framed = fig(r, "framed_rtt_us", "framed round trip", " µs")?;
     let raw = fig(r, "raw_rtt_us", "raw ping-pong", " µs")?;
     let cpython = fig(r, "cpython_rtt_us", "CPython Pipe round trip", " µs");
+    let spun = fig(r, "spin_framed_rtt_us", "framed, spinning receivers", " µs");
     let cheap = framed.value <= raw.value * 1.3;
-    let choice = match (&cpython, cheap) {
+    let mut choice = match (&cpython, cheap) {
         (Some(py), true) if framed.value < py.value => {
             "typed framed messages over a pipe: near raw speed, faster than CPython's Pipe"
         }
@@ -276,7 +277,12 @@ fn messages_between_processes(records: &[Record]) -> Option<Advice> {
         (_, false) => "raw bytes where latency matters: framing cost more than 30% here",
     }
     .to_string();
-    let figs: Vec<Fig<'_>> = [Some(framed), Some(raw), cpython]
+    if let Some(s) = &spun
+        && clearly(framed.value, s.value)
+    {
+        choice.push_str("; for request/response, let receivers spin briefly before they block");
+    }
+    let figs: Vec<Fig<'_>> = [Some(framed), spun, Some(raw), cpython]
         .into_iter()
         .flatten()
         .collect();
