@@ -52,7 +52,10 @@ pub struct FrameReader<R> {
 }
 
 /// How to spin before a read: for how long, and the look at `R`'s
-/// descriptor (fixed when the spin is set, where `R: AsFd` is known).
+/// descriptor (fixed when the spin is set, where `R: AsFd` is known). The
+/// function pointer takes `&R`, which makes [`FrameReader`] (and the
+/// channel halves holding one) invariant in `R`: a reader borrowed for
+/// `'long` does not coerce to one borrowed for `'short`.
 struct Spin<R> {
     budget: std::time::Duration,
     look: fn(&R, std::time::Duration) -> io::Result<bool>,

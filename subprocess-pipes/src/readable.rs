@@ -38,16 +38,17 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 /// Waits up to `timeout` for `fd` to be readable (data, end of stream or an
-/// error condition: the next `read` tells which); `Ok(false)` when the time
-/// ran out or a signal interrupted the wait (the caller looks at its clock
-/// and waits again if it has time left).
+/// error condition, an invalid descriptor included: the next `read` tells
+/// which); `Ok(false)` when the time ran out or a signal interrupted the
+/// wait (the caller looks at its clock and waits again if it has time left).
 ///
-/// The timeout is rounded up to whole milliseconds, `poll`'s unit.
+/// The timeout is rounded up to whole milliseconds, `poll`'s unit: any
+/// non-zero timeout waits at least 1 ms.
 ///
 /// # Errors
-/// `poll` failing for another reason than a signal (e.g. a closed descriptor).
+/// `poll` itself failing for another reason than a signal (out of memory).
 pub fn wait_readable(fd: &impl AsFd, timeout: Duration) -> io::Result<bool> {
-    let ms = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+    let ms = timeout.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32;
     poll_readable(fd, PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX))
 }
 
@@ -79,7 +80,7 @@ fn poll_readable(fd: &impl AsFd, timeout: PollTimeout) -> io::Result<bool> {
     let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
     match poll(&mut fds, timeout) {
         Ok(0) | Err(Errno::EINTR) => Ok(false),
-        Ok(_) => Ok(true), // POLLIN, POLLHUP or POLLERR: the read will tell
+        Ok(_) => Ok(true), // POLLIN, POLLHUP, POLLERR or POLLNVAL: the read will tell
         Err(e) => Err(e.into()),
     }
 }
@@ -123,12 +124,14 @@ mod tests {
     #[test]
     fn a_short_wait_is_not_rounded_down_to_no_wait() {
         let (r, _w) = std::io::pipe().unwrap();
-        let t = Instant::now();
-        assert!(!wait_readable(&r, Duration::from_micros(300)).unwrap());
-        assert!(
-            t.elapsed() >= Duration::from_micros(300),
-            "{:?}",
-            t.elapsed()
-        );
+        for short in [Duration::from_micros(300), Duration::from_nanos(100)] {
+            let t = Instant::now();
+            assert!(!wait_readable(&r, short).unwrap());
+            let waited = t.elapsed();
+            assert!(
+                waited >= Duration::from_micros(500),
+                "{short:?}: {waited:?}"
+            );
+        }
     }
 }

@@ -212,3 +212,35 @@ fn spinning_receivers_get_the_same_messages_timeouts_and_end() {
     echo.join().unwrap();
     assert_eq!(rx.recv().unwrap(), None);
 }
+
+/// With python3 on PATH, every setup of `latency` gets its CPython figure
+/// (the spinning one through `mp_pipe.py --spin-us`), and the detail counts
+/// the judged setups.
+#[test]
+fn latency_measures_cpython_in_every_setup_when_python_is_there() {
+    let has_python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_python {
+        eprintln!("skipped: no python3 on PATH");
+        return;
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_subprocess-pipes"))
+        .args(["--quick", "--json", "latency", "--round-trips", "200"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let metrics = rec["metrics"].as_object().unwrap();
+    for key in ["cpython_rtt_us", "spin_cpython_rtt_us"] {
+        assert!(metrics[key].as_f64().unwrap() > 0.0, "{key}: {rec}");
+    }
+    let detail = rec["detail"].as_str().unwrap();
+    assert!(detail.contains("judged setups"), "{detail}");
+    assert!(detail.contains("shown, not judged"), "{detail}");
+}
