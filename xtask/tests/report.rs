@@ -148,3 +148,36 @@ fn missing_records_leave_their_charts_and_rows_out() {
     let empty = build(&[], &machine(), "saved").unwrap();
     assert!(!empty.contains("<svg") && empty.contains("No row could be derived"));
 }
+
+/// The text of the advice row about `situation`, or `None` without one.
+fn advice_row(records: &[Record], situation: &str) -> Option<String> {
+    let html = build(records, &machine(), "saved").unwrap();
+    let doc = parse(&html).unwrap();
+    let table = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("advice"))?;
+    table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|row| {
+            row.descendants()
+                .filter_map(|n| n.is_text().then(|| n.text()).flatten())
+                .collect::<String>()
+        })
+        .find(|text| text.contains(situation))
+}
+
+#[test]
+fn the_pipes_advice_says_to_spin_only_when_its_figure_shows_it() {
+    let situation = "Small messages between processes";
+    let records = records();
+    let with = advice_row(&records, situation).expect("the pipes row");
+    assert!(with.contains("spin briefly"), "{with}");
+    assert!(with.contains("framed, spinning receivers"), "{with}");
+    let mut without = records.clone();
+    for r in &mut without {
+        r.metrics.remove("spin_framed_rtt_us");
+    }
+    let text = advice_row(&without, situation).expect("the pipes row");
+    assert!(!text.contains("spin"), "{text}");
+}

@@ -280,7 +280,9 @@ fn messages_between_processes(records: &[Record]) -> Option<Advice> {
     if let Some(s) = &spun
         && clearly(framed.value, s.value)
     {
-        choice.push_str("; for request/response, let receivers spin briefly before they block");
+        choice.push_str(
+            "; for request/response, let receivers spin briefly before they block (it burns CPU while it waits)",
+        );
     }
     let figs: Vec<Fig<'_>> = [Some(framed), spun, Some(raw), cpython]
         .into_iter()
