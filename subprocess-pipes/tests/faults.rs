@@ -34,13 +34,7 @@ fn healthy_child_answers_and_ends_cleanly() {
     drop(tx); // EOF to the child: it leaves its loop and exits
     assert_eq!(rx.recv_timeout(ms(PATIENCE_MS)).unwrap(), None);
     let pid = child.id();
-    assert!(
-        child
-            .wait_timeout(ms(PATIENCE_MS))
-            .unwrap()
-            .unwrap()
-            .success()
-    );
+    assert_exits_ok(&mut child);
     drop(child);
     assert_reaped(pid);
 }
@@ -165,13 +159,7 @@ fn spinning_echo_child_answers_and_a_bad_spin_argument_is_a_clear_failure() {
         );
     }
     drop(ch);
-    assert!(
-        child
-            .wait_timeout(ms(PATIENCE_MS))
-            .unwrap()
-            .unwrap()
-            .success()
-    );
+    assert_exits_ok(&mut child);
 
     let mut cmd = subprocess_pipes::worker::command(exe, "pingpong");
     cmd.arg("fifty").stderr(std::process::Stdio::piped());
@@ -182,4 +170,10 @@ fn spinning_echo_child_answers_and_a_bad_spin_argument_is_a_clear_failure() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("spin budget \"fifty\""), "{err}");
+}
+
+/// Asserts that `child` exits with success within [`PATIENCE_MS`].
+fn assert_exits_ok(child: &mut subprocess_pipes::popen::Popen) {
+    let status = child.wait_timeout(ms(PATIENCE_MS)).unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
 }

@@ -82,6 +82,12 @@ impl Setup {
         self.one_cpu || !self.spin.is_zero()
     }
 
+    /// The CPU this setup's children go on: the parent's, or the other one.
+    fn child_cpu(&self, p: &Placement) -> usize {
+        let (parent, other) = p.cpus();
+        if self.one_cpu { parent } else { other }
+    }
+
     fn name(&self, pinned: bool) -> String {
         let place = match (pinned, self.one_cpu) {
             (false, _) => "unpinned",
@@ -113,6 +119,16 @@ impl Row {
 
     fn py_half(&self) -> PyHalf {
         py_half(self.setup.judged(), self.framed.median, self.cpython)
+    }
+
+    /// For a row shown but not judged: the raw ping-pong's own ratio to
+    /// CPython, and that it is not judged.
+    fn shown_note(&self) -> Option<String> {
+        let py = self.cpython.filter(|_| self.py_half() == PyHalf::Shown)?;
+        Some(format!(
+            "raw alone {:.2}x; shown, not judged",
+            self.raw.median / py
+        ))
     }
 }
 
@@ -163,16 +179,7 @@ impl Experiment for Latency {
             let cpython = if self.no_python {
                 None
             } else {
-                let cpus = placement.as_ref().map(|p| {
-                    (
-                        p.cpus().0,
-                        if setup.one_cpu {
-                            p.cpus().0
-                        } else {
-                            p.cpus().1
-                        },
-                    )
-                });
+                let cpus = placement.as_ref().map(|p| (p.cpus().0, setup.child_cpu(p)));
                 let py_n = n.min(20_000);
                 python_rtt(
                     self.python.as_deref(),
@@ -276,11 +283,7 @@ fn measure_rust(
     )
     .with_spin(spin);
     if let Some(p) = placement {
-        let cpu = if setup.one_cpu {
-            p.cpus().0
-        } else {
-            p.cpus().1
-        };
+        let cpu = setup.child_cpu(p);
         p.child_on(raw.id(), cpu)?;
         p.child_on(echo.id(), cpu)?;
     }
@@ -337,11 +340,9 @@ fn describe(row: &Row, pinned: bool) -> String {
             "  CPython Pipe {} (framed {:.2}x{})",
             human_time(py),
             row.framed.median / py,
-            match row.py_half() {
-                PyHalf::Shown =>
-                    format!("; raw alone {:.2}x; shown, not judged", row.raw.median / py),
-                _ => String::new(),
-            }
+            row.shown_note()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default()
         ));
     }
     line
@@ -356,11 +357,8 @@ fn short(row: &Row, pinned: bool) -> String {
     );
     if let Some(py) = row.cpython {
         s.push_str(&format!(", framed/CPython {:.2}x", row.framed.median / py));
-        if row.py_half() == PyHalf::Shown {
-            s.push_str(&format!(
-                " (raw alone {:.2}x; shown, not judged)",
-                row.raw.median / py
-            ));
+        if let Some(note) = row.shown_note() {
+            s.push_str(&format!(" ({note})"));
         }
     }
     s

@@ -26,17 +26,19 @@ impl<R: Read + AsFd> FrameReader<R> {
             if let Some(r) = self.take_complete()? {
                 return Ok(Some(&self.buf[r]));
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if !self.spin_before_read(Some(left))? {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() || !wait_readable(&self.inner, left)? {
-                    if Instant::now() >= deadline {
-                        return Err(FrameError::TimedOut {
-                            waited: started.elapsed(),
-                        });
-                    }
-                    continue; // woke early (EINTR or rounding): wait again
+            let left = || deadline.saturating_duration_since(Instant::now());
+            // Spin first (if set, at most until the deadline), then block.
+            let ready = self.spin_before_read(Some(left()))? || {
+                let left = left();
+                !left.is_zero() && wait_readable(&self.inner, left)?
+            };
+            if !ready {
+                if Instant::now() >= deadline {
+                    return Err(FrameError::TimedOut {
+                        waited: started.elapsed(),
+                    });
                 }
+                continue; // woke early (EINTR or rounding): wait again
             }
             if self.read_once()? == 0 {
                 return self.at_eof();
