@@ -89,7 +89,12 @@ pub fn steps(root: &Path) -> Vec<Step> {
             .env("LOOM_MAX_PREEMPTIONS", "2"),
         );
     }
-    steps.push(Step::new("run-all", &["xtask", "run-all", "--quick"]));
+    // Three rounds: CI shows whether a verdict is stable, and fails only on a
+    // demo that failed or hung, never on a verdict.
+    steps.push(Step::new(
+        "run-all",
+        &["xtask", "run-all", "--quick", "--repeat", "3"],
+    ));
     steps
 }
 

@@ -1,5 +1,10 @@
-//! The part of the demo contract xtask consumes: the record schema, compiled
-//! from the same source file as the demos', so producer and consumer agree.
+//! The part of the demo contract xtask consumes: the record schema and the
+//! measuring summary, compiled from the same source files as the demos', so
+//! producer and consumer agree.
 
+#[path = "../../contract/measure.rs"]
+pub mod measure;
 #[path = "../../contract/record.rs"]
 pub mod record;
+
+pub use measure::Stats;

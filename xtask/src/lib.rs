@@ -1,13 +1,15 @@
 //! The workspace's task runner (`cargo xtask`), as a library so that its
 //! logic can be tested: [`runner`] runs one demo binary under a time limit
-//! and checks what it prints; [`run_all`] runs every demo; [`summary`] draws
-//! the table; [`report`] builds the HTML page of charts and advice; [`ci`]
+//! and checks what it prints; [`run_all`] runs every demo; [`repeat`] tallies
+//! the verdicts of repeated runs; [`summary`] draws the tables; [`report`]
+//! builds the HTML page of charts and advice; [`ci`]
 //! runs the checks; [`workspace`] finds the root, cargo, and builds the demos.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod contract;
 
 pub mod ci;
+pub mod repeat;
 pub mod run_all;
 pub mod runner;
 pub mod summary;

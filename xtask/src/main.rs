@@ -11,16 +11,20 @@ cargo xtask <task>
 Tasks:
   list                          every demo and its experiments
   run <demo> [args...]          run one demo in release (args go to the demo)
-  run-all [--quick] [--json] [--timeout SECS]
+  run-all [--quick] [--json] [--timeout SECS] [--repeat N]
                                 build every demo once, run each with --json
                                 under a time limit, print a summary table;
-                                --json passes the records through on stdout
-  report [--quick] [--out DIR] [--from FILE] [--timeout SECS]
+                                --json passes the records through on stdout;
+                                --repeat N runs every demo N times in turn and
+                                shows per experiment how often each verdict
+                                came out and the key figure's spread
+  report [--quick] [--out DIR] [--from FILE] [--timeout SECS] [--repeat N]
                                 run every demo and write a self-contained HTML
                                 page of charts and advice (default
                                 target/report/index.html); --from re-renders
                                 saved records.jsonl; PNG too if chromium exists
-  ci                            fmt, clippy, tests, docs, loom, run-all --quick
+  ci                            fmt, clippy, tests, docs, loom,
+                                run-all --quick --repeat 3
   help                          this text
 ";
 
@@ -97,6 +101,7 @@ fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
         quick: false,
         json: false,
         timeout: DEFAULT_TIMEOUT,
+        repeat: 1,
     };
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -109,9 +114,15 @@ fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
                     .ok_or_else(|| anyhow::anyhow!("--timeout needs a number of seconds"))?;
                 opts.timeout = seconds(v)?;
             }
-            other => {
-                anyhow::bail!("run-all: unknown flag {other:?} (--quick, --json, --timeout SECS)")
+            "--repeat" => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("--repeat needs a number of runs"))?;
+                opts.repeat = runs(v)?;
             }
+            other => anyhow::bail!(
+                "run-all: unknown flag {other:?} (--quick, --json, --timeout SECS, --repeat N)"
+            ),
         }
     }
     Ok(opts)
@@ -123,6 +134,7 @@ fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
         out: workspace::root().join("target/report"),
         from: None,
         timeout: DEFAULT_TIMEOUT,
+        repeat: 1,
     };
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -136,12 +148,27 @@ fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
             "--out" => opts.out = value("--out")?.into(),
             "--from" => opts.from = Some(value("--from")?.into()),
             "--timeout" => opts.timeout = seconds(&value("--timeout")?)?,
+            "--repeat" => opts.repeat = runs(&value("--repeat")?)?,
             other => anyhow::bail!(
-                "report: unknown flag {other:?} (--quick, --out DIR, --from FILE, --timeout SECS)"
+                "report: unknown flag {other:?} (--quick, --out DIR, --from FILE, --timeout SECS, --repeat N)"
             ),
         }
     }
     Ok(opts)
+}
+
+/// Most rounds `--repeat` takes: a typo of 1000 should not run for a day.
+const MAX_REPEAT: usize = 100;
+
+fn runs(s: &str) -> anyhow::Result<usize> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--repeat {s:?}: not a whole number of runs"))?;
+    anyhow::ensure!(
+        (1..=MAX_REPEAT).contains(&n),
+        "--repeat {n}: must be between 1 and {MAX_REPEAT}"
+    );
+    Ok(n)
 }
 
 fn seconds(s: &str) -> anyhow::Result<Duration> {

@@ -1,6 +1,7 @@
 //! `cargo xtask run-all` and `cargo xtask list`: build the demos once in
-//! release, run each with `--json` under a time limit, show progress, and end
-//! with the summary table.
+//! release, run each with `--json` under a time limit (every demo once a
+//! round, for `--repeat N` rounds), show progress, and end with the summary
+//! table.
 
 use std::io::Write;
 use std::process::Command;
@@ -20,54 +21,101 @@ pub struct Options {
     pub json: bool,
     /// The time limit for each demo.
     pub timeout: Duration,
+    /// How many rounds: every demo runs once a round, so a slow phase of the
+    /// machine hits every demo alike rather than all runs of one.
+    pub repeat: usize,
 }
 
-/// Runs every demo; returns `true` when every one ran cleanly.
+/// Runs every demo; returns `true` when every one ran cleanly (whatever the
+/// verdicts: an `info` or a `does-not-hold` is a result, not a failure).
 pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
-    let outcomes = run_demos(opts, |rec| {
+    let rounds = run_demos(opts, |rec| {
         if opts.json {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", serde_json::to_string(rec).expect("serializes"));
+            print_json(rec);
         }
     })?;
-    eprintln!("\n{}", crate::summary::table(&outcomes));
-    Ok(report_failures(&outcomes, opts))
+    let table = if opts.repeat > 1 {
+        let records = rounds.iter().flatten().flat_map(|o| &o.records);
+        let tallies = crate::repeat::tally(records.map(|(rec, _)| rec));
+        if opts.json {
+            for t in &tallies {
+                print_json(&t.summary());
+            }
+        }
+        crate::summary::repeat_table(&tallies, &failures(&rounds))
+    } else {
+        crate::summary::table(rounds.iter().flatten())
+    };
+    // The human summary goes to stdout, unless stdout carries the JSON lines.
+    if opts.json {
+        eprintln!("\n{table}");
+    } else {
+        println!("\n{table}");
+    }
+    Ok(report_failures(rounds.iter().flatten(), opts))
 }
 
-/// Builds the demos once and runs each under the time limit, showing
-/// progress on stderr; `sink` sees every valid record as it arrives.
-pub fn run_demos(opts: &Options, mut sink: impl FnMut(&Record)) -> anyhow::Result<Vec<Outcome>> {
+fn print_json(value: &impl serde::Serialize) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", serde_json::to_string(value).expect("serializes"));
+}
+
+/// The runs that failed, hung or printed garbage, whichever round.
+fn failures(rounds: &[Vec<Outcome>]) -> Vec<&Outcome> {
+    rounds.iter().flatten().filter(|o| !o.ok()).collect()
+}
+
+/// Builds the demos once and runs each under the time limit, `opts.repeat`
+/// rounds of every demo in turn, showing progress on stderr; `sink` sees
+/// every valid record as it arrives. Returns each round's outcomes.
+pub fn run_demos(
+    opts: &Options,
+    mut sink: impl FnMut(&Record),
+) -> anyhow::Result<Vec<Vec<Outcome>>> {
     let bins = build_release(&DEMOS)?;
-    let mut outcomes = Vec::new();
-    for (i, demo) in DEMOS.iter().enumerate() {
-        eprintln!("[{}/{}] {demo}", i + 1, DEMOS.len());
-        let mut cmd = Command::new(&bins[*demo]);
-        cmd.arg("--json");
-        if opts.quick {
-            cmd.arg("--quick");
+    let repeat = opts.repeat.max(1);
+    let mut rounds = Vec::with_capacity(repeat);
+    for round in 1..=repeat {
+        let mut outcomes = Vec::new();
+        for (i, demo) in DEMOS.iter().enumerate() {
+            let of_round = if repeat > 1 {
+                format!(" (round {round}/{repeat})")
+            } else {
+                String::new()
+            };
+            eprintln!("[{}/{}] {demo}{of_round}", i + 1, DEMOS.len());
+            let mut cmd = Command::new(&bins[*demo]);
+            cmd.arg("--json");
+            if opts.quick {
+                cmd.arg("--quick");
+            }
+            let outcome = run_demo(demo, cmd, opts.timeout, |rec, secs| {
+                eprintln!(
+                    "      {:<22} {:<14} {secs:>6.1}s",
+                    rec.experiment,
+                    rec.verdict.as_str()
+                );
+                sink(rec);
+            })?;
+            if !outcome.ok() {
+                eprintln!(
+                    "      {demo} failed; the end of its stderr:\n{}",
+                    indent(&outcome.stderr_tail)
+                );
+            }
+            outcomes.push(outcome);
         }
-        let outcome = run_demo(demo, cmd, opts.timeout, |rec, secs| {
-            eprintln!(
-                "      {:<22} {:<14} {secs:>6.1}s",
-                rec.experiment,
-                rec.verdict.as_str()
-            );
-            sink(rec);
-        })?;
-        if !outcome.ok() {
-            eprintln!(
-                "      {demo} failed; the end of its stderr:\n{}",
-                indent(&outcome.stderr_tail)
-            );
-        }
-        outcomes.push(outcome);
+        rounds.push(outcomes);
     }
-    Ok(outcomes)
+    Ok(rounds)
 }
 
 /// Says which demos failed and how to re-run each; `true` when none did.
-pub fn report_failures(outcomes: &[Outcome], opts: &Options) -> bool {
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
+pub fn report_failures<'a>(
+    outcomes: impl IntoIterator<Item = &'a Outcome>,
+    opts: &Options,
+) -> bool {
+    let failed: Vec<&Outcome> = outcomes.into_iter().filter(|o| !o.ok()).collect();
     for o in &failed {
         let why = match &o.ending {
             Ending::TimedOut(_) => "hung",

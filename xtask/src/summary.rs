@@ -1,14 +1,16 @@
 //! The summary table `run-all` ends with: demo, experiment, key figures,
 //! verdict, wall time; one row per record, and a row for each demo that
-//! failed, hung, printed garbage, or has no experiments yet.
+//! failed, hung, printed garbage, or has no experiments yet. With
+//! `--repeat N`, one row per experiment over all runs instead.
 
+use crate::repeat::Tally;
 use crate::runner::{Ending, Outcome};
 
 /// How many metrics a row shows.
 const KEY_FIGURES: usize = 2;
 
 /// Renders the table for `outcomes`.
-pub fn table(outcomes: &[Outcome]) -> String {
+pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
     let mut rows = vec![["demo", "experiment", "key figures", "verdict", "time"].map(String::from)];
     for o in outcomes {
         for (rec, secs) in &o.records {
@@ -26,27 +28,77 @@ pub fn table(outcomes: &[Outcome]) -> String {
                 format!("{secs:.1}s"),
             ]);
         }
-        let problem = match &o.ending {
-            Ending::Ok if o.records.is_empty() => Some("(no experiments yet)".to_string()),
-            Ending::Ok => None,
-            Ending::Failed(why) => Some(format!("FAILED: {why}")),
-            Ending::BadOutput(why) => Some(format!("FAILED: invalid output: {why}")),
-            Ending::TimedOut(limit) => {
-                Some(format!("FAILED: hung past {}s; killed", limit.as_secs()))
-            }
-        };
-        if let Some(problem) = problem {
-            let verdict = if o.ok() { "-" } else { "error" };
-            rows.push([
-                o.demo.clone(),
-                "-".into(),
-                problem,
-                verdict.into(),
-                format!("{:.1}s", o.wall.as_secs_f64()),
-            ]);
-        }
+        rows.extend(problem_row(o));
     }
     render(&rows)
+}
+
+/// Renders `--repeat`'s table: per experiment the verdict counts, the
+/// majority (marked unstable when the runs disagreed), and the key figure's
+/// median with its range over the runs; then a row per failed run, and a
+/// closing line with the count of experiments whose runs disagreed.
+pub fn repeat_table(tallies: &[Tally], failed: &[&Outcome]) -> String {
+    let mut rows = vec![
+        [
+            "demo",
+            "experiment",
+            "key figure: median [min..max]",
+            "verdicts",
+            "majority",
+        ]
+        .map(String::from),
+    ];
+    for t in tallies {
+        let figure = match (&t.key, t.figure_stats()) {
+            (Some((name, unit)), Some(s)) => format!(
+                "{name} {} [{}..{}] {unit}",
+                number(s.median),
+                number(s.min),
+                number(s.max)
+            ),
+            _ => "-".into(),
+        };
+        let majority = t.majority().as_str();
+        rows.push([
+            t.demo.clone(),
+            t.experiment.clone(),
+            figure,
+            t.counts_text(),
+            if t.unstable() {
+                format!("{majority} (unstable)")
+            } else {
+                majority.to_string()
+            },
+        ]);
+    }
+    for o in failed {
+        rows.extend(problem_row(o));
+    }
+    let unstable = crate::repeat::disagreements(tallies);
+    format!(
+        "{}{unstable} of {} experiments unstable (their runs disagreed)\n",
+        render(&rows),
+        tallies.len()
+    )
+}
+
+/// The row for a demo that failed, hung, printed garbage or has nothing yet.
+fn problem_row(o: &Outcome) -> Option<[String; 5]> {
+    let problem = match &o.ending {
+        Ending::Ok if o.records.is_empty() => "(no experiments yet)".to_string(),
+        Ending::Ok => return None,
+        Ending::Failed(why) => format!("FAILED: {why}"),
+        Ending::BadOutput(why) => format!("FAILED: invalid output: {why}"),
+        Ending::TimedOut(limit) => format!("FAILED: hung past {}s; killed", limit.as_secs()),
+    };
+    let verdict = if o.ok() { "-" } else { "error" };
+    Some([
+        o.demo.clone(),
+        "-".into(),
+        problem,
+        verdict.into(),
+        format!("{:.1}s", o.wall.as_secs_f64()),
+    ])
 }
 
 /// A number with about four significant digits.
@@ -132,5 +184,54 @@ mod tests {
             t.contains("FAILED: hung past 9s; killed") && t.contains("error"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn the_repeat_table_counts_verdicts_and_marks_disagreement() {
+        let rec = |exp: &str, v, f| {
+            Report::new(v, "d").metric("speedup", f, "x").into_record(
+                "p",
+                exp,
+                "c",
+                Default::default(),
+            )
+        };
+        let recs = [
+            rec("steady", Verdict::Holds, 1.9),
+            rec("flaky", Verdict::Holds, 1.0),
+            rec("steady", Verdict::Holds, 2.0),
+            rec("flaky", Verdict::DoesNotHold, 3.0),
+            rec("steady", Verdict::Holds, 1.8),
+            rec("flaky", Verdict::Holds, 2.0),
+        ];
+        let hung = Outcome {
+            demo: "r".into(),
+            records: vec![],
+            ending: Ending::TimedOut(Duration::from_secs(9)),
+            stderr_tail: String::new(),
+            wall: Duration::from_secs(9),
+        };
+        let t = repeat_table(&crate::repeat::tally(&recs), &[&hung]);
+        let line = |exp: &str| {
+            t.lines()
+                .find(|l| l.contains(exp))
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(
+            line("steady").contains("speedup 1.900 [1.800..2.000] x"),
+            "{t}"
+        );
+        assert!(
+            line("steady").contains("holds 3/3") && !line("steady").contains("unstable"),
+            "{t}"
+        );
+        assert!(
+            line("flaky").contains("holds 2/3 · does-not-hold 1/3"),
+            "{t}"
+        );
+        assert!(line("flaky").contains("holds (unstable)"), "{t}");
+        assert!(t.contains("FAILED: hung past 9s"), "{t}");
+        assert!(t.contains("1 of 2 experiments unstable"), "{t}");
     }
 }

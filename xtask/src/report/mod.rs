@@ -29,6 +29,8 @@ pub struct Options {
     pub from: Option<PathBuf>,
     /// Per-demo time limit.
     pub timeout: Duration,
+    /// Rounds of every demo (see `run-all --repeat`).
+    pub repeat: usize,
 }
 
 /// Runs the demos (or reads saved records), writes `records.jsonl`,
@@ -44,9 +46,11 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
                 quick: opts.quick,
                 json: false,
                 timeout: opts.timeout,
+                repeat: opts.repeat,
             };
-            let outcomes = run_demos(&run_opts, |rec| records.push(rec.clone()))?;
-            (records, run_all::report_failures(&outcomes, &run_opts))
+            let rounds = run_demos(&run_opts, |rec| records.push(rec.clone()))?;
+            let ok = run_all::report_failures(rounds.iter().flatten(), &run_opts);
+            (records, ok)
         }
     };
     let mut jsonl = std::fs::File::create(opts.out.join("records.jsonl"))?;
@@ -70,8 +74,25 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
     Ok(ok)
 }
 
-/// The page for `records`: charts, advice, every experiment.
+/// The page for `records`: charts, advice, every experiment. Where an
+/// experiment ran more than once (`--repeat`), the page draws from its run
+/// with the median key figure and shows every run's verdict count beside it.
 pub fn build(records: &[Record], machine: &MachineInfo, mode: &str) -> anyhow::Result<String> {
+    let tallies = crate::repeat::tally(records);
+    let chosen: Vec<Record> = tallies
+        .iter()
+        .map(|t| {
+            let runs = records
+                .iter()
+                .filter(|r| r.demo == t.demo && r.experiment == t.experiment);
+            runs.clone()
+                .nth(t.median_index())
+                .or_else(|| runs.clone().next())
+                .cloned()
+                .expect("every tally comes from a record")
+        })
+        .collect();
+    let records = &chosen[..];
     let charts = catalog::charts(records);
     let mut drawn = Vec::with_capacity(charts.len());
     for c in charts {
@@ -79,16 +100,20 @@ pub fn build(records: &[Record], machine: &MachineInfo, mode: &str) -> anyhow::R
         drawn.push((c, svg));
     }
     let advice = advice::derive(records);
-    Ok(page::render(machine, mode, &advice, &drawn, records))
+    Ok(page::render(
+        machine, mode, &advice, &drawn, records, &tallies,
+    ))
 }
 
-/// Reads a `records.jsonl` file, validating every line.
+/// Reads a `records.jsonl` file, validating every line. The summary lines
+/// of `run-all --json --repeat N` (see [`crate::repeat::Summary`]) are
+/// skipped, so its whole output can be saved and re-rendered.
 pub fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| !l.trim().is_empty() && !crate::repeat::is_summary_line(l))
         .map(|(i, l)| {
             Record::parse_line(l).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))
         })

@@ -9,6 +9,7 @@ use super::advice::Advice;
 use super::chart::Chart;
 use super::machine::MachineInfo;
 use crate::contract::record::Record;
+use crate::repeat::Tally;
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
@@ -32,13 +33,15 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Renders the whole page. `svgs` are the charts drawn, in `charts` order.
+/// Renders the whole page. `svgs` are the charts drawn, in `charts` order;
+/// `tallies` say, per experiment, how the verdicts of repeated runs fell.
 pub fn render(
     machine: &MachineInfo,
     mode: &str,
     advice: &[Advice],
     charts: &[(Chart, String)],
     records: &[Record],
+    tallies: &[Tally],
 ) -> String {
     let mut h = String::new();
     let _ = write!(
@@ -88,15 +91,23 @@ pub fn render(
             .iter()
             .map(|(n, v, u)| format!("{} {} {}", esc(n), fmt_num(*v), esc(u)))
             .collect();
+        // Over repeated runs: the majority verdict, and every run's count.
+        let repeated = tallies
+            .iter()
+            .find(|t| t.demo == r.demo && t.experiment == r.experiment && t.runs() > 1);
+        let verdict = repeated.map_or(r.verdict, Tally::majority);
+        let runs = repeated
+            .map(|t| format!("<br/><small>{}</small>", esc(&t.counts_text())))
+            .unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}{runs}</td><td>{}</td><td>{}</td></tr>",
             esc(&r.demo),
             esc(&r.experiment),
             esc(&r.claim),
             figures.join("<br/>"),
             esc(&r.detail),
-            v = r.verdict.as_str()
+            v = verdict.as_str()
         );
     }
     h.push_str("</table>\n<p>The raw records (JSON lines, schema 1) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
