@@ -10,11 +10,13 @@
 
 pub mod cli;
 pub mod experiment;
+pub mod judge;
 pub mod measure;
 pub mod python;
 pub mod record;
 
 pub use cli::Demo;
 pub use experiment::{Ctx, Entry, Experiment, Tool, ToolEntry};
+pub use judge::Judgement;
 pub use measure::{Machine, Stats};
 pub use record::{Record, Report, Verdict};

@@ -145,6 +145,10 @@ pub struct Report {
     pub params: Option<Map<String, Value>>,
     /// Human-readable lines (tables, explanations), printed before the verdict.
     pub lines: Vec<String>,
+    /// The measurements could not decide (a figure fell between the bars,
+    /// or the machine gave no parallelism at the moment): the driver
+    /// measures again, a bounded number of times, before it reports `info`.
+    pub undecided: bool,
 }
 
 impl Report {
@@ -156,6 +160,7 @@ impl Report {
             metrics: Vec::new(),
             params: None,
             lines: Vec::new(),
+            undecided: false,
         }
     }
 

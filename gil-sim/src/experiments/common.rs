@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::contract::Judgement;
 use crate::contract::measure::parse_duration;
 use crate::gil::{GilConfig, Policy};
 use crate::vm::{Job, Outcome, RunConfig, programs, run};
@@ -146,16 +147,40 @@ pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
     Ok(secs)
 }
 
-/// A scaling verdict against the machine's [`parallel_baseline`]: `None`
-/// (not judged) when the machine gives less than 1.3x right now, else
-/// whether `speedup` realises at least 70% of the baseline's gain over 1x.
+/// The machine gives parallelism right now when plain threads get at least
+/// this much; below it, a missing speedup proves nothing and scaling claims
+/// are not judged.
+pub const MIN_BASELINE: f64 = 1.3;
+
+/// A scaling claim judged against the machine's [`parallel_baseline`]:
+/// `speedup` realises a fraction of the baseline's gain over 1x. It holds at
+/// half of that gain or more and fails at a fifth or less; between the two,
+/// or when the machine gives under [`MIN_BASELINE`] right now, the run
+/// cannot decide. The band keeps the verdict the same on every run of a
+/// healthy machine, rather than flipping around one threshold.
 ///
 /// ```
+/// use gil_sim::contract::Judgement;
 /// use gil_sim::experiments::common::scales;
-/// assert_eq!(scales(1.9, 2.0), Some(true));
-/// assert_eq!(scales(1.05, 1.33), Some(false)); // 0.7 * 1.33 would have passed
-/// assert_eq!(scales(1.0, 1.1), None);
+/// assert_eq!(scales(1.9, 2.0), Judgement::Holds);
+/// assert_eq!(scales(1.1, 2.0), Judgement::Fails);
+/// assert_eq!(scales(1.35, 2.0), Judgement::Undecided); // 35% of the gain
+/// assert_eq!(scales(1.0, 1.1), Judgement::Undecided); // no parallelism now
 /// ```
-pub fn scales(speedup: f64, baseline: f64) -> Option<bool> {
-    (baseline >= 1.3).then_some(speedup - 1.0 >= 0.7 * (baseline - 1.0))
+pub fn scales(speedup: f64, baseline: f64) -> Judgement {
+    if baseline < MIN_BASELINE {
+        return Judgement::Undecided;
+    }
+    Judgement::at_least(gain_fraction(speedup, baseline), 0.5, 0.2)
+}
+
+/// The fraction of the baseline's gain over 1x that `speedup` realises.
+pub fn gain_fraction(speedup: f64, baseline: f64) -> f64 {
+    (speedup - 1.0) / (baseline - 1.0)
+}
+
+/// Runs for [`parallel_baseline`]: at least five, so that one descheduled
+/// run of a busy machine does not turn a judged run into an unjudged one.
+pub fn baseline_runs(ctx: &crate::contract::Ctx) -> usize {
+    ctx.repeats_or(5, 5).max(5)
 }

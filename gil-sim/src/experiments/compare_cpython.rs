@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use crate::contract::python::Python;
-use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
 use crate::experiments::side_by_side::{Row, measure};
 use crate::gil::Policy;
 
@@ -39,7 +39,7 @@ impl Experiment for CompareCpython {
             self.python.iter().cloned().map(Some).collect()
         };
         let mut report = Report::new(Verdict::Info, "");
-        let (mut judged, mut all_ok, mut compared) = (0, true, 0);
+        let (mut judged, mut all, mut compared) = (0, Judgement::Holds, 0);
         for path in paths {
             let shown = path
                 .as_ref()
@@ -80,10 +80,17 @@ impl Experiment for CompareCpython {
                     } else {
                         format!("{:.2}", r.sim / r.cpython)
                     },
-                    match r.tolerance {
-                        Some(t) if r.ok() => format!("  within ±{:.0}%", t * 100.0),
-                        Some(t) => format!("  OUTSIDE ±{:.0}%", t * 100.0),
-                        None => String::new(),
+                    match (r.tolerance, r.judge()) {
+                        (None, _) => String::new(),
+                        (Some(t), Judgement::Holds) => format!("  within ±{:.0}%", t * 100.0),
+                        (Some(t), Judgement::Fails) => {
+                            format!("  OUTSIDE ±{:.0}%", t * 200.0)
+                        }
+                        (Some(t), Judgement::Undecided) => format!(
+                            "  undecided (outside ±{:.0}%, inside ±{:.0}%, or a disturbed run)",
+                            t * 100.0,
+                            t * 200.0
+                        ),
                     }
                 ));
             }
@@ -94,7 +101,9 @@ impl Experiment for CompareCpython {
             ));
             if policy == Policy::Py311 {
                 judged += 1;
-                all_ok &= losses_match && rows.iter().all(Row::ok);
+                all = all
+                    .and(Judgement::from_bool(losses_match))
+                    .and(Judgement::all(rows.iter().map(Row::judge)));
             }
             for r in &rows[..3] {
                 report.push_metric(
@@ -109,13 +118,18 @@ impl Experiment for CompareCpython {
             }
         }
         if judged > 0 {
-            report.verdict = Verdict::from_bool(all_ok);
+            report.judge(all);
             report.detail = format!(
                 "{judged} interpreter(s) with the 3.10+ GIL compared with py311: {}",
-                if all_ok {
-                    "all figures within tolerance and lost updates agree"
-                } else {
-                    "some figures outside tolerance (see table)"
+                match all {
+                    Judgement::Holds => "all figures within tolerance and lost updates agree",
+                    Judgement::Fails => {
+                        "a figure outside twice its tolerance, or lost updates disagree (see table)"
+                    }
+                    Judgement::Undecided => {
+                        "undecided: a figure between its tolerance and twice it, or a disturbed \
+                         CPU run (see table)"
+                    }
                 }
             );
         } else {

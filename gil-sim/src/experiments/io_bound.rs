@@ -2,7 +2,7 @@
 //! is released while a call blocks, so N threads blocking at once finish
 //! about N times sooner than one thread making all the calls.
 
-use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::experiments::common::{Secs, Variant, config, interleave, policies_or_all, secs};
 use crate::experiments::workloads::io_run;
 use crate::gil::Policy;
@@ -13,10 +13,10 @@ pub struct IoBound {
     /// Threads.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub threads: u64,
-    /// Blocking calls per thread [default: 10; quick: 4].
+    /// Blocking calls per thread [default: 10; quick: 6].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub calls: Option<u64>,
-    /// How long each call blocks [default: 2ms; quick: 1ms].
+    /// How long each call blocks [default: 2ms; quick: 2ms].
     #[arg(long, value_parser = secs)]
     pub block: Option<Secs>,
     /// GIL policies (repeatable) [default: all].
@@ -29,10 +29,12 @@ impl Experiment for IoBound {
     const CLAIM: &'static str = "threads speed up blocking I/O about N times under every GIL policy (the GIL is released while blocked)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let calls = self.calls.unwrap_or(ctx.pick(10, 4));
+        // Quick keeps 2 ms blocks: at 1 ms, a wake-up's own latency on a
+        // busy machine is a large part of each call and the speedup swings.
+        let calls = self.calls.unwrap_or(ctx.pick(10, 6));
         let block = self
             .block
-            .unwrap_or(Secs(ctx.pick(2, 1) * std::time::Duration::from_millis(1)));
+            .unwrap_or(Secs(std::time::Duration::from_millis(2)));
         let policies = policies_or_all(&self.gil);
         let resolved = IoBound {
             calls: Some(calls),
@@ -48,7 +50,7 @@ impl Experiment for IoBound {
             let cfg = config(p, std::time::Duration::from_millis(5));
             let c = &cfg;
             let stats = interleave(
-                ctx.repeats_or(3, 2),
+                ctx.repeats_or(3, 3),
                 vec![
                     Box::new(move || io_run(c, threads, calls, block.0, true)) as Variant<'_>,
                     Box::new(move || io_run(c, threads, calls, block.0, false)),
@@ -64,11 +66,25 @@ impl Experiment for IoBound {
             ));
             metrics.push((format!("{}_speedup", p.name()), speedup));
         }
-        let ok = worst >= 0.7 * threads as f64;
-        report.verdict = Verdict::from_bool(ok);
+        // Holds at 60% of the ideal N x; fails when threads barely help
+        // (at most 35% of N x, i.e. the GIL was not released while blocked).
+        let n = threads as f64;
+        let (holds_at, fails_at) = (0.6 * n, (0.35 * n).max(1.0));
+        let judged = if threads >= 2 {
+            Judgement::at_least(worst, holds_at, fails_at).verdict()
+        } else {
+            Verdict::Info
+        };
+        report.verdict = judged;
+        report.undecided = judged == Verdict::Info && threads >= 2;
         report.detail = format!(
-            "{threads} threads blocking: the lowest speedup over the policies is {worst:.2}x (wanted >= {:.1}x)",
-            0.7 * threads as f64
+            "{threads} threads blocking: the lowest speedup over the policies is {worst:.2}x \
+             (holds >= {holds_at:.1}x, fails <= {fails_at:.1}x{})",
+            if judged == Verdict::Info {
+                ": undecided"
+            } else {
+                ""
+            }
         );
         metrics.sort_by_key(|(k, _)| k != "py311_speedup");
         for (k, v) in metrics {

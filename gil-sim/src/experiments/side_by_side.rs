@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::contract::python::Python;
-use crate::contract::{Ctx, Report, Stats, measure::human_time};
+use crate::contract::{Ctx, Judgement, Report, Stats, measure::human_time};
 use crate::experiments::common::{Variant, config, countdown_run, interleave};
 use crate::experiments::workloads::{convoy_run, io_run, race};
 use crate::gil::Policy;
@@ -56,12 +56,24 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// Within tolerance (or not judged)?
-    pub(crate) fn ok(&self) -> bool {
-        self.tolerance
-            .is_none_or(|t| (self.sim / self.cpython - 1.0).abs() <= t)
+    /// Within tolerance holds; outside twice the tolerance fails; between,
+    /// the run cannot decide. A row with no tolerance is not judged (holds).
+    /// A CPU-bound ratio below [`MIN_GIL_RATIO`] on either side is a
+    /// disturbed run (under a GIL two threads cannot beat one): undecided.
+    pub(crate) fn judge(&self) -> Judgement {
+        let Some(t) = self.tolerance else {
+            return Judgement::Holds;
+        };
+        if self.name == "cpu_ratio" && self.cpython.min(self.sim) < MIN_GIL_RATIO {
+            return Judgement::Undecided;
+        }
+        Judgement::at_most((self.sim / self.cpython - 1.0).abs(), t, 2.0 * t)
     }
 }
+
+/// Under a GIL, two CPU-bound threads take at least about the sequential
+/// time; a measured ratio below this means the run was disturbed.
+const MIN_GIL_RATIO: f64 = 0.9;
 
 /// Runs every workload with `py` and with the simulator under the policy
 /// that models it; returns the policy, the figures, and whether lost
@@ -73,7 +85,7 @@ pub(crate) fn measure(
     calls: u64,
     report: &mut Report,
 ) -> anyhow::Result<(Policy, Vec<Row>, bool)> {
-    let reps = ctx.repeats_or(3, 1);
+    let reps = ctx.repeats_or(5, 3);
     // The I/O runs are short (tens of ms): three repetitions even in quick
     // mode, so one descheduled run on a busy machine does not decide.
     let io_reps = reps.max(3);

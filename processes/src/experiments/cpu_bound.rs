@@ -1,11 +1,18 @@
-//! Claim: for CPU-bound tasks of >= 1 ms, a process pool speeds work up
-//! nearly linearly with the cores (>= 1.9x on 2); and in Rust, plain
-//! threads do the same, since Rust has no GIL (CPython's threads would not).
+//! Claim: for CPU-bound tasks of >= 1 ms, a process pool speeds work up as
+//! far as the cores allow: as far as plain Rust threads (no GIL) do on this
+//! machine in the same run (CPython's threads would not).
+//!
+//! The bar is the threads' speedup measured right now, interleaved with the
+//! pool's, not a fixed 1.9x on two cores: a busy machine lowers both alike.
+//! The pool holds at 85% of the threads' speedup or more and fails at 60%
+//! or less; between, the run cannot decide. When plain threads get under
+//! 1.3x, the machine gives no parallelism at the moment and nothing is
+//! judged.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::contract::measure::{interleaved, timed};
-use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{num, python_side};
 use crate::jobs::{Primes, count_primes};
 use crate::pool::{ProcessPool, map_chunksize};
@@ -13,7 +20,7 @@ use crate::pool::{ProcessPool, map_chunksize};
 /// Flags of `cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct CpuBound {
-    /// Tasks per run [default: 96; quick: 12].
+    /// Tasks per run [default: 96; quick: 24].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub tasks: Option<u64>,
     /// Numbers tested per task (sets a task's duration) [default: 12000].
@@ -28,11 +35,11 @@ const BASE: u64 = 2_000_000;
 
 impl Experiment for CpuBound {
     const NAME: &'static str = "cpu-bound";
-    const CLAIM: &'static str = "CPU-bound tasks of >= 1 ms: a process pool scales with the cores (>= 1.9x on 2), and so do Rust threads (no GIL)";
+    const CLAIM: &'static str = "CPU-bound tasks of >= 1 ms: a process pool scales with the cores as far as Rust threads (no GIL) do in the same run";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let machine = Machine::current();
-        let n = self.tasks.unwrap_or(ctx.pick(96, 12));
+        let n = self.tasks.unwrap_or(ctx.pick(96, 24));
         let span = self.span.unwrap_or(12_000);
         let workers = self.workers.map_or(machine.cores, |w| w as usize);
         let resolved = CpuBound {
@@ -62,7 +69,7 @@ impl Experiment for CpuBound {
         let task_ms = t_seq / n as f64 * 1e3;
 
         let stats = interleaved(
-            ctx.repeats_or(5, 2),
+            ctx.repeats_or(5, 3),
             &mut [
                 &mut || checked(want, timed(|| Ok(sequential(&tasks)))),
                 &mut || checked(want, timed(|| Ok(threads(&tasks, workers)))),
@@ -77,26 +84,44 @@ impl Experiment for CpuBound {
         let par = workers.min(machine.cores) as f64;
         let eff = speedup / par;
         let thr_speedup = seq / thr;
-        let target = 0.95 * par;
+        let of_threads = speedup / thr_speedup;
+        let judged = Judgement::at_least(of_threads, 0.85, 0.6);
         let verdict = if machine.cores < 2 || workers < 2 || task_ms < 1.0 {
             // The claim is about >= 2 cores and tasks of >= 1 ms.
             Verdict::Info
+        } else if thr_speedup < 1.3 {
+            // No parallelism on the machine right now: nothing to match.
+            Verdict::Info
         } else {
-            Verdict::from_bool(speedup >= target && thr_speedup >= target)
+            judged.verdict()
         };
         let mut report = Report::new(
             verdict,
             format!(
-                "pool {speedup:.2}x (best runs {best:.2}x), threads {thr_speedup:.2}x over sequential with {workers} workers on {} cores ({:.0}% parallel efficiency of the pool); tasks of {task_ms:.2} ms; target: both medians >= 0.95 x min(workers, cores) = {target:.2}x, tasks >= 1 ms",
-                machine.cores, eff * 100.0
+                "pool {speedup:.2}x (best runs {best:.2}x), threads {thr_speedup:.2}x over \
+                 sequential with {workers} workers on {} cores: the pool gets {:.0}% of the \
+                 threads' speedup (holds >= 85%, fails <= 60%; judged when threads get >= 1.3x: \
+                 {}); {:.0}% parallel efficiency; tasks of {task_ms:.2} ms",
+                machine.cores,
+                of_threads * 100.0,
+                if verdict == Verdict::Info && thr_speedup < 1.3 {
+                    "not judged"
+                } else {
+                    judged.as_str()
+                },
+                eff * 100.0
             ),
         )
         .metric("pool_speedup", speedup, "x")
         .metric("thread_speedup", thr_speedup, "x")
+        .metric("pool_over_threads", of_threads, "x")
         .metric("parallel_efficiency", eff, "ratio")
         .metric("pool_speedup_best_runs", best, "x")
         .metric("task_ms", task_ms, "ms")
         .params(&resolved);
+        // Undecided, or no parallelism right now: worth measuring again.
+        report.undecided =
+            verdict == Verdict::Info && machine.cores >= 2 && workers >= 2 && task_ms >= 1.0;
         report.say(format!("{n} tasks of ~{task_ms:.2} ms (primes in spans of {span}), {workers} workers, start method spawn, chunksize {chunksize} (as CPython's Pool.map picks), {} cores", machine.cores));
         report.say(format!("result checked: {want} primes in all three"));
         report.say(format!("sequential     {}", stats[0].show(1e3, "ms")));

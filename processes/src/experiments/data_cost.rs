@@ -4,7 +4,7 @@
 //! pool is slower than doing the work in place.
 
 use crate::contract::measure::{interleaved, timed};
-use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::job::Job;
 use crate::jobs::{Payload, PayloadTask};
 use crate::pool::ProcessPool;
@@ -13,7 +13,7 @@ use subprocess_pipes::blob::Blob;
 /// Flags of `data-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct DataCost {
-    /// Tasks per run [default: 16; quick: 8].
+    /// Tasks per run [default: 16; quick: 16].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub tasks: Option<u64>,
     /// Work per task, rounds of xorshift [default: 1000000, about 1 ms].
@@ -24,15 +24,24 @@ pub struct DataCost {
     pub max_kib: Option<u64>,
 }
 
-/// The pool "pays" at a size when it takes less than this times the time in place.
-const PAYS_BELOW: f64 = 0.9;
+/// The pool "pays" at the smallest size when it takes at most this times the
+/// time in place, and clearly does not at [`NO_GAIN_AT`] or more.
+const PAYS_BELOW: f64 = 0.85;
+/// At or above this at the smallest size, the pool gave no gain at all.
+const NO_GAIN_AT: f64 = 1.0;
+/// The pool has clearly stopped paying at the largest size when it takes at
+/// least this times the time in place, and clearly still pays at
+/// [`STILL_PAYS_AT`] or less.
+const STOPPED_AT: f64 = 1.1;
+/// At or below this at the largest size, the pool still pays.
+const STILL_PAYS_AT: f64 = 0.9;
 
 impl Experiment for DataCost {
     const NAME: &'static str = "data-cost";
     const CLAIM: &'static str = "with fixed work per task, a growing payload makes the pool stop paying: past some size it is slower than working in place";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(ctx.pick(16, 8)) as usize;
+        let n = self.tasks.unwrap_or(16) as usize;
         let rounds = self.rounds.unwrap_or(1_000_000);
         let max_kib = self.max_kib.unwrap_or(ctx.pick(4096, 1024));
         let resolved = DataCost {
@@ -67,7 +76,7 @@ impl Experiment for DataCost {
                 .collect::<Result<_, _>>()?;
             anyhow::ensure!(got == want, "pool results differ at {kib} KiB");
             let stats = interleaved(
-                ctx.repeats_or(3, 1),
+                ctx.repeats_or(3, 3),
                 &mut [
                     // In place: the same clone of the input the pool gets,
                     // and every result kept and checked, so nothing can be
@@ -111,23 +120,22 @@ impl Experiment for DataCost {
         for (kib, ratio) in curve {
             report.push_metric(format!("pool_over_in_place_{kib}KiB"), ratio, "ratio");
         }
-        // "Pays" means a clear gain, not a tie within the noise.
-        let paid_small = first_ratio.is_some_and(|r| r < PAYS_BELOW);
-        report.verdict = Verdict::from_bool(paid_small && crossover.is_some());
-        report.detail = match (paid_small, crossover) {
-            (true, Some(k)) => format!(
-                "the pool pays with 1 KiB payloads ({:.2}x the time in place, < {PAYS_BELOW}) and stops paying at about {k} KiB per task (sent and returned) for {rounds} rounds of work",
-                first_ratio.unwrap_or(0.0)
-            ),
-            (false, _) => format!(
-                "the pool did not pay even at 1 KiB here ({:.2}x the time in place, want < {PAYS_BELOW}; {} cores, busy?)",
-                first_ratio.unwrap_or(0.0),
-                crate::contract::Machine::current().cores
-            ),
-            (true, None) => format!(
-                "the pool still paid at {max_kib} KiB per task; try --max-kib higher or --rounds lower"
-            ),
-        };
+        // "Pays" means a clear gain, and "stops paying" a clear loss, not a
+        // tie within the noise; a figure in either band cannot decide.
+        let first = first_ratio.unwrap_or(f64::NAN);
+        let small = Judgement::at_most(first, PAYS_BELOW, NO_GAIN_AT);
+        let large = Judgement::at_least(last_ratio, STOPPED_AT, STILL_PAYS_AT);
+        let judged = small.and(large);
+        report.judge(judged);
+        report.detail = format!(
+            "at 1 KiB the pool takes {first:.2}x the time in place (pays <= {PAYS_BELOW}, no gain \
+             >= {NO_GAIN_AT}: {}); at {max_kib} KiB {last_ratio:.2}x (stopped paying >= \
+             {STOPPED_AT}, still pays <= {STILL_PAYS_AT}: {}); first size at >= 1x: {}; {rounds} \
+             rounds of work a task, payload sent and returned",
+            small.as_str(),
+            large.as_str(),
+            crossover.map_or("none".into(), |k| format!("{k} KiB")),
+        );
         Ok(report.params(&resolved))
     }
 }

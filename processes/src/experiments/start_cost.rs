@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use crate::child::{ChildGuard, ExitCause};
 use crate::contract::measure::{Stats, interleaved, timed};
-use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::experiments::common::{num, python_side};
 use crate::job::Job;
 use crate::jobs::Tiny;
@@ -117,9 +117,14 @@ impl Experiment for StartCost {
         }
         if let Some(p) = py_spawn {
             report.push_metric("cpython_spawn_over_rust_spawn", p / sp.median, "x");
-            report.verdict = Verdict::from_bool(p / sp.median >= 10.0 && sp.median > th.median);
+            // >= 10x cheaper holds, <= 5x fails; a process costing more
+            // than a thread is a counted fact of every run.
+            report.judge(
+                Judgement::at_least(p / sp.median, 10.0, 5.0)
+                    .and(Judgement::from_bool(sp.median > th.median)),
+            );
             report.detail = format!(
-                "Rust spawn worker {:.0} µs vs CPython spawn {:.0} µs: {:.1}x cheaper (target >= 10x); a thread {:.0} µs",
+                "Rust spawn worker {:.0} µs vs CPython spawn {:.0} µs: {:.1}x cheaper (target >= 10x, fails <= 5x); a thread {:.0} µs",
                 sp.median * 1e6,
                 p * 1e6,
                 p / sp.median,

@@ -38,7 +38,7 @@ use anyhow::Context;
 
 use crate::channel::Channel;
 use crate::contract::measure::{Stats, human_time, interleaved};
-use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::Watchdog;
 use crate::experiments::mp_rtt::python_rtt;
 use crate::experiments::placement::Placement;
@@ -214,12 +214,12 @@ impl Experiment for Latency {
         }
         drop(placement);
 
-        let verdict = judge(rows.iter().map(|r| (r.framed_vs_raw(), r.py_half())));
+        let (verdict, undecided) = judgement(rows.iter().map(|r| (r.framed_vs_raw(), r.py_half())));
         let cores = Machine::current().cores;
         let halves: Vec<PyHalf> = rows.iter().map(Row::py_half).collect();
         let count = |f: fn(&PyHalf) -> bool| halves.iter().filter(|h| f(h)).count();
         let judged = count(|h| matches!(h, PyHalf::Judged(_)));
-        let passed = count(|h| *h == PyHalf::Judged(true));
+        let passed = count(|h| *h == PyHalf::Judged(Judgement::Holds));
         let mut detail = if rows.iter().all(|r| r.cpython.is_none()) {
             match verdict {
                 Verdict::Info => "CPython not measured: the claim's second half is unjudged; ",
@@ -240,6 +240,7 @@ impl Experiment for Latency {
             " ({n} round trips x {repeats} runs, {cores} cores)"
         ));
         let mut report = Report::new(verdict, detail).params(&resolved);
+        report.undecided = undecided;
         for row in &rows {
             let p = row.setup.prefix;
             let key = |k: &str| format!("{p}{k}");
@@ -371,32 +372,55 @@ enum PyHalf {
     NotMeasured,
     /// Measured and printed, not judged (see [`Setup::judged`]).
     Shown,
-    /// Judged: whether framed <= 0.5x CPython.
-    Judged(bool),
+    /// Judged: framed <= 0.5x CPython holds, >= 0.8x fails, between undecided.
+    Judged(Judgement),
 }
+
+/// framed/raw at or below this holds the raw half of the claim...
+const RAW_HOLDS_AT: f64 = 1.3;
+/// ...at or above this fails it; between, the run cannot decide.
+const RAW_FAILS_AT: f64 = 1.6;
+/// framed/CPython at or below this holds the CPython half...
+const PY_HOLDS_AT: f64 = 0.5;
+/// ...at or above this fails it.
+const PY_FAILS_AT: f64 = 0.8;
 
 fn py_half(judged: bool, framed: f64, cpython: Option<f64>) -> PyHalf {
     match cpython {
         None => PyHalf::NotMeasured,
         Some(_) if !judged => PyHalf::Shown,
-        Some(py) => PyHalf::Judged(framed <= 0.5 * py),
+        Some(py) => PyHalf::Judged(Judgement::at_most(framed / py, PY_HOLDS_AT, PY_FAILS_AT)),
     }
 }
 
-/// The verdict over every setup's `(framed/raw, CPython half)`: any miss
-/// disproves the claim; a pass needs the CPython half judged (and passed)
-/// in at least one setup, or it is only `Info` (it proves nothing about
-/// that half).
+/// The verdict over every setup's `(framed/raw, CPython half)`: a clear
+/// miss anywhere disproves the claim; a figure in a band leaves it
+/// undecided (`Info`); a pass needs the CPython half judged (and passed) in
+/// at least one setup, or it is only `Info` (it proves nothing about that
+/// half).
+#[cfg(test)]
 fn judge(rows: impl IntoIterator<Item = (f64, PyHalf)>) -> Verdict {
-    let (mut judged, mut missed) = (false, false);
+    judgement(rows).0
+}
+
+/// [`judge`]'s verdict, and whether the figures left it undecided (a band,
+/// not a missing CPython), so that the driver measures again.
+fn judgement(rows: impl IntoIterator<Item = (f64, PyHalf)>) -> (Verdict, bool) {
+    let (mut all, mut judged) = (Judgement::Holds, false);
     for (framed_vs_raw, py) in rows {
-        missed |= framed_vs_raw > 1.3 || py == PyHalf::Judged(false);
-        judged |= py == PyHalf::Judged(true);
+        all = all.and(Judgement::at_most(
+            framed_vs_raw,
+            RAW_HOLDS_AT,
+            RAW_FAILS_AT,
+        ));
+        if let PyHalf::Judged(j) = py {
+            all = all.and(j);
+            judged = true;
+        }
     }
-    match (missed, judged) {
-        (true, _) => Verdict::DoesNotHold,
-        (false, true) => Verdict::Holds,
-        (false, false) => Verdict::Info,
+    match all {
+        Judgement::Holds if !judged => (Verdict::Info, false),
+        j => (j.verdict(), j == Judgement::Undecided),
     }
 }
 
@@ -416,28 +440,45 @@ mod tests {
         assert!(setup(true, 0).judged());
         assert_eq!(py_half(true, 1.1, None), PyHalf::NotMeasured);
         assert_eq!(py_half(false, 9.0, Some(10.0)), PyHalf::Shown);
-        assert_eq!(py_half(true, 5.0, Some(10.0)), PyHalf::Judged(true));
-        assert_eq!(py_half(true, 5.01, Some(10.0)), PyHalf::Judged(false));
+        assert_eq!(
+            py_half(true, 5.0, Some(10.0)),
+            PyHalf::Judged(Judgement::Holds)
+        );
+        assert_eq!(
+            py_half(true, 6.0, Some(10.0)),
+            PyHalf::Judged(Judgement::Undecided)
+        );
+        assert_eq!(
+            py_half(true, 8.0, Some(10.0)),
+            PyHalf::Judged(Judgement::Fails)
+        );
     }
 
     #[test]
     fn one_miss_anywhere_disproves_and_a_pass_needs_a_judged_setup() {
+        use Judgement::{Fails, Holds, Undecided};
         use PyHalf::*;
         assert_eq!(judge([(1.1, NotMeasured)]), Verdict::Info);
-        assert_eq!(judge([(1.5, NotMeasured)]), Verdict::DoesNotHold);
-        assert_eq!(judge([(1.1, Judged(true))]), Verdict::Holds);
-        assert_eq!(judge([(1.5, Judged(true))]), Verdict::DoesNotHold);
+        assert_eq!(judge([(1.7, NotMeasured)]), Verdict::DoesNotHold);
+        assert_eq!(judge([(1.1, Judged(Holds))]), Verdict::Holds);
+        assert_eq!(judge([(1.7, Judged(Holds))]), Verdict::DoesNotHold);
         assert_eq!(
-            judge([(1.0, Shown), (1.0, Judged(true)), (1.1, Judged(false))]),
+            judge([(1.0, Shown), (1.0, Judged(Holds)), (1.1, Judged(Fails))]),
             Verdict::DoesNotHold,
             "the CPython half failing alone, in one setup, disproves"
         );
-        assert_eq!(judge([(1.0, Shown), (1.0, Judged(true))]), Verdict::Holds);
+        assert_eq!(judge([(1.0, Shown), (1.0, Judged(Holds))]), Verdict::Holds);
         assert_eq!(judge([(1.0, Shown)]), Verdict::Info);
         assert_eq!(
-            judge([(1.4, Shown), (1.0, Judged(true))]),
+            judge([(1.7, Shown), (1.0, Judged(Holds))]),
             Verdict::DoesNotHold,
             "the raw half counts in a shown setup too"
         );
+        assert_eq!(
+            judge([(1.4, Shown), (1.0, Judged(Holds))]),
+            Verdict::Info,
+            "framed/raw in the band: undecided, not a flip to does-not-hold"
+        );
+        assert_eq!(judge([(1.0, Judged(Undecided))]), Verdict::Info);
     }
 }

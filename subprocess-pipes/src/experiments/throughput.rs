@@ -27,7 +27,7 @@ use anyhow::Context;
 use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::interleaved;
-use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{Watchdog, parse_size, show_size};
 use crate::experiments::placement::Placement;
 use crate::popen::Popen;
@@ -168,21 +168,29 @@ impl Experiment for Throughput {
         let placed = Placement::describe(placement.as_ref());
         drop(placement);
         let cores = Machine::current().cores;
+        let mut undecided = false;
         let (verdict, detail) = match worst_big {
-            Some(w) => (
-                Verdict::from_bool(w >= 0.8),
-                format!(
-                    "framed >= 1 MiB reaches {:.0}% of raw at worst (target >= 80%), {repeats} interleaved runs, {cores} cores, {}",
-                    w * 100.0,
-                    pinning
-                ),
-            ),
+            Some(w) => {
+                // Holds at 80% of raw or more, fails at 60% or less.
+                let judged = Judgement::at_least(w, 0.8, 0.6);
+                undecided = judged == Judgement::Undecided;
+                (
+                    judged.verdict(),
+                    format!(
+                        "framed >= 1 MiB reaches {:.0}% of raw at worst (target >= 80%, fails <= 60%: {}), {repeats} interleaved runs, {cores} cores, {}",
+                        w * 100.0,
+                        judged.as_str(),
+                        pinning
+                    ),
+                )
+            }
             None => (
                 Verdict::Info,
                 "no size >= 1 MiB measured; nothing to judge".to_string(),
             ),
         };
         let mut report = Report::new(verdict, detail).params(&resolved);
+        report.undecided = undecided;
         if let Some(w) = worst_big {
             report.push_metric("worst_ratio_ge_1mib", w, "x");
         }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Lock;
 use crate::contract::measure::{interleaved, timed};
-use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{busy, human_rate, rate};
 
 /// Flags of `lock-scope`.
@@ -146,15 +146,20 @@ impl Experiment for LockScope {
         report.push_metric("outside_items_per_s", outside, "1/s");
         report.push_metric("threads", f64::from(t), "threads");
         report.push_metric("parallel_capacity", capacity, "x");
-        report.verdict = if t < 2 || capacity < 1.3 {
-            // One core, or a machine too busy to run two threads at once:
-            // nothing can run beside the lock holder, so nothing to judge.
-            Verdict::Info
+        if t < 2 {
+            // One thread: nothing can run beside the lock holder.
+            report.verdict = Verdict::Info;
+        } else if capacity < 1.3 {
+            // A machine too busy to run two threads at once right now:
+            // nothing to judge, but worth measuring again.
+            report.verdict = Verdict::Info;
+            report.undecided = true;
         } else {
-            Verdict::from_bool(ratio >= 1.3)
-        };
+            // Holds at 1.3x or more, fails at 1.1x or less; between, undecided.
+            report.judge(Judgement::at_least(ratio, 1.3, 1.1));
+        }
         report.detail = format!(
-            "at {t} threads on {cores} cores (lock-free work scaled {capacity:.2}x), narrow locking ran {ratio:.2}x the throughput of wide locking (judged when the machine scales >= 1.3x; holds at >= 1.3x)"
+            "at {t} threads on {cores} cores (lock-free work scaled {capacity:.2}x), narrow locking ran {ratio:.2}x the throughput of wide locking (judged when the machine scales >= 1.3x; holds at >= 1.3x, fails <= 1.1x)"
         );
         Ok(report.params(&resolved))
     }
