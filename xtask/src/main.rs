@@ -50,8 +50,15 @@ fn try_main() -> anyhow::Result<ExitCode> {
     let ok = match task.as_str() {
         "list" => run_all::list().map(|()| true)?,
         "run" => return run(rest),
-        "run-all" => run_all::run_all(&run_all_options(rest)?)?,
-        "report" => report::run(&report_options(rest)?)?,
+        // Bad arguments exit 2, as the demos do; failures of a task exit 1.
+        "run-all" => match run_all_options(rest) {
+            Ok(opts) => run_all::run_all(&opts)?,
+            Err(e) => return Ok(usage(&e)),
+        },
+        "report" => match report_options(rest) {
+            Ok(opts) => report::run(&opts)?,
+            Err(e) => return Ok(usage(&e)),
+        },
         "ci" => ci::run()?,
         "help" | "--help" | "-h" => {
             print!("{HELP}");
@@ -69,15 +76,25 @@ fn try_main() -> anyhow::Result<ExitCode> {
     })
 }
 
+/// A bad argument: says so and exits 2 (the demo contract's code for it).
+fn usage(e: &anyhow::Error) -> ExitCode {
+    eprintln!("xtask: {e:#} (see `cargo xtask help`)");
+    ExitCode::from(2)
+}
+
 fn run(rest: &[String]) -> anyhow::Result<ExitCode> {
     let Some((demo, args)) = rest.split_first() else {
-        anyhow::bail!("run needs a demo: one of {}", DEMOS.join(", "));
+        return Ok(usage(&anyhow::anyhow!(
+            "run needs a demo: one of {}",
+            DEMOS.join(", ")
+        )));
     };
-    anyhow::ensure!(
-        DEMOS.contains(&demo.as_str()),
-        "unknown demo {demo:?}: one of {}",
-        DEMOS.join(", ")
-    );
+    if !DEMOS.contains(&demo.as_str()) {
+        return Ok(usage(&anyhow::anyhow!(
+            "unknown demo {demo:?}: one of {}",
+            DEMOS.join(", ")
+        )));
+    }
     let status = workspace::cargo()
         .args([
             "run",
@@ -179,5 +196,6 @@ fn seconds(s: &str) -> anyhow::Result<Duration> {
         secs > 0.0 && secs.is_finite(),
         "the timeout must be > 0 seconds"
     );
-    Ok(Duration::from_secs_f64(secs))
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| anyhow::anyhow!("--timeout {s}: too long (at most {} s)", u64::MAX))
 }

@@ -86,7 +86,8 @@ pub fn run_demo(
         String::from_utf8_lossy(&buf).into_owned()
     });
 
-    let deadline = start + limit;
+    // A limit too long to be a deadline means none (no overflow panic).
+    let deadline = start.checked_add(limit);
     let mut records = Vec::new();
     let mut ending = None;
     let mut last = start;
@@ -122,7 +123,7 @@ pub fn run_demo(
         if exited.is_some_and(|(_, at)| at.elapsed() > EXIT_GRACE) {
             break;
         }
-        if Instant::now() >= deadline {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             ending = Some(Ending::TimedOut(limit));
             break;
         }
@@ -168,12 +169,12 @@ impl Group {
 
 /// Waits for `child` with a limit, killing and reaping it past the limit.
 pub fn wait_with_limit(child: &mut Child, limit: Duration) -> anyhow::Result<Option<ExitStatus>> {
-    let deadline = Instant::now() + limit;
+    let deadline = Instant::now().checked_add(limit);
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
         }
-        if Instant::now() >= deadline {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             let _ = child.kill();
             child.wait()?;
             return Ok(None);

@@ -121,3 +121,12 @@ fn gone(pid: &str) -> bool {
     }
     false
 }
+
+#[test]
+fn a_limit_too_long_for_a_deadline_means_no_limit_not_a_panic() {
+    let o = fake(&format!("echo '{GOOD}'"), Duration::MAX);
+    assert_eq!(o.ending, Ending::Ok);
+    let mut child = Command::new("true").spawn().unwrap();
+    let status = xtask::runner::wait_with_limit(&mut child, Duration::MAX).unwrap();
+    assert!(status.is_some_and(|s| s.success()));
+}
