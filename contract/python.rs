@@ -88,14 +88,15 @@ impl Python {
             .spawn()
             .map_err(|e| anyhow::anyhow!("starting {}: {e}", self.path.display()))?;
         let mut group = Group(child);
-        let out = drain(group.0.stdout.take().expect("piped"));
-        let err = drain(group.0.stderr.take().expect("piped"));
-        let deadline = Instant::now() + limit;
+        let out = drain(group.0.stdout.take().expect("piped"))?;
+        let err = drain(group.0.stderr.take().expect("piped"))?;
+        // A limit too long to be a deadline means none (no overflow panic).
+        let deadline = Instant::now().checked_add(limit);
         let status = loop {
             if let Some(status) = group.0.try_wait()? {
                 break Some(status);
             }
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
                 break None;
             }
             std::thread::sleep(Duration::from_millis(5));
@@ -121,15 +122,19 @@ impl Python {
     }
 }
 
-/// Reads all of `r` on its own thread; the text arrives on the channel.
-fn drain(mut r: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+/// Reads all of `r` on its own thread; the text arrives on the channel. A
+/// thread that cannot start (`ulimit -u`) is an error, not a panic.
+fn drain(mut r: impl Read + Send + 'static) -> anyhow::Result<mpsc::Receiver<String>> {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
-    });
-    rx
+    std::thread::Builder::new()
+        .name("python output".into())
+        .spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
+        })
+        .map_err(|e| anyhow::anyhow!("starting a thread to read python's output: {e}"))?;
+    Ok(rx)
 }
 
 /// A child that leads its own process group: on drop (also on an early

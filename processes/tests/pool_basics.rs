@@ -223,3 +223,56 @@ fn the_last_long_batches_go_to_whichever_worker_is_free() {
     );
     assert_eq!(pids[1], pids[2], "the free worker took both short tasks");
 }
+
+#[test]
+fn an_invalid_config_is_an_error_before_any_worker_starts_never_a_hang() {
+    use processes::pool::{PoolConfig, PoolError};
+    let base = PoolConfig {
+        start: worker_bin(),
+        ..PoolConfig::default()
+    };
+    let bad = [
+        PoolConfig {
+            prefetch: Some(0),
+            ..base.clone()
+        },
+        PoolConfig {
+            workers: 0,
+            ..base.clone()
+        },
+        PoolConfig {
+            chunksize: 0,
+            ..base.clone()
+        },
+        PoolConfig {
+            max_frame: 0,
+            ..base.clone()
+        },
+    ];
+    for cfg in bad {
+        match ProcessPool::<Tiny>::with_config(cfg.clone()) {
+            Err(PoolError::InvalidConfig(why)) => assert!(!why.is_empty()),
+            Err(e) => panic!("{cfg:?}: wrong error {e}"),
+            Ok(_) => panic!("{cfg:?} was accepted"),
+        }
+    }
+}
+
+#[test]
+fn timeouts_too_long_for_a_deadline_mean_no_limit_not_a_panic() {
+    let mut pool = ProcessPool::<Tiny>::with_config(processes::pool::PoolConfig {
+        start: worker_bin(),
+        workers: 1,
+        start_timeout: std::time::Duration::MAX,
+        task_timeout: Some(std::time::Duration::MAX),
+        ..processes::pool::PoolConfig::default()
+    })
+    .unwrap();
+    let got: Vec<u64> = pool
+        .map(0..10u64)
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, (0..10).map(|x| x * 2).collect::<Vec<_>>());
+}

@@ -34,7 +34,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use memmap2::MmapMut;
 use tempfile::TempPath;
@@ -231,10 +231,11 @@ impl Mailbox {
 }
 
 fn poll_until(limit: Duration, what: &'static str, mut ready: impl FnMut() -> bool) -> Result<()> {
-    let deadline = Instant::now() + limit;
+    // A limit too long to be a deadline waits as long as it takes.
+    let deadline = subprocess_pipes::deadline::after(limit);
     let mut spins = 0u32;
     while !ready() {
-        if Instant::now() >= deadline {
+        if subprocess_pipes::deadline::passed(deadline) {
             return Err(Error::Timeout(limit, what));
         }
         spins += 1;

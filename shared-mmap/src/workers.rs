@@ -14,10 +14,16 @@ use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use subprocess_pipes::deadline;
+
 use processes::child::{ChildGuard, ExitCause};
 use subprocess_pipes::channel::{ChannelError, Receiver};
 
 use crate::error::{Context, Error, Result};
+
+/// How long to wait for a worker whose pipe closed to be reaped, so that
+/// the error can say how it ended.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
 use crate::reply::{MAX_REPLY, Reply};
 
 /// The hidden first argument that turns the binary into a worker.
@@ -112,9 +118,15 @@ impl WorkerSet {
         self.stdins.get_mut(i).and_then(Option::take)
     }
 
-    /// Kills and reaps worker `i` (fault injection in tests and demos).
+    /// Kills and reaps worker `i` (fault injection in tests and demos); a
+    /// worker that does not exist is [`Error::Invalid`].
     pub fn kill(&mut self, i: usize) -> Result<()> {
-        self.children[i].kill().ctx("kill worker").map(drop)
+        let n = self.children.len();
+        let child = self
+            .children
+            .get_mut(i)
+            .ok_or_else(|| Error::Invalid(format!("no worker {i}: the set has {n}")))?;
+        child.kill().ctx("kill worker").map(drop)
     }
 
     /// Kills and reaps every worker still running.
@@ -134,10 +146,10 @@ impl WorkerSet {
         limit: Duration,
         pick: impl Fn(&Reply) -> Option<T>,
     ) -> Result<Vec<(T, Instant)>> {
-        let deadline = Instant::now() + limit;
+        let deadline = deadline::after(limit);
         let mut got = Vec::with_capacity(self.replies.len());
         for (i, rx) in self.replies.iter_mut().enumerate() {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline::remaining(deadline).unwrap_or(Duration::MAX);
             match rx.recv_timeout(left) {
                 Ok(Some(reply)) => match pick(&reply) {
                     Some(t) => got.push((t, Instant::now())),
@@ -148,8 +160,13 @@ impl WorkerSet {
                     }
                 },
                 Ok(None) => {
+                    // Its pipe closed: say how it ended (a signal, a status).
+                    let how = match self.children.get_mut(i).map(|c| c.wait_timeout(EXIT_GRACE)) {
+                        Some(Ok(Some(cause))) => cause.to_string(),
+                        _ => "closed its pipe".to_string(),
+                    };
                     return Err(Error::Worker(format!(
-                        "worker {i} exited before sending {what}"
+                        "worker {i} {how} before sending {what}"
                     )));
                 }
                 Err(ChannelError::TimedOut { .. }) => return Err(Error::Timeout(limit, what)),
@@ -174,10 +191,10 @@ impl WorkerSet {
     /// how each ended. On timeout the rest are killed and reaped (drop).
     pub fn wait_all(mut self, limit: Duration) -> Result<Vec<ExitCause>> {
         self.stdins.clear();
-        let deadline = Instant::now() + limit;
+        let deadline = deadline::after(limit);
         let mut out = Vec::with_capacity(self.children.len());
         for child in &mut self.children {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline::remaining(deadline).unwrap_or(Duration::MAX);
             match child.wait_timeout(left).ctx("wait worker")? {
                 Some(cause) => out.push(cause),
                 None => return Err(Error::Timeout(limit, "workers to exit")),

@@ -92,6 +92,7 @@ pub mod channel;
 pub mod codec;
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+pub mod deadline;
 pub mod experiments;
 pub mod frame;
 pub mod frame_reader;

@@ -143,9 +143,13 @@ impl Popen {
         }
     }
 
-    /// As [`Popen::wait_deadline`] with a timeout from now.
+    /// As [`Popen::wait_deadline`] with a timeout from now; a timeout too
+    /// long to be a deadline ([`crate::deadline::after`]) waits without one.
     pub fn wait_timeout(&mut self, timeout: Duration) -> io::Result<Option<ExitStatus>> {
-        self.wait_deadline(Instant::now() + timeout)
+        match crate::deadline::after(timeout) {
+            Some(deadline) => self.wait_deadline(deadline),
+            None => self.wait().map(Some),
+        }
     }
 
     /// Waits for the child to exit, without a limit.

@@ -37,12 +37,16 @@ impl VmLock {
         !std::mem::replace(&mut st.0, true)
     }
 
-    /// Takes the lock, waiting at most `limit`; false on timeout.
+    /// Takes the lock, waiting at most `limit`; false on timeout. A limit
+    /// too long to be a deadline waits as long as it takes (no overflow).
     pub fn acquire_timeout(&self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
+        let deadline = Instant::now().checked_add(limit);
         let mut st = self.state();
         while st.0 {
-            let left = deadline.saturating_duration_since(Instant::now());
+            // No deadline: wait in long steps, for ever.
+            let left = deadline.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_duration_since(Instant::now())
+            });
             if left.is_zero() {
                 return false;
             }

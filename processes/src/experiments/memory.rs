@@ -209,9 +209,9 @@ fn cow(mib: usize) -> anyhow::Result<(Memory, Memory)> {
 fn wait_for_byte(r: &std::io::PipeReader, limit: Duration) -> anyhow::Result<()> {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use std::os::fd::AsFd;
-    let deadline = std::time::Instant::now() + limit;
+    let deadline = subprocess_pipes::deadline::after(limit);
     loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let left = subprocess_pipes::deadline::remaining(deadline).unwrap_or(Duration::MAX);
         let mut fds = [PollFd::new(r.as_fd(), PollFlags::POLLIN)];
         match poll(&mut fds, PollTimeout::try_from(left)?) {
             Ok(0) => anyhow::bail!("the copy-on-write child did not answer within {limit:?}"),
@@ -245,12 +245,21 @@ fn threads_idle(k: usize) -> anyhow::Result<Memory> {
     let me: Pid = getpid();
     let before = Memory::of(me)?;
     let (tx, rx) = crossbeam::channel::bounded::<()>(0);
-    let hs: Vec<_> = (0..k)
-        .map(|_| {
-            let rx = rx.clone();
-            std::thread::spawn(move || rx.recv().ok())
-        })
-        .collect();
+    let mut hs = Vec::with_capacity(k);
+    for i in 0..k {
+        let rx = rx.clone();
+        match std::thread::Builder::new().spawn(move || rx.recv().ok()) {
+            Ok(h) => hs.push(h),
+            Err(e) => {
+                // A limit on threads (`ulimit -u`): end the ones started.
+                drop(tx);
+                for h in hs {
+                    let _ = h.join();
+                }
+                anyhow::bail!("starting idle thread {} of {k}: {e}", i + 1);
+            }
+        }
+    }
     std::thread::sleep(Duration::from_millis(20));
     let after = Memory::of(me)?;
     drop(tx);

@@ -73,6 +73,38 @@ impl Default for PoolConfig {
     }
 }
 
+impl PoolConfig {
+    /// Checks that the pool can run with these settings: at least one
+    /// worker, chunks of at least one task, a fixed prefetch of at least one
+    /// message (0 would send nothing and `map` would wait for ever), and a
+    /// frame limit above zero. [`crate::pool::ProcessPool::with_config`]
+    /// calls it, so the builder and a hand-made config are checked in one
+    /// place.
+    ///
+    /// ```
+    /// use processes::pool::PoolConfig;
+    /// let cfg = PoolConfig { prefetch: Some(0), ..PoolConfig::default() };
+    /// assert!(cfg.validate().unwrap_err().to_string().contains("prefetch"));
+    /// assert!(PoolConfig::default().validate().is_ok());
+    /// ```
+    pub fn validate(&self) -> Result<(), crate::pool::PoolError> {
+        let bad = |why: &str| Err(crate::pool::PoolError::InvalidConfig(why.to_string()));
+        if self.workers == 0 {
+            return bad("workers must be at least 1");
+        }
+        if self.chunksize == 0 {
+            return bad("chunksize must be at least 1");
+        }
+        if self.prefetch == Some(0) {
+            return bad("prefetch must be at least 1 message in flight (None adapts)");
+        }
+        if self.max_frame == 0 {
+            return bad("max_frame must be above 0");
+        }
+        Ok(())
+    }
+}
+
 /// The most messages in flight per worker the adaptive prefetch allows.
 pub const MAX_PREFETCH: usize = 64;
 

@@ -23,19 +23,23 @@ pub struct Death {
     pub timed_out: bool,
 }
 
+/// One sentence: `worker 7 ran past the task timeout and was killed by
+/// SIGKILL`, `worker 7 broke the channel (…) and exited with status 1`.
 impl fmt::Display for Death {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "worker {}", self.pid)?;
+        let mut what = Vec::new();
         if self.timed_out {
-            write!(f, " ran past the task timeout")?;
+            what.push("ran past the task timeout".to_string());
         }
         if let Some(e) = &self.channel {
-            write!(f, " broke the channel ({e})")?;
+            what.push(format!("broke the channel ({e})"));
         }
-        match self.exit {
-            Some(c) => write!(f, " and {c}"),
-            None => write!(f, " (exit status unknown)"),
-        }
+        what.push(match self.exit {
+            Some(ExitCause::Signaled(sig)) => format!("was killed by {sig}"),
+            Some(c) => c.to_string(),
+            None => "ended (exit status unknown)".to_string(),
+        });
+        write!(f, "worker {} {}", self.pid, what.join(" and "))
     }
 }
 
@@ -81,6 +85,9 @@ pub enum PoolError {
     /// Every worker is gone and none could be replaced.
     #[error("no worker left: {0}")]
     NoWorkers(String),
+    /// The configuration cannot run (see [`crate::pool::PoolConfig::validate`]).
+    #[error("invalid pool configuration: {0}")]
+    InvalidConfig(String),
     /// Ctrl-C was pressed (see [`crate::interrupt`]).
     #[error("interrupted (Ctrl-C): workers stopped")]
     Interrupted,

@@ -47,7 +47,7 @@ mod pipe_writer;
 mod run;
 mod slot;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam::channel::{Receiver, Sender};
 
@@ -155,8 +155,10 @@ impl<J: Job> ProcessPool<J> {
         }
     }
 
-    /// Starts a pool with `cfg`.
+    /// Starts a pool with `cfg`; an invalid one is
+    /// [`PoolError::InvalidConfig`] (see [`PoolConfig::validate`]).
     pub fn with_config(mut cfg: PoolConfig) -> Result<Self, PoolError> {
+        cfg.validate()?;
         // See `PoolBuilder::max_frame`: never above what the codec decodes.
         cfg.max_frame = cfg.max_frame.min(crate::worker::MAX_FRAME);
         let (events_tx, events) = crossbeam::channel::unbounded();
@@ -242,9 +244,10 @@ impl<J: Job> ProcessPool<J> {
 
     /// Waits until every slot without a hello has said it.
     fn await_ready(&mut self) -> Result<(), PoolError> {
-        let deadline = Instant::now() + self.cfg.start_timeout;
+        // A timeout too long to be a deadline means none (no overflow).
+        let deadline = subprocess_pipes::deadline::after(self.cfg.start_timeout);
         while self.slots.iter().flatten().any(|s| !s.ready) {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = subprocess_pipes::deadline::remaining(deadline).unwrap_or(Duration::MAX);
             match self.events.recv_timeout(left) {
                 Ok(ev) => self.on_event(ev)?,
                 Err(_) => return Err(PoolError::StartTimeout(self.cfg.start_timeout)),

@@ -46,9 +46,14 @@ impl<R: Read + AsFd> FrameReader<R> {
         }
     }
 
-    /// As [`FrameReader::next_frame_deadline`], with a timeout from now.
+    /// As [`FrameReader::next_frame_deadline`], with a timeout from now; a
+    /// timeout too long to be a deadline ([`crate::deadline::after`]) waits
+    /// without one.
     pub fn next_frame_timeout(&mut self, timeout: Duration) -> Result<Option<&[u8]>, FrameError> {
-        self.next_frame_deadline(Instant::now() + timeout)
+        match crate::deadline::after(timeout) {
+            Some(deadline) => self.next_frame_deadline(deadline),
+            None => self.next_frame(),
+        }
     }
 }
 

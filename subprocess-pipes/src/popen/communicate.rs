@@ -81,28 +81,40 @@ impl Popen {
         input: Option<&[u8]>,
         timeout: Option<Duration>,
     ) -> Result<Output, CommunicateError> {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout too long to be a deadline means none.
+        let deadline = timeout.and_then(crate::deadline::after);
         let (tx, rx) = mpsc::channel();
         let mut pending = 0;
+        // Each pipe on its own thread; a thread that cannot start (no
+        // threads left: `ulimit -u`) is an error, not a panic. What was
+        // started ends when the child's pipes close (Popen's drop ends it).
+        let start = |name: &str| std::thread::Builder::new().name(name.into());
         if let Some(out) = self.take_stdout() {
             pending += 1;
             let tx = tx.clone();
-            std::thread::spawn(move || tx.send(Done::Stdout(read_all(out))));
+            start("stdout reader")
+                .spawn(move || tx.send(Done::Stdout(read_all(out))))
+                .map_err(|e| self.io("starting the stdout reader thread", e))?;
         }
         if let Some(err) = self.take_stderr() {
             pending += 1;
             let tx = tx.clone();
-            std::thread::spawn(move || tx.send(Done::Stderr(read_all(err))));
+            start("stderr reader")
+                .spawn(move || tx.send(Done::Stderr(read_all(err))))
+                .map_err(|e| self.io("starting the stderr reader thread", e))?;
         }
         drop(tx);
-        let stdin = self.take_stdin();
-        let feeder = stdin.map(|mut stdin| {
-            let input = input.unwrap_or_default().to_vec();
-            std::thread::spawn(move || match stdin.write_all(&input) {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-                _ => Ok(()), // dropping stdin here closes it: the child sees EOF
-            })
-        });
+        let feeder = match self.take_stdin() {
+            None => None,
+            Some(mut stdin) => {
+                let input = input.unwrap_or_default().to_vec();
+                let writer = start("stdin writer").spawn(move || match stdin.write_all(&input) {
+                    Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
+                    _ => Ok(()), // dropping stdin here closes it: the child sees EOF
+                });
+                Some(writer.map_err(|e| self.io("starting the stdin writer thread", e))?)
+            }
+        };
 
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut first_error = None;
