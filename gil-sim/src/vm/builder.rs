@@ -24,6 +24,14 @@ use super::program::{FuncId, Function, GlobalId, LockId, Program};
 /// Why a program does not build.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BuildError {
+    /// A label of another function was bound or jumped to in this one.
+    #[error("{func}: label {label} belongs to another function")]
+    ForeignLabel {
+        /// The function that used it.
+        func: String,
+        /// The label's number in its own function.
+        label: usize,
+    },
     /// A label was used but never bound.
     #[error("{func}: label {label} is never bound")]
     Unbound {
@@ -73,8 +81,9 @@ pub enum BuildError {
 
 pub use super::fn_builder::{FnBuilder, Label};
 
-/// A function whose jumps still name labels: (function, fixups, label positions).
-type Unresolved = (Function, Vec<(usize, Label)>, Vec<Option<usize>>);
+/// A function whose jumps still name labels: the function, and the builder
+/// that wrote it (its labels, fixups and any foreign label it was given).
+type Unresolved = (Function, FnBuilder);
 
 /// Builds a [`Program`]. See the module docs for an example.
 #[derive(Debug)]
@@ -123,21 +132,15 @@ impl ProgramBuilder {
         params: &[&str],
         body: impl FnOnce(&mut FnBuilder),
     ) -> FuncId {
-        let mut f = FnBuilder {
-            code: vec![Instr::Resume],
-            locals: params.iter().map(|p| p.to_string()).collect(),
-            params: params.len() as u16,
-            labels: Vec::new(),
-            fixups: Vec::new(),
-        };
+        let mut f = FnBuilder::new(params);
         body(&mut f);
         let func = Function {
             name: name.into(),
             params: f.params,
-            locals: f.locals,
-            code: f.code,
+            locals: std::mem::take(&mut f.locals),
+            code: std::mem::take(&mut f.code),
         };
-        self.funcs.push((func, f.fixups, f.labels));
+        self.funcs.push((func, f));
         FuncId(self.funcs.len() as u16 - 1)
     }
 
@@ -146,14 +149,24 @@ impl ProgramBuilder {
         let params: Vec<(String, u16)> = self
             .funcs
             .iter()
-            .map(|(f, _, _)| (f.name.clone(), f.params))
+            .map(|(f, _)| (f.name.clone(), f.params))
             .collect();
         let mut funcs = Vec::new();
-        for (mut func, fixups, labels) in self.funcs {
-            for (at, label) in fixups {
-                let target = labels[label.0].ok_or_else(|| BuildError::Unbound {
+        for (mut func, fb) in self.funcs {
+            let foreign = |label: Label| BuildError::ForeignLabel {
+                func: func.name.clone(),
+                label: label.index,
+            };
+            if let Some(&label) = fb.foreign.first() {
+                return Err(foreign(label));
+            }
+            for &(at, label) in &fb.fixups {
+                if label.owner != fb.id {
+                    return Err(foreign(label));
+                }
+                let target = fb.target(label).ok_or_else(|| BuildError::Unbound {
                     func: func.name.clone(),
-                    label: label.0,
+                    label: label.index,
                 })?;
                 let ins = &mut func.code[at];
                 let forward = target > at;
@@ -240,6 +253,45 @@ mod tests {
             f.jump_forward(l).load_const(0).return_value();
         });
         assert!(matches!(p.build(), Err(BuildError::Unbound { .. })));
+    }
+
+    #[test]
+    fn a_label_of_another_function_is_an_error_not_a_panic() {
+        // Jumped to: the label's index is beyond the second function's labels.
+        let mut p = ProgramBuilder::new("bad");
+        let mut stolen = None;
+        p.function("f", &[], |f| {
+            let (a, b) = (f.label(), f.label());
+            f.jump_forward(a)
+                .bind(a)
+                .bind(b)
+                .load_const(0)
+                .return_value();
+            stolen = Some(b);
+        });
+        let b = stolen.unwrap();
+        p.function("g", &[], |f| {
+            f.jump_forward(b).bind(b).load_const(0).return_value();
+        });
+        assert!(matches!(p.build(), Err(BuildError::ForeignLabel { .. })));
+        // Bound only, and inside the range of the second function's labels.
+        let mut p = ProgramBuilder::new("bad");
+        let mut stolen = None;
+        p.function("f", &[], |f| {
+            let a = f.label();
+            f.jump_forward(a).bind(a).load_const(0).return_value();
+            stolen = Some(a);
+        });
+        let a = stolen.unwrap();
+        p.function("g", &[], |f| {
+            let own = f.label();
+            f.jump_forward(own)
+                .bind(a)
+                .bind(own)
+                .load_const(0)
+                .return_value();
+        });
+        assert!(matches!(p.build(), Err(BuildError::ForeignLabel { .. })));
     }
 
     #[test]

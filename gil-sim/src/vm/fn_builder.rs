@@ -1,26 +1,61 @@
 //! Writing one function's bytecode: an emit method per instruction, labels
 //! for jumps, and the CPython-shaped `countdown` loop.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::instr::Instr;
 use super::program::{FuncId, GlobalId, LocalId, LockId};
 
 /// A label: a jump target, bound to a position with [`FnBuilder::bind`].
+/// It belongs to the function that made it: used in another, the program
+/// does not build ([`super::builder::BuildError::ForeignLabel`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Label(pub(crate) usize);
+pub struct Label {
+    /// The [`FnBuilder`] that made it.
+    pub(crate) owner: u64,
+    /// Its place in that builder's labels.
+    pub(crate) index: usize,
+}
+
+/// Gives every [`FnBuilder`] its own number, so a label can be traced to it.
+static NEXT_BUILDER: AtomicU64 = AtomicU64::new(0);
 
 /// Builds one function's bytecode.
 #[derive(Debug)]
 pub struct FnBuilder {
+    /// This builder's number (see [`Label::owner`]).
+    pub(crate) id: u64,
     pub(crate) code: Vec<Instr>,
     pub(crate) locals: Vec<String>,
     pub(crate) params: u16,
     pub(crate) labels: Vec<Option<usize>>,
     pub(crate) fixups: Vec<(usize, Label)>,
+    /// Labels of another function passed to [`FnBuilder::bind`].
+    pub(crate) foreign: Vec<Label>,
 }
 
 impl FnBuilder {
+    /// An empty function with `params` parameters (and `RESUME` first).
+    pub(crate) fn new(params: &[&str]) -> FnBuilder {
+        FnBuilder {
+            id: NEXT_BUILDER.fetch_add(1, Ordering::Relaxed),
+            code: vec![Instr::Resume],
+            locals: params.iter().map(|p| p.to_string()).collect(),
+            params: params.len() as u16,
+            labels: Vec::new(),
+            fixups: Vec::new(),
+            foreign: Vec::new(),
+        }
+    }
+
+    /// Where `l` is bound, if it is this function's own and bound.
+    pub(crate) fn target(&self, l: Label) -> Option<usize> {
+        (l.owner == self.id)
+            .then(|| self.labels.get(l.index).copied().flatten())
+            .flatten()
+    }
+
     fn emit(&mut self, i: Instr) -> &mut Self {
         self.code.push(i);
         self
@@ -46,12 +81,19 @@ impl FnBuilder {
     /// A new, unbound label.
     pub fn label(&mut self) -> Label {
         self.labels.push(None);
-        Label(self.labels.len() - 1)
+        Label {
+            owner: self.id,
+            index: self.labels.len() - 1,
+        }
     }
 
-    /// Binds `l` to the next instruction's position.
+    /// Binds `l` to the next instruction's position. A label of another
+    /// function is remembered, and the program then does not build.
     pub fn bind(&mut self, l: Label) -> &mut Self {
-        self.labels[l.0] = Some(self.code.len());
+        match self.labels.get_mut(l.index) {
+            Some(slot) if l.owner == self.id => *slot = Some(self.code.len()),
+            _ => self.foreign.push(l),
+        }
         self
     }
 
