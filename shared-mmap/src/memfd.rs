@@ -32,6 +32,12 @@ pub fn immutable_seals() -> SealFlag {
     SealFlag::F_SEAL_SHRINK | SealFlag::F_SEAL_GROW | SealFlag::F_SEAL_WRITE | SealFlag::F_SEAL_SEAL
 }
 
+/// The seals that fix the size (no SIGBUS for any mapping), set before the
+/// memfd is first mapped.
+fn size_seals() -> SealFlag {
+    SealFlag::F_SEAL_SHRINK | SealFlag::F_SEAL_GROW
+}
+
 /// An immutable, sealed in-memory file.
 ///
 /// ```
@@ -52,8 +58,15 @@ pub struct SealedMemfd {
 }
 
 impl SealedMemfd {
-    /// Creates a memfd of `len` bytes, lets `fill` write it through a private
-    /// writable mapping, unmaps it, and seals the file immutable.
+    /// Creates a memfd of `len` bytes, seals its size, lets `fill` write it
+    /// through a private writable mapping, unmaps it, and seals the content.
+    ///
+    /// The size is sealed (`F_SEAL_SHRINK | F_SEAL_GROW`) right after it is
+    /// set, before anything is mapped: a process of the same user can open
+    /// the memfd through `/proc/<pid>/fd/<n>` at any moment, and without
+    /// that seal it could truncate the file under the writable mapping
+    /// while `fill` runs, killing this process with SIGBUS. `F_SEAL_WRITE |
+    /// F_SEAL_SEAL` can only come once no writable mapping is left.
     ///
     /// `name` only shows in `/proc/<pid>/fd` (as `memfd:<name>`); it is not a path.
     pub fn build(name: &str, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<SealedMemfd> {
@@ -66,16 +79,29 @@ impl SealedMemfd {
             .ctx("memfd_create")?;
         let file = File::from(fd);
         file.set_len(len as u64).ctx("ftruncate memfd")?;
+        // The size first: from here on nobody can shrink or grow it.
+        fcntl(&file, FcntlArg::F_ADD_SEALS(size_seals())).ctx("F_ADD_SEALS (size)")?;
         {
-            // SAFETY: the memfd was created just above and its descriptor has
-            // not left this function: no other process or thread can resize or
-            // write it while this mapping lives, so the `&mut [u8]` is exclusive.
+            // SAFETY: what is guaranteed: the file's size is sealed just above
+            // (F_SEAL_SHRINK | F_SEAL_GROW, which no one can remove), so every
+            // page of this mapping stays backed and no access through it can
+            // raise SIGBUS. Within this program the descriptor has not left
+            // this function, so no other thread writes the bytes behind the
+            // `&mut [u8]`. What no seal can stop before F_SEAL_WRITE (which
+            // needs this writable mapping gone): a process of the same user
+            // writing through `/proc/<pid>/fd/<n>` meanwhile, as it could
+            // through `/proc/<pid>/mem`; that changes bytes, never the
+            // mapping's validity, and is outside what a program can defend.
             let mut map = unsafe { MmapMut::map_mut(&file) }.ctx("mmap memfd for writing")?;
             fill(&mut map);
             // The writable mapping is dropped here: F_SEAL_WRITE below is only
             // accepted once no writable shared mapping exists.
         }
-        fcntl(&file, FcntlArg::F_ADD_SEALS(immutable_seals())).ctx("F_ADD_SEALS")?;
+        fcntl(
+            &file,
+            FcntlArg::F_ADD_SEALS(SealFlag::F_SEAL_WRITE | SealFlag::F_SEAL_SEAL),
+        )
+        .ctx("F_ADD_SEALS (content)")?;
         Ok(SealedMemfd { file, len })
     }
 
@@ -181,6 +207,43 @@ mod tests {
             fd.map().unwrap().iter().map(|&b| u64::from(b)).sum::<u64>(),
             8192
         );
+    }
+
+    /// The memfd of this process whose `/proc/self/fd` link names `name`.
+    fn memfd_path(name: &str) -> std::path::PathBuf {
+        std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                std::fs::read_link(p)
+                    .is_ok_and(|l| l.to_string_lossy().starts_with(&format!("/memfd:{name}")))
+            })
+            .expect("the memfd is open")
+    }
+
+    #[test]
+    fn truncating_from_another_process_during_the_fill_is_refused() {
+        const LEN: usize = 1 << 20;
+        let name = format!("fill-race-{}", std::process::id());
+        let fd = SealedMemfd::build(&name, LEN, |bytes| {
+            bytes[..LEN / 2].fill(7);
+            // Another process truncates the file while it is mapped for
+            // writing; before the size was sealed first, it succeeded and
+            // the next write below died of SIGBUS.
+            let path = memfd_path(&name);
+            let status = std::process::Command::new("truncate")
+                .args(["-s", "0"])
+                .arg(&path)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("truncate runs");
+            assert!(!status.success(), "truncate of {path:?} was allowed");
+            bytes[LEN / 2..].fill(7);
+        })
+        .unwrap();
+        assert_eq!(fd.file().metadata().unwrap().len(), LEN as u64);
+        assert!(fd.map().unwrap().iter().all(|&b| b == 7));
+        assert!(fd.seals().unwrap().contains(immutable_seals()));
     }
 
     #[test]
