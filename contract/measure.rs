@@ -153,6 +153,19 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// As [`parse_duration`], refusing zero: for timeouts and stall limits,
+/// where 0 would time out before anything could happen.
+///
+/// # Example
+#[doc = concat!("```\nuse std::time::Duration;\nuse ", env!("CARGO_CRATE_NAME"), "::contract::measure::parse_positive_duration;\n\nassert_eq!(parse_positive_duration(\"1ms\"), Ok(Duration::from_millis(1)));\nassert!(parse_positive_duration(\"0ms\").unwrap_err().contains(\"above 0\"));\n```")]
+pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err(format!("{s:?}: must be above 0 (e.g. 300ms)"));
+    }
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,9 @@
 //! been reused by an unrelated process.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use subprocess_pipes::deadline;
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
@@ -55,12 +57,27 @@ pub struct ChildGuard {
 
 impl ChildGuard {
     /// Takes ownership of the child `pid` (which must be our child).
+    ///
+    /// Until it is reaped, the child is listed with
+    /// [`subprocess_pipes::interrupt::register`], so that a program that
+    /// ends on Ctrl-C through that module kills it on the way out. It is
+    /// taken off the list the moment it is reaped, before its pid can be
+    /// reused (the same reasoning as for the group kill below).
     pub fn new(pid: Pid) -> ChildGuard {
+        subprocess_pipes::interrupt::register(pid.as_raw() as u32);
         ChildGuard {
             pid,
             group: false,
             reaped: None,
         }
+    }
+
+    /// Records how the child ended, and takes it off the interrupt list.
+    fn set_reaped(&mut self, how: Option<ExitCause>) {
+        if how.is_some() {
+            subprocess_pipes::interrupt::forget(self.pid.as_raw() as u32);
+        }
+        self.reaped = how;
     }
 
     /// Takes ownership of the child `pid` that leads its own process group
@@ -80,11 +97,7 @@ impl ChildGuard {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn group_leader(pid: Pid) -> ChildGuard {
-        ChildGuard {
-            pid,
-            group: true,
-            reaped: None,
-        }
+        ChildGuard::new(pid).into_group_leader()
     }
 
     /// The same guard, now treating the child as the leader of its own
@@ -124,7 +137,7 @@ impl ChildGuard {
             let _ = killpg(self.pid, Signal::SIGKILL);
         }
         let status = waitpid(self.pid, Some(WaitPidFlag::WNOHANG))?;
-        self.reaped = cause(status);
+        self.set_reaped(cause(status));
         Ok(self.reaped)
     }
 
@@ -147,7 +160,7 @@ impl ChildGuard {
                 }
             }
             match waitpid(self.pid, None) {
-                Ok(status) => self.reaped = cause(status),
+                Ok(status) => self.set_reaped(cause(status)),
                 Err(nix::Error::EINTR) => {}
                 Err(e) => return Err(e),
             }
@@ -155,15 +168,16 @@ impl ChildGuard {
     }
 
     /// Waits up to `limit` for the child to end (polling, 1 ms apart, after
-    /// a short spin of non-blocking checks); `None` if it still runs.
+    /// a short spin of non-blocking checks); `None` if it still runs. A
+    /// limit too long to be a deadline waits as long as it takes.
     pub fn wait_timeout(&mut self, limit: Duration) -> nix::Result<Option<ExitCause>> {
-        let deadline = Instant::now() + limit;
+        let deadline = deadline::after(limit);
         let mut polls = 0u32;
         loop {
             if let Some(c) = self.try_wait()? {
                 return Ok(Some(c));
             }
-            if Instant::now() >= deadline {
+            if deadline::passed(deadline) {
                 return Ok(None);
             }
             polls += 1;
@@ -215,6 +229,7 @@ fn cause(status: WaitStatus) -> Option<ExitCause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     fn spawn(cmd: &str, args: &[&str]) -> ChildGuard {
         ChildGuard::from_child(std::process::Command::new(cmd).args(args).spawn().unwrap())

@@ -105,17 +105,22 @@ pub fn check_single_threaded_within(settle: Duration) -> Result<(), ForkError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn fork_with(child: impl FnOnce() -> i32) -> Result<ChildGuard, ForkError> {
-    check_single_threaded()?;
-    // SAFETY: the process has exactly one thread (checked just above, and
-    // this thread starts none in between), so no lock can be held by a
-    // thread that does not exist in the child.
-    match unsafe { nix::unistd::fork() }? {
-        ForkResult::Parent { child } => Ok(ChildGuard::new(child)),
-        ForkResult::Child => {
-            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
-            exit_now(code)
+    // A program that ends on Ctrl-C through `subprocess_pipes::interrupt`
+    // has a thread waiting for the signal: stop it for the fork.
+    subprocess_pipes::interrupt::without_watcher(|| {
+        check_single_threaded()?;
+        // SAFETY: the process has exactly one thread (checked just above,
+        // and this thread starts none in between), so no lock can be held
+        // by a thread that does not exist in the child.
+        match unsafe { nix::unistd::fork() }? {
+            ForkResult::Parent { child } => Ok(ChildGuard::new(child)),
+            ForkResult::Child => {
+                let code =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
+                exit_now(code)
+            }
         }
-    }
+    })
 }
 
 /// Ends a forked child at once: `_exit`, not `exit`, so the atexit handlers

@@ -20,6 +20,8 @@ static LIVE_POOLS: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn on_sigint(_: libc::c_int) {
     // Only async-signal-safe work here: atomics, sigaction, raise.
+    // The demo driver stops after the experiment that is running.
+    crate::contract::cli::note_interrupt();
     if LIVE_POOLS.load(Ordering::SeqCst) == 0 || REQUESTED.swap(true, Ordering::SeqCst) {
         let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
         // SAFETY: installing the default action is async-signal-safe.

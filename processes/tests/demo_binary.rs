@@ -58,8 +58,9 @@ fn ctrl_c_stops_the_pool_and_leaves_no_process() {
     killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    // The pool stops, the experiment fails, and no further one starts.
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("no further experiment starts"), "{stderr}");
     assert_eq!(
         members(pgid),
         Vec::<i32>::new(),
@@ -91,5 +92,47 @@ fn the_fork_server_replaces_killed_workers() {
     assert!(
         rec["metrics"]["workers_replaced"].as_f64().unwrap() >= 1.0,
         "{line}"
+    );
+}
+
+/// One Ctrl-C stops the whole run: once the running experiment has stopped
+/// its pool, no further experiment starts, and the demo exits 130 at once.
+#[test]
+fn one_ctrl_c_stops_the_whole_run_not_only_the_current_experiment() {
+    let child = Command::new(env!("CARGO_BIN_EXE_processes"))
+        .args(["--json", "--quick"])
+        .process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pgid = child.id() as i32;
+    let tree = || processes::proc_info::descendants(Pid::from_raw(pgid)).unwrap_or_default();
+    let t0 = Instant::now();
+    while tree().len() < 2 && t0.elapsed() < STOP_LIMIT {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(tree().len() >= 2, "no pool started");
+    killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
+    let sent = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let took = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let records = String::from_utf8_lossy(&out.stdout).lines().count();
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        out.status.code() == Some(130) || out.status.signal() == Some(libc::SIGINT),
+        "{:?}: {stderr}",
+        out.status
+    );
+    assert!(
+        records <= 1,
+        "{records} experiments reported after one Ctrl-C: {stderr}"
+    );
+    assert!(took < Duration::from_secs(3), "it took {took:?} to stop");
+    assert_eq!(
+        members(pgid),
+        Vec::<i32>::new(),
+        "processes outlived the demo"
     );
 }

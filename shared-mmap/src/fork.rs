@@ -42,7 +42,8 @@ fn fork_error(e: ForkError) -> Error {
 /// of [`processes::fork::check_single_threaded`]), else
 /// [`Error::MultiThreaded`].
 pub fn ensure_single_threaded() -> Result<()> {
-    check_single_threaded().map_err(fork_error)
+    // The Ctrl-C watcher, if any, steps aside for a fork: it does not count.
+    subprocess_pipes::interrupt::without_watcher(check_single_threaded).map_err(fork_error)
 }
 
 /// Forks; the child runs `f` and exits with its return value (101 if it

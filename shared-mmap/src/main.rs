@@ -7,5 +7,12 @@ fn main() -> ExitCode {
     if let Some(code) = shared_mmap::worker::main_if_worker() {
         return code;
     }
+    // Before any thread starts: Ctrl-C (or SIGTERM) kills the workers and
+    // removes the demo's temporary files, then exits 128 + the signal.
+    // Forks stop the waiting thread for their moment (see
+    // `subprocess_pipes::interrupt::without_watcher`).
+    if let Err(e) = subprocess_pipes::interrupt::kill_children_on_interrupt() {
+        eprintln!("shared-mmap: cannot watch for Ctrl-C: {e}");
+    }
     shared_mmap::DEMO.main()
 }

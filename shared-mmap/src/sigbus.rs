@@ -63,6 +63,13 @@ pub fn demonstrate(exe: &WorkerExe, dir: &Path, limit: Duration) -> Result<Sigbu
         .path()
         .to_str()
         .ok_or_else(|| Error::Invalid("non-UTF-8 temp path".into()))?;
+    // The file starts with its own (unpredictable) path: the worker checks
+    // it before truncating, so it only ever truncates a file made for it.
+    if path.len() >= DEMO_LEN {
+        return Err(Error::Invalid(format!("temp path too long: {path}")));
+    }
+    std::os::unix::fs::FileExt::write_all_at(tmp.as_file(), path.as_bytes(), 0)
+        .ctx("mark demo file")?;
     let mut set = WorkerSet::spawn(exe, &[vec!["sigbus-file".into(), path.into()]])?;
     set.collect("Mapped", limit, |r| (*r == Reply::Mapped).then_some(()))?;
     let status = set.wait_all(limit)?[0];
@@ -94,7 +101,9 @@ fn no_core_dump() -> Result<()> {
     setrlimit(Resource::RLIMIT_CORE, 0, 0).ctx("setrlimit RLIMIT_CORE")
 }
 
-/// Child side: map the file, truncate it, touch the last byte. Dies of SIGBUS.
+/// Child side: map the file, truncate it, touch the last byte. Dies of
+/// SIGBUS. Refuses any file but the one [`demonstrate`] made for it: a
+/// regular file of [`DEMO_LEN`] bytes that starts with its own path.
 pub(crate) fn child_truncate_file(path: &str) -> Result<()> {
     no_core_dump()?;
     let file = OpenOptions::new()
@@ -102,10 +111,18 @@ pub(crate) fn child_truncate_file(path: &str) -> Result<()> {
         .write(true)
         .open(path)
         .ctx("open demo file")?;
-    let len = file.metadata().ctx("fstat")?.len() as usize;
-    if len == 0 {
-        return Err(Error::Invalid("demo file is empty".into()));
+    let meta = file.metadata().ctx("fstat")?;
+    let mut mark = vec![0u8; path.len()];
+    let marked = meta.is_file()
+        && meta.len() == DEMO_LEN as u64
+        && std::os::unix::fs::FileExt::read_exact_at(&file, &mut mark, 0).is_ok()
+        && mark == path.as_bytes();
+    if !marked {
+        return Err(Error::Invalid(format!(
+            "{path} is not a file the sigbus demo made for this worker; it is left alone"
+        )));
     }
+    let len = DEMO_LEN;
     // SAFETY: deliberately broken, in a throwaway child: we truncate the file
     // below while it is mapped, which is exactly what `Mmap::map` forbids. The
     // point is the crash: the access raises SIGBUS before any value is used.

@@ -114,7 +114,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Re
             return wait_for_eof(); // `map` stays mapped while the parent measures memory
         }
         "pipe" => {
-            let mut buf = vec![0u8; len];
+            let mut buf = subprocess_pipes::blob::try_zeroed(len).ctx("allocate the slice")?;
             std::io::stdin()
                 .lock()
                 .read_exact(&mut buf)
@@ -123,7 +123,7 @@ fn reduce(method: String, fd: i32, offset: u64, len: usize, born: Instant) -> Re
             (checksum(&buf), buf)
         }
         "read" => {
-            let mut buf = vec![0u8; len];
+            let mut buf = subprocess_pipes::blob::try_zeroed(len).ctx("allocate the slice")?;
             open_inherited(fd)?
                 .read_exact_at(&mut buf, offset)
                 .ctx("pread slice")?;

@@ -93,3 +93,27 @@ fn bad_arguments_exit_2_and_workers_are_not_listed() {
         Some(1)
     );
 }
+
+#[test]
+fn the_sigbus_worker_truncates_only_a_file_made_for_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("precious.txt");
+    std::fs::write(&victim, vec![b'x'; 8192]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shared-mmap"))
+        .args(["__worker", "sigbus-file"])
+        .arg(&victim)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("left alone"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&victim).unwrap().len(),
+        8192,
+        "the file was truncated"
+    );
+}

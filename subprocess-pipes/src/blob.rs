@@ -22,6 +22,26 @@ use std::fmt;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// `len` zero bytes, or an error when the memory cannot be had (`ulimit -v`,
+/// a machine out of memory): `vec![0; len]` would abort the process.
+///
+/// ```
+/// use subprocess_pipes::blob::try_zeroed;
+/// assert_eq!(try_zeroed(4).unwrap(), vec![0; 4]);
+/// assert!(try_zeroed(usize::MAX).is_err());
+/// ```
+pub fn try_zeroed(len: usize) -> std::io::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::OutOfMemory,
+            format!("cannot allocate {len} bytes: {e}"),
+        )
+    })?;
+    v.resize(len, 0);
+    Ok(v)
+}
+
 /// Bytes that serialize as a byte string. See the module docs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blob(pub Vec<u8>);

@@ -177,3 +177,50 @@ fn assert_exits_ok(child: &mut subprocess_pipes::popen::Popen) {
     let status = child.wait_timeout(ms(PATIENCE_MS)).unwrap();
     assert!(status.is_some_and(|s| s.success()), "{status:?}");
 }
+
+#[test]
+fn misbehaving_roles_exit_at_once_when_the_parent_hangs_up() {
+    // They used to sleep their 30 s out whatever the parent did.
+    for role in ["silent", "die-mid-frame", "garbage"] {
+        let (mut child, ch) = ask(role);
+        std::thread::sleep(ms(50)); // let it read the request
+        drop(ch); // closes its stdin
+        let t = std::time::Instant::now();
+        let status = child.wait_timeout(ms(PATIENCE_MS)).unwrap();
+        assert!(status.is_some(), "{role} still runs after its stdin closed");
+        assert!(t.elapsed() < ms(2000), "{role} took {:?}", t.elapsed());
+    }
+}
+
+#[test]
+fn a_raw_sink_allocates_for_bytes_that_arrive_not_for_a_header() {
+    use std::io::{Read, Write};
+    let mut child = worker("raw-sink");
+    let (mut stdin, mut stdout) = (child.take_stdin().unwrap(), child.take_stdout().unwrap());
+    // A header promising one 64 MiB message, then 3 bytes of it.
+    let mut h = (64u64 << 20).to_le_bytes().to_vec();
+    h.extend_from_slice(&1u64.to_le_bytes());
+    stdin.write_all(&h).unwrap();
+    stdin.write_all(b"abc").unwrap();
+    std::thread::sleep(ms(200));
+    // Its peak resident memory: it used to zero-fill 64 MiB at once.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/<pid>/status");
+    assert!(
+        peak_kib < 32 << 10,
+        "the sink holds {peak_kib} KiB for 3 bytes"
+    );
+    drop(stdin);
+    let mut ack = Vec::new();
+    stdout.read_to_end(&mut ack).unwrap();
+    assert!(ack.is_empty(), "no acknowledgement for a short message");
+    let status = child
+        .wait_timeout(ms(PATIENCE_MS))
+        .unwrap()
+        .expect("it exits");
+    assert!(!status.success(), "a short message is an error");
+}

@@ -47,7 +47,7 @@ impl Experiment for Crash {
         // The killer: SIGKILL a worker every 20 ms, from another thread. The
         // workers are the leaves of our process tree (with `fork`, they are
         // the fork server's children).
-        let killer = std::thread::spawn(move || {
+        let killer = std::thread::Builder::new().spawn(move || {
             let mut killed = Vec::new();
             for i in 0..kills as usize {
                 std::thread::sleep(Duration::from_millis(20));
@@ -63,6 +63,7 @@ impl Experiment for Crash {
             }
             killed.len()
         });
+        let killer = killer.map_err(|e| anyhow::anyhow!("starting the killer thread: {e}"))?;
         let out = pool.map((0..n).map(|_| FaultTask::SleepMs(5)))?;
         let killed = killer
             .join()

@@ -35,7 +35,9 @@ impl Experiment for StartCost {
         };
         let mut thread = || {
             per(&mut || {
-                std::thread::spawn(|| 1)
+                std::thread::Builder::new()
+                    .spawn(|| 1)
+                    .map_err(|e| anyhow::anyhow!("starting a thread: {e}"))?
                     .join()
                     .map(drop)
                     .map_err(|_| anyhow::anyhow!("thread panicked"))

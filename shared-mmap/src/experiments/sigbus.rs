@@ -21,7 +21,8 @@ impl Experiment for Sigbus {
     const CLAIM: &'static str = "touching a mapping whose file was truncated kills the process with SIGBUS; a sealed memfd refuses the truncation";
 
     fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
-        let dir = tempfile::tempdir()?;
+        // Ctrl-C mid-run removes it too (the tempdir's drop would not run).
+        let dir = subprocess_pipes::interrupt::remove_on_interrupt(tempfile::tempdir)?;
         let out = demonstrate(&WorkerExe::current()?, dir.path(), TIMEOUT)?;
         let bus = out.file_signal == Some(libc::SIGBUS);
         let refused = out.memfd_ok && out.memfd_errno == Some(libc::EPERM) && out.memfd_value == 7;

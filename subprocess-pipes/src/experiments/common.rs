@@ -58,21 +58,24 @@ pub(crate) struct Watchdog {
 }
 
 impl Watchdog {
-    pub(crate) fn arm(pids: &[u32], limit: std::time::Duration) -> Watchdog {
+    pub(crate) fn arm(pids: &[u32], limit: std::time::Duration) -> anyhow::Result<Watchdog> {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let pids = pids.to_vec();
-        std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
-                eprintln!("watchdog: measurement ran past {limit:?}; killing its children");
-                for pid in pids {
-                    let _ = nix::sys::signal::killpg(
-                        nix::unistd::Pid::from_raw(pid as i32),
-                        nix::sys::signal::Signal::SIGKILL,
-                    );
+        let thread = std::thread::Builder::new()
+            .name("watchdog".into())
+            .spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
+                    eprintln!("watchdog: measurement ran past {limit:?}; killing its children");
+                    for pid in pids {
+                        let _ = nix::sys::signal::killpg(
+                            nix::unistd::Pid::from_raw(pid as i32),
+                            nix::sys::signal::Signal::SIGKILL,
+                        );
+                    }
                 }
-            }
-        });
-        Watchdog { _disarm: tx }
+            });
+        thread.map_err(|e| anyhow::anyhow!("starting the watchdog thread: {e}"))?;
+        Ok(Watchdog { _disarm: tx })
     }
 }
 

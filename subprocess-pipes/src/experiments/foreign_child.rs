@@ -68,13 +68,15 @@ impl Experiment for ForeignChild {
         let mut stdin = child.take_stdin().context("python stdin")?;
         let stdout = child.take_stdout().context("python stdout")?;
         let (tx, lines) = mpsc::channel::<std::io::Result<String>>();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line).is_err() {
-                    break;
+        std::thread::Builder::new()
+            .spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            })
+            .context("starting the reader thread")?;
         let mut ask = move |req: Value| -> anyhow::Result<Value> {
             writeln!(stdin, "{req}").context("writing to the Python child")?;
             stdin.flush()?;

@@ -288,7 +288,7 @@ fn measure_rust(
         p.child_on(raw.id(), cpu)?;
         p.child_on(echo.id(), cpu)?;
     }
-    let dog = Watchdog::arm(&[raw.id(), echo.id()], Duration::from_secs(120));
+    let dog = Watchdog::arm(&[raw.id(), echo.id()], Duration::from_secs(120))?;
     let mut raw_run = || -> anyhow::Result<f64> {
         let t = Instant::now();
         let mut b = [0u8; 8];

@@ -66,7 +66,7 @@ impl Experiment for Messages {
         // children if the whole run takes too long, and the blocked `send`
         // then fails with a broken pipe instead of hanging.
         let pids: Vec<u32> = children.iter().map(|c| c.0.id()).collect();
-        let dog = Watchdog::arm(&pids, RUN_LIMIT);
+        let dog = Watchdog::arm(&pids, RUN_LIMIT)?;
         let mut next = 0u64;
         let (mut checked, mut wrong) = (0u64, 0u64);
         let mut bytes_sent = 0usize;

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::contract::measure::{human_time, parse_duration};
+use crate::contract::measure::{human_time, parse_positive_duration};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::popen::Popen;
 
@@ -30,7 +30,7 @@ pub struct PipeDeadlock {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     pub bytes: Option<u64>,
     /// No progress for this long counts as a deadlock [default: 1s; quick: 300ms].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = parse_positive_duration)]
     #[serde(with = "crate::experiments::common::dur_opt")]
     pub stall: Option<Duration>,
     /// The child: this binary's `cat` worker, or the system's `cat`.
@@ -157,7 +157,7 @@ fn sequential(kind: ChildKind, input: &[u8], stall: Duration) -> anyhow::Result<
     let (done_tx, done_rx) = mpsc::channel();
     let input = input.to_vec();
     let progress = Arc::clone(&written);
-    let writer = std::thread::spawn(move || {
+    let writer = std::thread::Builder::new().spawn(move || {
         let mut res = Ok(());
         for chunk in input.chunks(CHUNK) {
             if let Err(e) = stdin.write_all(chunk) {
@@ -170,6 +170,7 @@ fn sequential(kind: ChildKind, input: &[u8], stall: Duration) -> anyhow::Result<
         let _ = done_tx.send(());
         res
     });
+    let writer = writer.context("starting the writer thread")?;
     // Wait until the writer finishes, or makes no progress for `stall`.
     let mut last = usize::MAX;
     let deadlocked = loop {

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::contract::measure::{human_time, parse_duration};
+use crate::contract::measure::{human_time, parse_positive_duration};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::experiments::common::{dur_opt, zombie_children};
 use crate::run::{Run, RunError};
@@ -14,7 +14,7 @@ use crate::run::{Run, RunError};
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunCmd {
     /// The timeout given to `sleep 30` [default: 500ms; quick: 200ms].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = parse_positive_duration)]
     #[serde(with = "dur_opt")]
     pub timeout: Option<Duration>,
 }

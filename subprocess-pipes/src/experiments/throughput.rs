@@ -101,7 +101,7 @@ impl Experiment for Throughput {
         let _dog = Watchdog::arm(
             &[raw.id(), framed_child.id(), owned_child.id()],
             Duration::from_secs(120),
-        );
+        )?;
 
         let mut report_lines = Vec::new();
         let mut worst_big: Option<f64> = None;
@@ -109,7 +109,13 @@ impl Experiment for Throughput {
         for &size in &sizes {
             let count = (volume / size).max(1);
             let total = (size * count) as u64;
-            let data: Vec<u8> = (0..size).map(|i| (i % 253) as u8).collect();
+            // Checked allocation: a size past the memory limit is an error
+            // with a message, not an abort.
+            let mut data = crate::blob::try_zeroed(size)
+                .with_context(|| format!("a {} message", show_size(size)))?;
+            for (i, b) in data.iter_mut().enumerate() {
+                *b = (i % 253) as u8;
+            }
             let msg = Bulk::Data(Blob(data.clone()));
             let mut raw_run = || -> anyhow::Result<f64> {
                 let t = Instant::now();

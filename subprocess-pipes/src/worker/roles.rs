@@ -107,9 +107,18 @@ fn raw_sink() -> anyhow::Result<u8> {
             size <= crate::frame::DEFAULT_MAX_FRAME,
             "message of {size} bytes refused"
         );
-        buf.resize(size, 0);
+        // The buffer grows with the bytes that actually arrive (a header
+        // alone allocates nothing), then is reused for the next messages.
         for _ in 0..count {
-            input.read_exact(&mut buf).context("a raw message")?;
+            buf.clear();
+            let got = (&mut input)
+                .take(size as u64)
+                .read_to_end(&mut buf)
+                .context("a raw message")?;
+            anyhow::ensure!(
+                got == size,
+                "a raw message ended after {got} of {size} bytes"
+            );
         }
         output.write_all(&(size as u64 * count).to_le_bytes())?;
     }
@@ -175,21 +184,31 @@ fn die_mid_frame() -> anyhow::Result<u8> {
     output.write_all(&1000u32.to_le_bytes())?;
     output.write_all(&[0xAB; 10])?;
     output.flush()?;
-    std::thread::sleep(HANG); // the parent kills us here, mid-message
-    Ok(0)
+    hang(&mut input) // the parent kills us here, mid-message
 }
 
 fn silent() -> anyhow::Result<u8> {
     let (mut input, _output) = raw_stdio()?;
     await_request(&mut input)?;
-    std::thread::sleep(HANG);
-    Ok(0)
+    hang(&mut input)
 }
 
 fn garbage() -> anyhow::Result<u8> {
     let (mut input, mut output) = raw_stdio()?;
     await_request(&mut input)?;
     write_frame(&mut output, &[0xFF; 16])?;
-    std::thread::sleep(HANG);
+    hang(&mut input)
+}
+
+/// Says nothing more until the parent hangs up (stdin at EOF: exit at
+/// once) or [`HANG`] passes; anything else read meanwhile is ignored.
+fn hang(input: &mut File) -> anyhow::Result<u8> {
+    let deadline = crate::deadline::after(HANG);
+    let mut scratch = [0u8; 4096];
+    while let Some(left) = crate::deadline::remaining(deadline).filter(|l| !l.is_zero()) {
+        if crate::readable::wait_readable(&*input, left)? && input.read(&mut scratch)? == 0 {
+            break; // EOF: the parent is gone or done with us
+        }
+    }
     Ok(0)
 }

@@ -41,12 +41,14 @@ impl Experiment for SemaphoreExp {
             AtomicUsize::new(0),
         );
         let (secs, all_ok) = timed(|| {
-            std::thread::scope(|s| {
-                let hs: Vec<_> = (0..self.threads)
+            std::thread::scope(|s| -> anyhow::Result<bool> {
+                // A thread that cannot start (a limit on threads, `ulimit
+                // -u`) is an error; the ones started finish on their own.
+                let hs = (0..self.threads)
                     .map(|t| {
                         let (pool, inside, max_inside, total) =
                             (&pool, &inside, &max_inside, &total);
-                        s.spawn(move || {
+                        std::thread::Builder::new().spawn_scoped(s, move || {
                             for i in 0..uses {
                                 let Some(_permit) = pool.permit_timeout(WATCHDOG) else {
                                     return false;
@@ -60,11 +62,12 @@ impl Experiment for SemaphoreExp {
                             true
                         })
                     })
-                    .collect();
-                hs.into_iter().all(|h| h.join().unwrap_or(false))
+                    .collect::<std::io::Result<Vec<_>>>()
+                    .map_err(|e| anyhow::anyhow!("starting a thread: {e}"))?;
+                Ok(hs.into_iter().all(|h| h.join().unwrap_or(false)))
             })
         });
-        anyhow::ensure!(all_ok, "a thread waited past the watchdog for a permit");
+        anyhow::ensure!(all_ok?, "a thread waited past the watchdog for a permit");
         let max = max_inside.into_inner();
         let total = total.into_inner();
         anyhow::ensure!(

@@ -1,0 +1,142 @@
+//! Ctrl-C (SIGINT) and SIGTERM mid-run: the demo ends at once, its workers
+//! with it, and nothing it made is left in its temporary directory.
+
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+/// Trials per signal: the signal lands at a different moment of the run each time.
+const TRIALS: u64 = 20;
+
+/// Live (not zombie) processes whose process group is `pgid`.
+fn members(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        if f.len() > 3 && f[0] != "Z" && f[3] == pgid.to_string() {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+fn trial(args: &[&str], sig: Signal, delay: Duration) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shared-mmap"))
+        .args(args)
+        .env("TMPDIR", tmp.path())
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pgid = child.id() as i32;
+    std::thread::sleep(delay);
+    let _ = kill(Pid::from_raw(pgid), sig);
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "{args:?}: still running 1 s after {sig}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    // Finished before the signal, ended by it through the watcher (128 +
+    // signal), or killed by it before the watcher was installed.
+    let ok = status.code() == Some(0)
+        || status.code() == Some(128 + sig as i32)
+        || status.signal() == Some(sig as i32);
+    assert!(ok, "{args:?} after {sig} at {delay:?}: {status:?}");
+    let until = Instant::now() + Duration::from_secs(1);
+    while !members(pgid).is_empty() {
+        assert!(
+            Instant::now() < until,
+            "{args:?}: {:?} outlived the demo",
+            members(pgid)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let left: Vec<_> = walk(tmp.path());
+    assert!(
+        left.is_empty(),
+        "{args:?} after {sig} at {delay:?} left {left:?}"
+    );
+}
+
+/// Every path under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn sigint_and_sigterm_during_sigbus_leave_no_file_and_no_process() {
+    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+        for i in 0..TRIALS {
+            // 0 to 9.5 ms: from before the demo is up to the end of its run
+            // (about 10 ms here).
+            trial(&["sigbus"], sig, Duration::from_micros(i * 500));
+        }
+    }
+}
+
+#[test]
+fn sigint_during_a_run_with_workers_ends_them_and_exits_130() {
+    for delay_ms in [150, 300] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shared-mmap"))
+            .args(["share-vs-copy", "--sizes", "4M,32M", "--repeats", "3"])
+            .env("TMPDIR", tmp.path())
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pgid = child.id() as i32;
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        kill(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
+        let sent = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                sent.elapsed() < Duration::from_secs(1),
+                "still running 1 s after SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        assert_eq!(status.code(), Some(130), "{status:?}");
+        let until = Instant::now() + Duration::from_secs(1);
+        while !members(pgid).is_empty() {
+            assert!(
+                Instant::now() < until,
+                "{:?} outlived the demo",
+                members(pgid)
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
