@@ -14,6 +14,15 @@ use super::record::{Report, Verdict};
 /// not decide ([`Report::undecided`]) before it reports `info`.
 pub const ATTEMPTS: usize = 3;
 
+/// The machine gives parallelism right now when plain threads get at least
+/// this speedup; below it, scaling claims are not judged.
+pub const MIN_BASELINE: f64 = 1.3;
+
+/// The fraction of `baseline`'s gain over 1x that `speedup` realises.
+pub fn gain_fraction(speedup: f64, baseline: f64) -> f64 {
+    (speedup - 1.0) / (baseline - 1.0)
+}
+
 /// No further attempt starts once an experiment has taken this long.
 pub const ATTEMPT_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -54,6 +63,22 @@ impl Judgement {
     #[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::judge::Judgement;\n\n// \"At most 1.5x the cost\"; 2x or more clearly is not.\nassert_eq!(Judgement::at_most(1.1, 1.5, 2.0), Judgement::Holds);\nassert_eq!(Judgement::at_most(2.5, 1.5, 2.0), Judgement::Fails);\n```")]
     pub fn at_most(value: f64, holds_at: f64, fails_at: f64) -> Judgement {
         Judgement::at_least(-value, -holds_at, -fails_at)
+    }
+
+    /// A scaling claim judged against what the machine gives right now:
+    /// `speedup` realises a fraction of `baseline`'s gain over 1x (plain
+    /// threads doing the same kind of work, measured beside it). Half of
+    /// that gain or more holds, a fifth or less fails; between the two, or
+    /// when the machine gives under [`MIN_BASELINE`] at the moment (a
+    /// missing speedup then proves nothing), the run cannot decide.
+    ///
+    /// # Example
+    #[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::judge::Judgement;\n\nassert_eq!(Judgement::scaling(1.9, 2.0), Judgement::Holds);\nassert_eq!(Judgement::scaling(1.1, 2.0), Judgement::Fails);\nassert_eq!(Judgement::scaling(1.35, 2.0), Judgement::Undecided); // 35% of the gain\nassert_eq!(Judgement::scaling(1.0, 1.1), Judgement::Undecided); // no parallelism now\n```")]
+    pub fn scaling(speedup: f64, baseline: f64) -> Judgement {
+        if baseline < MIN_BASELINE {
+            return Judgement::Undecided;
+        }
+        Judgement::at_least(gain_fraction(speedup, baseline), 0.5, 0.2)
     }
 
     /// `Holds` when `ok`, else `Fails`: for facts that are counted, not

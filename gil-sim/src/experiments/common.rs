@@ -147,36 +147,20 @@ pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
     Ok(secs)
 }
 
-/// The machine gives parallelism right now when plain threads get at least
-/// this much; below it, a missing speedup proves nothing and scaling claims
-/// are not judged.
-pub const MIN_BASELINE: f64 = 1.3;
+pub use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 
-/// A scaling claim judged against the machine's [`parallel_baseline`]:
-/// `speedup` realises a fraction of the baseline's gain over 1x. It holds at
-/// half of that gain or more and fails at a fifth or less; between the two,
-/// or when the machine gives under [`MIN_BASELINE`] right now, the run
-/// cannot decide. The band keeps the verdict the same on every run of a
-/// healthy machine, rather than flipping around one threshold.
+/// A scaling claim judged against the machine's [`parallel_baseline`]; see
+/// [`Judgement::scaling`] (half the baseline's gain holds, a fifth fails,
+/// between or on a machine without parallelism right now: undecided).
 ///
 /// ```
 /// use gil_sim::contract::Judgement;
 /// use gil_sim::experiments::common::scales;
 /// assert_eq!(scales(1.9, 2.0), Judgement::Holds);
-/// assert_eq!(scales(1.1, 2.0), Judgement::Fails);
-/// assert_eq!(scales(1.35, 2.0), Judgement::Undecided); // 35% of the gain
 /// assert_eq!(scales(1.0, 1.1), Judgement::Undecided); // no parallelism now
 /// ```
 pub fn scales(speedup: f64, baseline: f64) -> Judgement {
-    if baseline < MIN_BASELINE {
-        return Judgement::Undecided;
-    }
-    Judgement::at_least(gain_fraction(speedup, baseline), 0.5, 0.2)
-}
-
-/// The fraction of the baseline's gain over 1x that `speedup` realises.
-pub fn gain_fraction(speedup: f64, baseline: f64) -> f64 {
-    (speedup - 1.0) / (baseline - 1.0)
+    Judgement::scaling(speedup, baseline)
 }
 
 /// Runs for [`parallel_baseline`]: at least five, so that one descheduled

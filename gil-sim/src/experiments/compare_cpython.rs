@@ -21,7 +21,7 @@ pub struct CompareCpython {
     /// Countdown iterations for CPython's CPU-bound run [default: 3M; quick: 1M].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1000..=1_000_000_000))]
     pub n: Option<u64>,
-    /// Blocking calls in the convoy run [default: 40; quick: 8].
+    /// Blocking calls in the convoy run [default: 40; quick: 16].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub convoy_calls: Option<u64>,
 }
@@ -32,7 +32,7 @@ impl Experiment for CompareCpython {
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000));
-        let convoy_calls = self.convoy_calls.unwrap_or(ctx.pick(40, 8));
+        let convoy_calls = self.convoy_calls.unwrap_or(ctx.pick(40, 16));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {
             vec![None]
         } else {

@@ -158,8 +158,14 @@ pub(crate) fn measure(
             BLOCK.as_secs_f64().to_string(),
         ]
     };
-    let py_convoy = one(py, "convoy.py", &convoy_args(1))?;
-    let sim_convoy = convoy_run(&cfg, calls, 1, BLOCK)?;
+    // The lower of two runs on each side, taking turns: a descheduled run
+    // only adds latency, so the lower one is the convoy itself.
+    let (mut py_convoy, mut sim_convoy) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..2 {
+        let py = one(py, "convoy.py", &convoy_args(1))?;
+        py_convoy = py_convoy.min(bounded(num(&py, "median_s")?, "median_s", 0.0, 60.0)?);
+        sim_convoy = sim_convoy.min(convoy_run(&cfg, calls, 1, BLOCK)?.median_s);
+    }
     let py_race = one(
         py,
         "race.py",
@@ -223,8 +229,8 @@ pub(crate) fn measure(
         Row {
             name: "convoy_latency",
             unit: "s",
-            cpython: bounded(num(&py_convoy, "median_s")?, "median_s", 0.0, 60.0)?,
-            sim: sim_convoy.median_s,
+            cpython: py_convoy,
+            sim: sim_convoy,
             tolerance: t(0.30),
         },
     ];
