@@ -117,3 +117,18 @@ fn the_sigbus_worker_truncates_only_a_file_made_for_it() {
         "the file was truncated"
     );
 }
+
+#[test]
+fn a_worker_slice_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 400000 && exec '{}' __worker reduce pipe 0 0 8589934592 < /dev/null",
+            env!("CARGO_BIN_EXE_shared-mmap")
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot allocate"), "{stderr}");
+}

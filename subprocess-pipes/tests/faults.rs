@@ -224,3 +224,20 @@ fn a_raw_sink_allocates_for_bytes_that_arrive_not_for_a_header() {
         .expect("it exits");
     assert!(!status.success(), "a short message is an error");
 }
+
+#[test]
+fn a_message_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
+    // 400 MB of address space: a 256 MiB message needs three copies.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 400000 && exec '{}' throughput --size 256MiB",
+            common::EXE
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("needs about"), "{stderr}");
+    assert!(!stderr.contains("memory allocation of"), "aborted: {stderr}");
+}

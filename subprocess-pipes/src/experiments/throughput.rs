@@ -48,6 +48,10 @@ type Framed = Channel<Bulk, u64, ChildStdout, ChildStdin>;
 
 const MIB: f64 = (1 << 20) as f64;
 
+/// Copies of one message this process may hold at once: the bytes, the
+/// `Bulk` value sent, and the channel's buffer.
+const COPIES: usize = 3;
+
 /// Starts a framed sink child and its channel.
 fn framed_sink(role: &str) -> anyhow::Result<(Popen, Framed)> {
     let mut child = Popen::spawn(crate::worker::command_self(role)?)?;
@@ -109,8 +113,20 @@ impl Experiment for Throughput {
         for &size in &sizes {
             let count = (volume / size).max(1);
             let total = (size * count) as u64;
-            // Checked allocation: a size past the memory limit is an error
-            // with a message, not an abort.
+            // Checked allocation: a size past the memory limit (`ulimit -v`,
+            // a small machine) is an error with a message, not an abort. One
+            // size holds up to COPIES of the message at once: probe for all.
+            let mut probe = Vec::<u8>::new();
+            probe
+                .try_reserve_exact(size.saturating_mul(COPIES))
+                .with_context(|| {
+                    format!(
+                        "a {} message needs about {} of memory in this process",
+                        show_size(size),
+                        show_size(size.saturating_mul(COPIES))
+                    )
+                })?;
+            drop(probe);
             let mut data = crate::blob::try_zeroed(size)
                 .with_context(|| format!("a {} message", show_size(size)))?;
             for (i, b) in data.iter_mut().enumerate() {
