@@ -239,5 +239,8 @@ fn a_message_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("needs about"), "{stderr}");
-    assert!(!stderr.contains("memory allocation of"), "aborted: {stderr}");
+    assert!(
+        !stderr.contains("memory allocation of"),
+        "aborted: {stderr}"
+    );
 }

@@ -32,7 +32,9 @@ pub enum ChannelError {
         source: io::Error,
     },
     /// The peer closed its end while we were sending (`EPIPE`): it exited or was killed.
-    #[error("the peer closed the channel while we were sending ({source})")]
+    /// (The OS error is the [`source`](std::error::Error::source), not
+    /// repeated in the message: a chain of causes printed it twice.)
+    #[error("the peer closed the channel while we were sending")]
     PeerClosed {
         /// The operating system's error (`BrokenPipe`).
         #[source]
@@ -109,5 +111,23 @@ impl From<FrameError> for ChannelError {
             FrameError::Truncated { expected, got } => ChannelError::Truncated { expected, got },
             FrameError::TimedOut { waited } => ChannelError::TimedOut { waited },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_pipe_is_named_once_in_the_chain_of_causes() {
+        let e = ChannelError::io("sending", io::Error::from(io::ErrorKind::BrokenPipe));
+        let mut chain = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            chain.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        assert_eq!(chain.matches("pipe").count(), 1, "{chain}");
+        assert!(chain.starts_with("the peer closed"), "{chain}");
     }
 }
