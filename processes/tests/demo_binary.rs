@@ -14,6 +14,28 @@ use nix::unistd::Pid;
 /// How long the demo may take to stop after Ctrl-C.
 const STOP_LIMIT: Duration = Duration::from_secs(10);
 
+/// Starts the demo with `args` in a process group of its own (as a shell
+/// does) and waits until a pool's two workers are up; returns the child,
+/// its group, and the workers' pids.
+fn start_until_pool(args: &[&str]) -> (std::process::Child, i32, Vec<Pid>) {
+    let child = Command::new(env!("CARGO_BIN_EXE_processes"))
+        .args(args)
+        .process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pgid = child.id() as i32;
+    let tree = || processes::proc_info::descendants(Pid::from_raw(pgid)).unwrap_or_default();
+    let t0 = Instant::now();
+    while tree().len() < 2 && t0.elapsed() < STOP_LIMIT {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let workers = tree();
+    assert!(workers.len() >= 2, "the pool did not start");
+    (child, pgid, workers)
+}
+
 /// Processes whose process group is `pgid` (field 5 of `/proc/<pid>/stat`).
 fn members(pgid: i32) -> Vec<i32> {
     let mut out = Vec::new();
@@ -38,22 +60,7 @@ fn members(pgid: i32) -> Vec<i32> {
 
 #[test]
 fn ctrl_c_stops_the_pool_and_leaves_no_process() {
-    let child = Command::new(env!("CARGO_BIN_EXE_processes"))
-        .args(["crash", "--tasks", "100000", "--kills", "0"])
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pgid = child.id() as i32;
-    let tree = || processes::proc_info::descendants(Pid::from_raw(pgid)).unwrap_or_default();
-    // Wait until the pool's two workers are up.
-    let t0 = Instant::now();
-    while tree().len() < 2 && t0.elapsed() < STOP_LIMIT {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let workers = tree();
-    assert!(workers.len() >= 2, "the pool did not start");
+    let (child, pgid, workers) = start_until_pool(&["crash", "--tasks", "100000", "--kills", "0"]);
     std::thread::sleep(Duration::from_millis(200));
     killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -99,20 +106,7 @@ fn the_fork_server_replaces_killed_workers() {
 /// its pool, no further experiment starts, and the demo exits 130 at once.
 #[test]
 fn one_ctrl_c_stops_the_whole_run_not_only_the_current_experiment() {
-    let child = Command::new(env!("CARGO_BIN_EXE_processes"))
-        .args(["--json", "--quick"])
-        .process_group(0)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pgid = child.id() as i32;
-    let tree = || processes::proc_info::descendants(Pid::from_raw(pgid)).unwrap_or_default();
-    let t0 = Instant::now();
-    while tree().len() < 2 && t0.elapsed() < STOP_LIMIT {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    assert!(tree().len() >= 2, "no pool started");
+    let (child, pgid, _) = start_until_pool(&["--json", "--quick"]);
     killpg(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
     let sent = Instant::now();
     let out = child.wait_with_output().unwrap();

@@ -32,8 +32,15 @@ fn members(pgid: i32) -> Vec<i32> {
     out
 }
 
-fn trial(args: &[&str], sig: Signal, delay: Duration) {
-    let tmp = tempfile::tempdir().unwrap();
+/// Starts the demo with `args` (its temp dir in `tmp`), sends `sig` to its
+/// group after `delay`, and waits (at most 1 s) for it to end and for every
+/// process of its group to be gone. Returns how it ended.
+fn signal_mid_run(
+    tmp: &tempfile::TempDir,
+    args: &[&str],
+    sig: Signal,
+    delay: Duration,
+) -> std::process::ExitStatus {
     let mut child = Command::new(env!("CARGO_BIN_EXE_shared-mmap"))
         .args(args)
         .env("TMPDIR", tmp.path())
@@ -56,12 +63,6 @@ fn trial(args: &[&str], sig: Signal, delay: Duration) {
         );
         std::thread::sleep(Duration::from_millis(2));
     };
-    // Finished before the signal, ended by it through the watcher (128 +
-    // signal), or killed by it before the watcher was installed.
-    let ok = status.code() == Some(0)
-        || status.code() == Some(128 + sig as i32)
-        || status.signal() == Some(sig as i32);
-    assert!(ok, "{args:?} after {sig} at {delay:?}: {status:?}");
     let until = Instant::now() + Duration::from_secs(1);
     while !members(pgid).is_empty() {
         assert!(
@@ -71,6 +72,18 @@ fn trial(args: &[&str], sig: Signal, delay: Duration) {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+    status
+}
+
+fn trial(args: &[&str], sig: Signal, delay: Duration) {
+    let tmp = tempfile::tempdir().unwrap();
+    let status = signal_mid_run(&tmp, args, sig, delay);
+    // Finished before the signal, ended by it through the watcher (128 +
+    // signal), or killed by it before the watcher was installed.
+    let ok = status.code() == Some(0)
+        || status.code() == Some(128 + sig as i32)
+        || status.signal() == Some(sig as i32);
+    assert!(ok, "{args:?} after {sig} at {delay:?}: {status:?}");
     let left: Vec<_> = walk(tmp.path());
     assert!(
         left.is_empty(),
@@ -106,37 +119,8 @@ fn sigint_and_sigterm_during_sigbus_leave_no_file_and_no_process() {
 fn sigint_during_a_run_with_workers_ends_them_and_exits_130() {
     for delay_ms in [150, 300] {
         let tmp = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shared-mmap"))
-            .args(["share-vs-copy", "--sizes", "4M,32M", "--repeats", "3"])
-            .env("TMPDIR", tmp.path())
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let pgid = child.id() as i32;
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        kill(Pid::from_raw(pgid), Signal::SIGINT).unwrap();
-        let sent = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(
-                sent.elapsed() < Duration::from_secs(1),
-                "still running 1 s after SIGINT"
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        };
+        let args = ["share-vs-copy", "--sizes", "4M,32M", "--repeats", "3"];
+        let status = signal_mid_run(&tmp, &args, Signal::SIGINT, Duration::from_millis(delay_ms));
         assert_eq!(status.code(), Some(130), "{status:?}");
-        let until = Instant::now() + Duration::from_secs(1);
-        while !members(pgid).is_empty() {
-            assert!(
-                Instant::now() < until,
-                "{:?} outlived the demo",
-                members(pgid)
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
     }
 }
