@@ -244,3 +244,15 @@ fn a_message_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
         "aborted: {stderr}"
     );
 }
+
+#[test]
+fn a_zero_stall_limit_is_refused_with_a_valid_example() {
+    // It used to be accepted and "detect a deadlock" after 0 KiB.
+    let out = std::process::Command::new(common::EXE)
+        .args(["pipe-deadlock", "--stall", "0ms"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("must be above 0 (e.g. 300ms)"), "{stderr}");
+}

@@ -92,3 +92,36 @@ pub enum PoolError {
     #[error("interrupted (Ctrl-C): workers stopped")]
     Interrupted,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::signal::Signal;
+
+    #[test]
+    fn a_death_reads_as_one_sentence() {
+        let death = |exit, timed_out| Death {
+            pid: 7,
+            exit,
+            channel: None,
+            timed_out,
+        };
+        // It read "worker 7 and killed by SIGKILL".
+        assert_eq!(
+            death(Some(ExitCause::Signaled(Signal::SIGKILL)), false).to_string(),
+            "worker 7 was killed by SIGKILL"
+        );
+        assert_eq!(
+            death(Some(ExitCause::Signaled(Signal::SIGKILL)), true).to_string(),
+            "worker 7 ran past the task timeout and was killed by SIGKILL"
+        );
+        assert_eq!(
+            death(Some(ExitCause::Exited(3)), false).to_string(),
+            "worker 7 exited with status 3"
+        );
+        assert_eq!(
+            death(None, false).to_string(),
+            "worker 7 ended (exit status unknown)"
+        );
+    }
+}
