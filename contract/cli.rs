@@ -100,7 +100,26 @@ impl Demo {
     }
 
     /// Parses `std::env::args_os()` and runs; the whole of a demo's `main`.
+    ///
+    /// A panic inside an experiment (a bug, or a resource the OS refused:
+    /// no thread left under `ulimit -u`) ends that experiment with a
+    /// one-line error naming where it happened, and the demo exits 1, not
+    /// 101 with a backtrace.
     pub fn main(&self) -> ExitCode {
+        std::panic::set_hook(Box::new(|info| {
+            let line = format!(
+                "panicked at {}: {}",
+                info.location()
+                    .map_or("?".into(), |l| format!("{}:{}", l.file(), l.line())),
+                panic_text(info.payload())
+            );
+            // Inside an experiment the driver reports it (one line); elsewhere say it here.
+            if IN_EXPERIMENT.load(Ordering::SeqCst) {
+                *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(line);
+            } else {
+                eprintln!("{line}");
+            }
+        }));
         self.main_from(std::env::args_os())
     }
 
@@ -190,7 +209,7 @@ impl Demo {
         let mut failed = false;
         for (e, m) in runs {
             let started = Instant::now();
-            match run_until_decided(e, m, ctx, started) {
+            match run_caught(e, m, ctx, started) {
                 Ok((report, flags)) => emit(self.name, e, report, flags, ctx, started),
                 Err(err) => {
                     fail(self.name, e.name, &err);
@@ -208,6 +227,41 @@ impl Demo {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// True while an experiment runs under [`run_caught`].
+static IN_EXPERIMENT: AtomicBool = AtomicBool::new(false);
+/// Where and why the last panic inside an experiment happened.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The text of a panic's payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
+/// [`run_until_decided`], with a panic turned into an error.
+fn run_caught(
+    e: &Entry,
+    m: &ArgMatches,
+    ctx: &Ctx,
+    started: Instant,
+) -> anyhow::Result<(Report, Map<String, Value>)> {
+    IN_EXPERIMENT.store(true, Ordering::SeqCst);
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_until_decided(e, m, ctx, started)
+    }));
+    IN_EXPERIMENT.store(false, Ordering::SeqCst);
+    out.unwrap_or_else(|payload| {
+        let recorded = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+        Err(anyhow::anyhow!(
+            "the experiment {}",
+            recorded.unwrap_or_else(|| format!("panicked: {}", panic_text(&*payload)))
+        ))
+    })
 }
 
 /// Runs `e`; while its measurements cannot decide, runs it again, at most

@@ -3,7 +3,7 @@
 //! process. Both start together at a barrier and time only the scan.
 
 use std::io::Write;
-use std::sync::Barrier;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::dataset::{Dataset, checksum, split};
@@ -31,14 +31,18 @@ pub struct Scan {
 /// ```
 pub fn in_process(bytes: &[u8], threads: usize, passes: u32) -> Scan {
     let slices = split(bytes.len(), threads);
-    let barrier = Barrier::new(slices.len());
+    let gate = Gate::default();
     let results: Vec<(u64, f64)> = std::thread::scope(|s| {
+        // Opens the gate when dropped: after every thread has started, or
+        // while unwinding if one could not start (`ulimit -u`), so that the
+        // ones already waiting never wait for ever.
+        let opener = Opener(&gate);
         let handles: Vec<_> = slices
             .iter()
             .map(|&(o, l)| {
-                let (part, barrier) = (&bytes[o..o + l], &barrier);
+                let (part, gate) = (&bytes[o..o + l], &gate);
                 s.spawn(move || {
-                    barrier.wait();
+                    gate.wait();
                     let start = Instant::now();
                     let mut sum = 0;
                     for _ in 0..passes.max(1) {
@@ -48,6 +52,7 @@ pub fn in_process(bytes: &[u8], threads: usize, passes: u32) -> Scan {
                 })
             })
             .collect();
+        drop(opener); // go: every thread starts its timed scan now
         handles
             .into_iter()
             .map(|h| h.join().expect("scan thread"))
@@ -105,5 +110,31 @@ fn combine(results: &[(u64, f64)]) -> Scan {
     Scan {
         total: results.iter().fold(0u64, |a, r| a.wrapping_add(r.0)),
         secs: results.iter().map(|r| r.1).fold(0.0, f64::max),
+    }
+}
+
+/// A start gate: threads wait until it opens, then all go at once.
+#[derive(Debug, Default)]
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    fn wait(&self) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        while !*open {
+            open = self.opened.wait(open).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Opens its [`Gate`] on drop.
+struct Opener<'a>(&'a Gate);
+
+impl Drop for Opener<'_> {
+    fn drop(&mut self) {
+        *self.0.open.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.0.opened.notify_all();
     }
 }

@@ -61,7 +61,7 @@ pub enum TaskError {
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
     /// A worker process could not be started.
-    #[error("cannot start a worker: {0}")]
+    #[error("cannot start a worker")]
     Spawn(#[from] std::io::Error),
     /// A worker could not be forked (see [`crate::fork`] for the rule).
     #[error(transparent)]

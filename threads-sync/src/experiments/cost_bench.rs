@@ -27,36 +27,48 @@ pub fn lock_loop(kind: LockKind, threads: u32, n: u64) -> anyhow::Result<f64> {
     let ours = (Lock::new(), AtomicU64::new(0));
     let std_m = Mutex::new(0u64);
     let pl = parking_lot::Mutex::new(0u64);
-    // Contenders start together (an std barrier: its wait has no timeout,
-    // but every thread reaches it unconditionally).
-    let start = std::sync::Barrier::new(threads as usize);
-    let (secs, ()) = timed(|| {
-        std::thread::scope(|s| {
+    // Contenders start together. A thread that cannot start (`ulimit -u`)
+    // aborts the barrier, so the ones already waiting leave at once.
+    let start = crate::Barrier::new(threads as usize)?.with_timeout(WATCHDOG);
+    let (secs, started) = timed(|| {
+        std::thread::scope(|s| -> anyhow::Result<()> {
             for _ in 0..threads {
-                s.spawn(|| match (start.wait(), kind).1 {
-                    LockKind::Ours => {
-                        for _ in 0..per {
-                            let _g = ours.0.lock();
-                            let v = ours.1.load(Ordering::Relaxed);
-                            ours.1.store(black_box(v) + 1, Ordering::Relaxed);
-                        }
+                let spawned = std::thread::Builder::new().spawn_scoped(s, || {
+                    if start.wait().is_err() {
+                        return;
                     }
-                    LockKind::Std => {
-                        for _ in 0..per {
-                            let mut g = std_m.lock().unwrap_or_else(|e| e.into_inner());
-                            *g = black_box(*g) + 1;
+                    match kind {
+                        LockKind::Ours => {
+                            for _ in 0..per {
+                                let _g = ours.0.lock();
+                                let v = ours.1.load(Ordering::Relaxed);
+                                ours.1.store(black_box(v) + 1, Ordering::Relaxed);
+                            }
                         }
-                    }
-                    LockKind::ParkingLot => {
-                        for _ in 0..per {
-                            let mut g = pl.lock();
-                            *g = black_box(*g) + 1;
+                        LockKind::Std => {
+                            for _ in 0..per {
+                                let mut g = std_m.lock().unwrap_or_else(|e| e.into_inner());
+                                *g = black_box(*g) + 1;
+                            }
+                        }
+                        LockKind::ParkingLot => {
+                            for _ in 0..per {
+                                let mut g = pl.lock();
+                                *g = black_box(*g) + 1;
+                            }
                         }
                     }
                 });
+                if let Err(e) = spawned {
+                    start.abort();
+                    anyhow::bail!("starting a contender thread: {e}");
+                }
             }
-        });
+            Ok(())
+        })
     });
+    started?;
+    anyhow::ensure!(!start.broken(), "the contenders did not all start");
     let total = match kind {
         LockKind::Ours => ours.1.load(Ordering::Relaxed),
         LockKind::Std => *std_m.lock().unwrap_or_else(|e| e.into_inner()),
