@@ -256,3 +256,21 @@ fn a_zero_stall_limit_is_refused_with_a_valid_example() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("must be above 0 (e.g. 300ms)"), "{stderr}");
 }
+
+#[test]
+fn timeouts_too_long_for_a_deadline_wait_without_one() {
+    use std::time::Duration;
+    // Each of these computed `Instant::now() + timeout` and panicked.
+    let (mut child, mut ch) = ask("echo");
+    assert_eq!(
+        ch.recv_timeout(Duration::MAX).unwrap(),
+        Some(Pong { seq: 2 })
+    );
+    drop(ch);
+    assert!(child.wait_timeout(Duration::MAX).unwrap().is_some());
+    let done = subprocess_pipes::run::Run::new("true")
+        .timeout(Duration::MAX)
+        .run()
+        .unwrap();
+    assert!(done.status.success());
+}

@@ -117,6 +117,13 @@ impl Row {
         self.framed.median / self.raw.median
     }
 
+    /// framed/raw of each side's fastest run: what the raw half of the
+    /// claim is judged on, since interference from the rest of a shared
+    /// machine only ever adds latency (one disturbed run read 1.46x).
+    fn framed_vs_raw_best(&self) -> f64 {
+        self.framed.min / self.raw.min
+    }
+
     fn py_half(&self) -> PyHalf {
         py_half(self.setup.judged(), self.framed.median, self.cpython)
     }
@@ -214,7 +221,8 @@ impl Experiment for Latency {
         }
         drop(placement);
 
-        let (verdict, undecided) = judgement(rows.iter().map(|r| (r.framed_vs_raw(), r.py_half())));
+        let (verdict, undecided) =
+            judgement(rows.iter().map(|r| (r.framed_vs_raw_best(), r.py_half())));
         let cores = Machine::current().cores;
         let halves: Vec<PyHalf> = rows.iter().map(Row::py_half).collect();
         let count = |f: fn(&PyHalf) -> bool| halves.iter().filter(|h| f(h)).count();
@@ -245,6 +253,7 @@ impl Experiment for Latency {
             let p = row.setup.prefix;
             let key = |k: &str| format!("{p}{k}");
             report.push_metric(key("framed_vs_raw"), row.framed_vs_raw(), "x");
+            report.push_metric(key("framed_vs_raw_best"), row.framed_vs_raw_best(), "x");
             report.push_metric(key("framed_rtt_us"), row.framed.median * 1e6, "µs");
             report.push_metric(key("raw_rtt_us"), row.raw.median * 1e6, "µs");
             if let Some(py) = row.cpython {
