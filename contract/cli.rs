@@ -250,6 +250,8 @@ fn run_caught(
     ctx: &Ctx,
     started: Instant,
 ) -> anyhow::Result<(Report, Map<String, Value>)> {
+    // A panic an earlier experiment caught itself must not be reported here.
+    LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
     IN_EXPERIMENT.store(true, Ordering::SeqCst);
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_until_decided(e, m, ctx, started)

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use crate::contract::Judgement;
 use crate::contract::measure::parse_duration;
 use crate::gil::{GilConfig, Policy};
 use crate::vm::{Job, Outcome, RunConfig, programs, run};
@@ -145,22 +144,6 @@ pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
     });
     anyhow::ensure!(sums == parts, "a baseline thread panicked");
     Ok(secs)
-}
-
-pub use crate::contract::judge::{MIN_BASELINE, gain_fraction};
-
-/// A scaling claim judged against the machine's [`parallel_baseline`]; see
-/// [`Judgement::scaling`] (half the baseline's gain holds, a fifth fails,
-/// between or on a machine without parallelism right now: undecided).
-///
-/// ```
-/// use gil_sim::contract::Judgement;
-/// use gil_sim::experiments::common::scales;
-/// assert_eq!(scales(1.9, 2.0), Judgement::Holds);
-/// assert_eq!(scales(1.0, 1.1), Judgement::Undecided); // no parallelism now
-/// ```
-pub fn scales(speedup: f64, baseline: f64) -> Judgement {
-    Judgement::scaling(speedup, baseline)
 }
 
 /// Runs for [`parallel_baseline`]: at least five, so that one descheduled

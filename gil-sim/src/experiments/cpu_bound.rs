@@ -2,10 +2,10 @@
 //! sharing a countdown take about as long as one thread doing it all, under
 //! every policy with a GIL; without one (`nogil`) the work scales with cores.
 
+use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{
-    MIN_BASELINE, Secs, Variant, baseline_work, config, countdown_run, gain_fraction, interleave,
-    policies_or_all, scales, secs,
+    Secs, Variant, baseline_work, config, countdown_run, interleave, policies_or_all, secs,
 };
 use crate::gil::Policy;
 
@@ -91,7 +91,7 @@ impl Experiment for CpuBound {
                 gil = gil.and(Judgement::at_least(ratio, GIL_HOLDS_AT, GIL_FAILS_AT));
             } else if cores >= 2 && threads >= 2 {
                 nogil = Some((
-                    scales(1.0 / ratio, baseline),
+                    Judgement::scaling(1.0 / ratio, baseline),
                     gain_fraction(1.0 / ratio, baseline),
                 ));
             }

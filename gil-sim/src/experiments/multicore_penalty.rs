@@ -3,9 +3,10 @@
 //! (`sched_setaffinity`) the same two threads finish sooner, because the
 //! holder re-takes the lock before the woken waiter on the other core can.
 
+use crate::contract::judge::MIN_BASELINE;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{
-    MIN_BASELINE, Variant, baseline_runs, config, countdown_run, interleave, parallel_baseline,
+    Variant, baseline_runs, config, countdown_run, interleave, parallel_baseline,
 };
 
 /// Spread over cores taking 5% longer than pinned holds the claim; taking

@@ -4,7 +4,7 @@
 
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{
-    Secs, Variant, baseline_runs, config, interleave, parallel_baseline, scales, secs,
+    Secs, Variant, baseline_runs, config, interleave, parallel_baseline, secs,
 };
 use crate::gil::Policy;
 use crate::vm::{Job, RunConfig, programs, run};
@@ -85,7 +85,7 @@ impl Experiment for NativeRelease {
         let judged = self
             .gil
             .has_gil()
-            .then(|| scales(released, baseline).and(held_costs))
+            .then(|| Judgement::scaling(released, baseline).and(held_costs))
             .filter(|j| *j != Judgement::Undecided);
         let verdict = judged.map_or(Verdict::Info, Judgement::verdict);
         let undecided = judged.is_none() && self.gil.has_gil();

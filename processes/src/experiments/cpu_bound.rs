@@ -11,6 +11,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::experiments::common::{num, python_side};
@@ -89,7 +90,7 @@ impl Experiment for CpuBound {
         let verdict = if machine.cores < 2 || workers < 2 || task_ms < 1.0 {
             // The claim is about >= 2 cores and tasks of >= 1 ms.
             Verdict::Info
-        } else if thr_speedup < 1.3 {
+        } else if thr_speedup < MIN_BASELINE {
             // No parallelism on the machine right now: nothing to match.
             Verdict::Info
         } else {
@@ -104,7 +105,7 @@ impl Experiment for CpuBound {
                  {}); {:.0}% parallel efficiency; tasks of {task_ms:.2} ms",
                 machine.cores,
                 of_threads * 100.0,
-                if verdict == Verdict::Info && thr_speedup < 1.3 {
+                if verdict == Verdict::Info && thr_speedup < MIN_BASELINE {
                     "not judged"
                 } else {
                     judged.as_str()
