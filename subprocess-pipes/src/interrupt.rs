@@ -39,6 +39,7 @@
 //! ```
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -184,6 +185,10 @@ fn start_watcher() -> std::io::Result<()> {
 
 /// Kills every listed group, removes every listed path, and exits.
 fn end_everything(sig: Signal) -> ! {
+    // Hold stderr to the end: a thread that sees its child die below and
+    // goes to report the error blocks on it, so the exit status is ours
+    // (128 + the signal), not that error's.
+    let mut stderr = std::io::stderr().lock();
     let listed = live_groups();
     for &pgid in &listed {
         // The group, and the pid itself: a listed child need not lead a group.
@@ -198,7 +203,8 @@ fn end_everything(sig: Signal) -> ! {
             std::fs::remove_file(p)
         };
     }
-    eprintln!(
+    let _ = writeln!(
+        stderr,
         "{sig}: interrupted; killed {} child process group(s), removed {} temporary path(s); exiting",
         listed.len(),
         paths.len()
