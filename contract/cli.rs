@@ -19,7 +19,8 @@ use serde_json::{Map, Value};
 
 use super::experiment::{Ctx, Entry, ToolEntry};
 use super::judge::{ATTEMPT_BUDGET, ATTEMPTS};
-use super::record::Report;
+use super::record::{Report, Verdict};
+use super::steal::{CpuTimes, STEAL_LIMIT};
 
 /// Set once Ctrl-C was pressed and the program chose to stop cleanly
 /// rather than die at once (see [`note_interrupt`]).
@@ -279,7 +280,11 @@ fn run_until_decided(
 ) -> anyhow::Result<(Report, Map<String, Value>)> {
     let mut attempt = 1;
     loop {
+        let before = CpuTimes::now();
         let (mut report, flags) = (e.run)(m, ctx)?;
+        if e.timed {
+            distrust_if_stolen(&mut report, before, CpuTimes::now());
+        }
         let again = report.undecided && attempt < ATTEMPTS && started.elapsed() < ATTEMPT_BUDGET;
         if !again {
             if attempt > 1 {
@@ -302,6 +307,28 @@ fn run_until_decided(
         );
         attempt += 1;
     }
+}
+
+/// Turns a decided verdict into an undecided one when the host took more
+/// than [`STEAL_LIMIT`] of the CPU time the machine wanted between `before`
+/// and `after`: such a run's timings describe the neighbours.
+fn distrust_if_stolen(report: &mut Report, before: Option<CpuTimes>, after: Option<CpuTimes>) {
+    let Some(stolen) = before.zip(after).and_then(|(b, a)| b.steal_fraction(a)) else {
+        return;
+    };
+    if report.undecided || report.verdict == Verdict::Info || stolen <= STEAL_LIMIT {
+        return;
+    }
+    report.detail = format!(
+        "undecided: the host took {:.0}% of this machine's CPU time while it measured \
+         (steal, limit {:.0}%), so this run's \"{}\" is not trusted; {}",
+        stolen * 100.0,
+        STEAL_LIMIT * 100.0,
+        report.verdict.as_str(),
+        report.detail
+    );
+    report.verdict = Verdict::Info;
+    report.undecided = true;
 }
 
 fn flag(name: &'static str, help: &'static str) -> Arg {
@@ -350,5 +377,45 @@ fn emit(
         let _ = out.flush();
     } else {
         print!("{text}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn times(busy: u64, steal: u64) -> Option<CpuTimes> {
+        Some(CpuTimes { busy, steal })
+    }
+
+    #[test]
+    fn a_decided_verdict_measured_under_heavy_steal_is_not_trusted() {
+        let mut r = Report::new(Verdict::DoesNotHold, "1.1x");
+        distrust_if_stolen(&mut r, times(0, 0), times(800, 200));
+        assert_eq!((r.verdict, r.undecided), (Verdict::Info, true));
+        assert!(
+            r.detail.starts_with("undecided: the host took 20%"),
+            "{}",
+            r.detail
+        );
+        assert!(
+            r.detail.ends_with("\"does-not-hold\" is not trusted; 1.1x"),
+            "{}",
+            r.detail
+        );
+    }
+
+    #[test]
+    fn light_steal_info_and_no_witness_change_nothing() {
+        let quiet = Report::new(Verdict::Holds, "1.9x");
+        let mut r = quiet.clone();
+        distrust_if_stolen(&mut r, times(0, 0), times(950, 50));
+        assert_eq!(r, quiet);
+        distrust_if_stolen(&mut r, None, times(0, 100));
+        assert_eq!(r, quiet);
+        let info = Report::new(Verdict::Info, "figures only");
+        let mut r = info.clone();
+        distrust_if_stolen(&mut r, times(0, 0), times(10, 90));
+        assert_eq!(r, info);
     }
 }

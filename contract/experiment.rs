@@ -39,6 +39,11 @@ pub trait Experiment: clap::Args + serde::Serialize {
     const NAME: &'static str;
     /// The claim it tests, one sentence.
     const CLAIM: &'static str;
+    /// Whether the verdict rests on timings. The driver does not accept a
+    /// decided verdict of a timed experiment from a run in which the host
+    /// took a large share of the CPU (see [`steal`](super::steal)). Counted
+    /// facts (an update was lost, a deadlock happened) set this to `false`.
+    const TIMED: bool = true;
     /// Runs the experiment: measure, check, compute the verdict.
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report>;
 }
@@ -63,6 +68,8 @@ pub struct Entry {
     pub name: &'static str,
     /// See [`Experiment::CLAIM`].
     pub claim: &'static str,
+    /// See [`Experiment::TIMED`].
+    pub timed: bool,
     pub(super) args: fn(Command) -> Command,
     pub(super) run: fn(&ArgMatches, &Ctx) -> Ran,
 }
@@ -73,6 +80,7 @@ impl Entry {
         Entry {
             name: E::NAME,
             claim: E::CLAIM,
+            timed: E::TIMED,
             args: E::augment_args,
             run: run_erased::<E>,
         }

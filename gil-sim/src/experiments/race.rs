@@ -32,6 +32,9 @@ impl Experiment for Race {
     const NAME: &'static str = "race";
     const CLAIM: &'static str = "counter += 1 from two threads loses updates without a lock (where the policy can switch mid-statement), none with one";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(1_000_000, 300_000));
         let policies = policies_or_all(&self.gil);

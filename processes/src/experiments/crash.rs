@@ -31,6 +31,9 @@ impl Experiment for Crash {
     const NAME: &'static str = "crash";
     const CLAIM: &'static str = "a worker killed mid-task is reported with its cause and replaced; every other task completes and no child is left";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.tasks.unwrap_or(ctx.pick(60, 24));
         let kills = self.kills.unwrap_or(2);

@@ -29,6 +29,9 @@ impl Experiment for MemoryExp {
     const NAME: &'static str = "memory";
     const CLAIM: &'static str = "a process costs more memory than a thread; forked pages stay shared until written; an idle Rust worker costs a small fraction of a CPython one";
 
+    // Measured in bytes, not time: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let k = self.workers.unwrap_or(ctx.pick(4, 2)) as usize;
         let mib = self.cow_mib.unwrap_or(ctx.pick(64, 16)) as usize;

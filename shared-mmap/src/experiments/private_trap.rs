@@ -18,6 +18,9 @@ impl Experiment for PrivateTrap {
     const NAME: &'static str = "private-trap";
     const CLAIM: &'static str = "memmap2's map_anon is MAP_PRIVATE: a forked child's writes never reach the parent (MAP_SHARED's do)";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
         let seen = private_vs_shared(TIMEOUT)?;
         let trap = seen.private == 0 && seen.child_private == MARK;

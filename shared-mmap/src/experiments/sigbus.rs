@@ -20,6 +20,9 @@ impl Experiment for Sigbus {
     const NAME: &'static str = "sigbus";
     const CLAIM: &'static str = "touching a mapping whose file was truncated kills the process with SIGBUS; a sealed memfd refuses the truncation";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
         // Ctrl-C mid-run removes it too (the tempdir's drop would not run).
         let dir = subprocess_pipes::interrupt::remove_on_interrupt(tempfile::tempdir)?;

@@ -45,6 +45,9 @@ impl Experiment for ForeignChild {
     const NAME: &'static str = "foreign-child";
     const CLAIM: &'static str = "a parent talks JSON lines to a Python child over the same pipes; CPython's multiprocessing.Pipe measured there for comparison";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.requests.unwrap_or(ctx.pick(2000, 300));
         let repeats = ctx.repeats_or(3, 2);

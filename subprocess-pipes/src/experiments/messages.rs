@@ -46,6 +46,9 @@ impl Experiment for Messages {
     const NAME: &'static str = "messages";
     const CLAIM: &'static str = "a parent farms typed jobs out to two children over pipes and gets every typed result back, correct";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let total = self.jobs.unwrap_or(ctx.pick(10_000, 1_000));
         let resolved = Messages {

@@ -67,6 +67,9 @@ impl Experiment for PipeDeadlock {
     const NAME: &'static str = "pipe-deadlock";
     const CLAIM: &'static str = "write-everything-then-read deadlocks once the pipe buffers fill; communicate() does the same transfer without deadlock";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let bytes = self.bytes.unwrap_or(ctx.pick(4 << 20, 1 << 20)) as usize;
         let stall = self

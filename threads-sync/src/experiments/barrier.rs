@@ -59,6 +59,9 @@ impl Experiment for BarrierExp {
     const NAME: &'static str = "barrier";
     const CLAIM: &'static str = "a Barrier keeps a phased parallel computation in step: the result equals the sequential one exactly";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let phases = self.phases.unwrap_or(ctx.pick(200, 50));
         let resolved = BarrierExp {

@@ -123,6 +123,9 @@ impl Experiment for ConditionExp {
     const NAME: &'static str = "condition";
     const CLAIM: &'static str = "a bounded buffer from one lock and two Conditions never overfills and loses nothing; Queue packages the same pattern";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let items = self.items.unwrap_or(ctx.pick(50_000, 5_000));
         let resolved = ConditionExp {

@@ -94,6 +94,9 @@ impl Experiment for Deadlock {
     const NAME: &'static str = "deadlock";
     const CLAIM: &'static str = "locks taken in opposite order deadlock (detected by a timed acquire, then recovered); one global lock order never deadlocks";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let rounds = self.rounds.unwrap_or(ctx.pick(20, 5));
         let patience_ms = self.patience_ms.unwrap_or(ctx.pick(50, 20));

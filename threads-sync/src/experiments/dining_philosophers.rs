@@ -103,6 +103,9 @@ impl Experiment for DiningPhilosophers {
     const NAME: &'static str = "dining-philosophers";
     const CLAIM: &'static str = "left-then-right philosophers deadlock (detected); ordered forks or a footman Semaphore(N-1) never do";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let meals = self.meals.unwrap_or(ctx.pick(2000, 200));
         let patience_ms = self.patience_ms.unwrap_or(ctx.pick(100, 30));

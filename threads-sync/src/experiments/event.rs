@@ -100,6 +100,9 @@ impl Experiment for EventExp {
     const NAME: &'static str = "event";
     const CLAIM: &'static str = "one Event.set() wakes every waiting thread, even if clear() follows at once; a stop Event ends worker loops promptly";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.waiters as usize;
         let (woken, delays) = start_signal(self.waiters, false)?;

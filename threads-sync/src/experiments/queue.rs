@@ -43,6 +43,9 @@ impl Experiment for QueueExp {
     const NAME: &'static str = "queue";
     const CLAIM: &'static str = "a Queue worker pool processes every job exactly once, join() waits for the last task_done(), and shutdown() ends the workers";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let jobs = self.jobs.unwrap_or(ctx.pick(200_000, 20_000));
         let resolved = QueueExp {

@@ -45,6 +45,9 @@ impl Experiment for RLockExp {
     const NAME: &'static str = "rlock";
     const CLAIM: &'static str = "a recursive function that re-takes its lock deadlocks with Lock (detected) and works with RLock";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let patience_ms = self.patience_ms.unwrap_or(ctx.pick(100, 20));
         let resolved = RLockExp {

@@ -27,6 +27,9 @@ impl Experiment for SemaphoreExp {
     const NAME: &'static str = "semaphore";
     const CLAIM: &'static str = "a Semaphore(K) never admits more than K threads to a pool of K resources; a BoundedSemaphore catches an extra release";
 
+    // Counted, not timed: a busy host cannot change it.
+    const TIMED: bool = false;
+
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let uses = self.uses.unwrap_or(ctx.pick(2000, 300));
         let resolved = SemaphoreExp {
