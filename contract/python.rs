@@ -72,6 +72,19 @@ impl Python {
         args: &[String],
         limit: Duration,
     ) -> anyhow::Result<Vec<Value>> {
+        self.run_json_with_stdin(script, args, limit, Stdio::null())
+    }
+
+    /// As [`Python::run_json`], with `stdin` as the script's standard input:
+    /// a pipe, a file, or a socket handed over (a listening socket passed
+    /// this way is `socket.socket(fileno=0)` in the script).
+    pub fn run_json_with_stdin(
+        &self,
+        script: &Path,
+        args: &[String],
+        limit: Duration,
+        stdin: Stdio,
+    ) -> anyhow::Result<Vec<Value>> {
         anyhow::ensure!(script.is_file(), "script {} not found", script.display());
         let name = script
             .file_name()
@@ -81,7 +94,7 @@ impl Python {
         let child = Command::new(&self.path)
             .arg(script)
             .args(args)
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0)

@@ -125,6 +125,8 @@
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p threads-sync --test loom --target-dir target/loom`.
 #![forbid(unsafe_code)]
 
+#[cfg(not(loom))]
+pub mod async_io;
 pub mod barrier;
 pub mod condition;
 #[cfg(not(loom))]

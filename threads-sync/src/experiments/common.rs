@@ -44,3 +44,19 @@ pub fn human_rate(per_s: f64) -> String {
         format!("{per_s:.1} /s")
     }
 }
+
+/// The path of one of this crate's `python/` scripts.
+pub fn python_script(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
+}
+
+/// `12.3 KiB` style, for memory per waiter or per connection.
+pub fn human_bytes(bytes: f64) -> String {
+    if bytes >= f64::from(1u32 << 20) {
+        format!("{:.1} MiB", bytes / f64::from(1u32 << 20))
+    } else if bytes >= 1024.0 {
+        format!("{:.1} KiB", bytes / 1024.0)
+    } else {
+        format!("{bytes:.0} B")
+    }
+}

@@ -2,7 +2,9 @@
 
 use crate::contract::Entry;
 
+pub mod async_cpu_bound;
 pub mod barrier;
+pub mod blocking_in_async;
 pub mod common;
 pub mod condition;
 pub mod cost;
@@ -11,11 +13,15 @@ pub mod deadlock;
 pub mod dining_philosophers;
 pub mod event;
 pub mod lock_scope;
+pub mod many_slow_connections;
 pub mod queue;
 pub mod race;
 pub mod read_only;
 pub mod rlock;
+pub mod rss;
 pub mod semaphore;
+pub mod tasks_vs_threads;
+pub mod waiters;
 
 /// Every experiment, in run order.
 pub static ALL: &[Entry] = &[
@@ -31,4 +37,8 @@ pub static ALL: &[Entry] = &[
     Entry::of::<lock_scope::LockScope>(),
     Entry::of::<read_only::ReadOnly>(),
     Entry::of::<cost::Cost>(),
+    Entry::of::<tasks_vs_threads::TasksVsThreads>(),
+    Entry::of::<many_slow_connections::ManySlowConnections>(),
+    Entry::of::<blocking_in_async::BlockingInAsync>(),
+    Entry::of::<async_cpu_bound::AsyncCpuBound>(),
 ];

@@ -37,10 +37,13 @@ type Rule = fn(&[Record]) -> Option<Advice>;
 
 /// Every row whose figures are in `records`.
 pub fn derive(records: &[Record]) -> Vec<Advice> {
-    const RULES: [Rule; 8] = [
+    // In the order of the lecture's picture: CPU-bound, I/O with a few fast
+    // waits, I/O with many slow waits; then the finer points.
+    const RULES: [Rule; 9] = [
         cpu_bound_python,
         cpu_bound_rust,
         io_bound_python,
+        many_slow_waits,
         responsiveness,
         shared_counter,
         tiny_tasks,
@@ -157,12 +160,63 @@ fn io_bound_python(records: &[Record]) -> Option<Advice> {
     };
     let figs: Vec<Fig<'_>> = [Some(sim), threads].into_iter().flatten().collect();
     Some(row(
-        "I/O-bound work, in Python",
+        "I/O-bound work with a few fast waits, in Python",
         choice.into(),
         &figs,
         "chart-cpu",
         "gil-sim",
         "io-bound",
+    ))
+}
+
+fn many_slow_waits(records: &[Record]) -> Option<Advice> {
+    let r = find(records, "threads-sync", "many-slow-connections")?;
+    // CPython's figures where they were measured (the lecture's question), else Rust's.
+    let lang = if metric(r, "cpython_async_over_threads_rate").is_some() {
+        "cpython"
+    } else {
+        "rust"
+    };
+    let who = if lang == "cpython" { "CPython" } else { "Rust" };
+    let rate = fig(
+        r,
+        &format!("{lang}_async_over_threads_rate"),
+        "async's requests/s over threads'",
+        "×",
+    )?;
+    let memory = fig(
+        r,
+        &format!("{lang}_threads_over_async_memory"),
+        "threads' memory over async's",
+        "×",
+    )?;
+    let connections = fig(r, "connections", "at", " connections");
+    let per_waiter = find(records, "threads-sync", "tasks-vs-threads").and_then(|t| {
+        let key = if lang == "cpython" {
+            "cpython_thread_over_task_memory"
+        } else {
+            "rust_thread_over_task_memory"
+        };
+        fig(t, key, "an idle thread over an idle task", "×")
+    });
+    let choice = if rate.value >= 0.9 && memory.value >= 2.0 {
+        "async (asyncio, tokio): as many requests/s at a fraction of the memory"
+    } else if rate.value < 0.9 && memory.value < 2.0 {
+        "threads: async gained neither speed nor memory here"
+    } else {
+        "no clear winner on this machine"
+    };
+    let figs: Vec<Fig<'_>> = [Some(rate), Some(memory), connections, per_waiter]
+        .into_iter()
+        .flatten()
+        .collect();
+    Some(row(
+        &format!("I/O-bound work with many slow waits (many connections), in {who}"),
+        choice.into(),
+        &figs,
+        "chart-slow-connections",
+        "threads-sync",
+        "many-slow-connections",
     ))
 }
 

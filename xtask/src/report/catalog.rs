@@ -3,6 +3,7 @@
 //! whose records are missing is left out, never drawn from invented numbers.
 
 use super::advice::{find, metric};
+use super::async_charts::{slow_connections, waiter_memory};
 use super::chart::{Chart, Series, XAxis};
 use crate::contract::record::Record;
 
@@ -11,7 +12,7 @@ type Builder = fn(&[Record]) -> Option<Chart>;
 
 /// Every chart the records can fill, in page order.
 pub fn charts(records: &[Record]) -> Vec<Chart> {
-    const BUILDERS: [Builder; 10] = [
+    const BUILDERS: [Builder; 12] = [
         cpu_speedup,
         convoy,
         start_cost,
@@ -22,11 +23,13 @@ pub fn charts(records: &[Record]) -> Vec<Chart> {
         share_vs_copy,
         primitive_costs,
         queue_throughput,
+        waiter_memory,
+        slow_connections,
     ];
     BUILDERS.iter().filter_map(|b| b(records)).collect()
 }
 
-fn chart(
+pub(super) fn chart(
     id: &str,
     title: &str,
     y: &str,
@@ -53,10 +56,10 @@ fn chart(
 }
 
 /// A bar series: its name and `(category, value)` pairs; `None` values are skipped.
-type Group<'a> = (&'a str, Vec<(&'a str, Option<f64>)>);
+pub(super) type Group<'a> = (&'a str, Vec<(&'a str, Option<f64>)>);
 
 /// Bars: one series per `(name, [(category, value)])`, over the union of categories.
-fn bars(groups: Vec<Group<'_>>) -> (XAxis, Vec<Series>) {
+pub(super) fn bars(groups: Vec<Group<'_>>) -> (XAxis, Vec<Series>) {
     let mut cats: Vec<String> = Vec::new();
     for (_, items) in &groups {
         for (c, v) in items {

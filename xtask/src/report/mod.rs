@@ -4,6 +4,7 @@
 //! ([`advice`]), and the raw records beside it.
 
 pub mod advice;
+pub mod async_charts;
 pub mod catalog;
 pub mod chart;
 pub mod machine;

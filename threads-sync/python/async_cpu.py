@@ -1,0 +1,69 @@
+"""CPU-bound work from asyncio: on the loop, in a thread executor, in a
+process pool.
+
+Usage: async_cpu.py PIECES ROUNDS RUNS
+
+The same work (PIECES pieces of ROUNDS xorshift rounds) runs sequentially,
+as coroutines gathered on one loop, through run_in_executor on a thread pool
+and on a warm process pool (started and used once before timing). The ways
+alternate for RUNS runs; prints the median seconds of each as one JSON line.
+Standard library only.
+"""
+
+import asyncio
+import concurrent.futures
+import json
+import statistics
+import sys
+import time
+
+MASK = (1 << 64) - 1
+
+
+def busy(seed, rounds):
+    x = seed | 1
+    for _ in range(rounds):
+        x ^= (x << 13) & MASK
+        x ^= x >> 7
+        x ^= (x << 17) & MASK
+    return x
+
+
+async def piece(seed, rounds):
+    return busy(seed, rounds)  # no await inside: holds the loop until done
+
+
+async def on_loop(pieces, rounds):
+    return await asyncio.gather(*(piece(s, rounds) for s in range(pieces)))
+
+
+async def in_executor(pool, pieces, rounds):
+    loop = asyncio.get_running_loop()
+    return await asyncio.gather(*(loop.run_in_executor(pool, busy, s, rounds) for s in range(pieces)))
+
+
+def main():
+    pieces, rounds, runs = (int(a) for a in sys.argv[1:4])
+    expected = [busy(s, rounds) for s in range(pieces)]
+    times = {"sequential_s": [], "asyncio_s": [], "thread_executor_s": [], "process_pool_s": []}
+    with concurrent.futures.ThreadPoolExecutor(pieces) as threads, \
+            concurrent.futures.ProcessPoolExecutor() as procs:
+        list(procs.map(busy, range(pieces), [1] * pieces))  # warm: workers started
+        ways = {
+            "sequential_s": lambda: [busy(s, rounds) for s in range(pieces)],
+            "asyncio_s": lambda: asyncio.run(on_loop(pieces, rounds)),
+            "thread_executor_s": lambda: asyncio.run(in_executor(threads, pieces, rounds)),
+            "process_pool_s": lambda: asyncio.run(in_executor(procs, pieces, rounds)),
+        }
+        for _ in range(runs):
+            for name, way in ways.items():
+                start = time.perf_counter()
+                got = way()
+                times[name].append(time.perf_counter() - start)
+                if list(got) != expected:
+                    sys.exit("%s computed a different result" % name)
+    print(json.dumps({k: statistics.median(v) for k, v in times.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+//! Claim (the lecture's picture, first branch, seen from async code):
+//! CPU-bound work in async tasks gains nothing on one event loop; the tasks
+//! run one after another. More cores help only when the work leaves the
+//! loop's thread: a multi-thread runtime or `spawn_blocking` in Rust (as
+//! plain threads do), a `ProcessPoolExecutor` in CPython (threads there
+//! share the GIL).
+//!
+//! The same total work, split into `--tasks` pieces, runs: sequentially; as
+//! tasks on a current-thread runtime; as tasks on a multi-thread runtime
+//! with one worker per core; from one loop through `spawn_blocking`; and on
+//! plain threads, the machine's own parallelism now. One loop holds at
+//! <= 1.15x sequential (fails >= 1.4x); the multi-core ways are judged as a
+//! scaling claim against plain threads measured beside them (half their
+//! gain holds, a fifth fails). CPython: `asyncio.gather` of CPU-bound
+//! coroutines vs a warm `ProcessPoolExecutor` (thread executor shown).
+
+use std::time::Duration;
+
+use crate::async_io::offload::blocking;
+use crate::contract::measure::{Stats, interleaved, timed};
+use crate::contract::python::Python;
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::experiments::common::{busy, python_script};
+
+/// Flags of `async-cpu-bound`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct AsyncCpuBound {
+    /// Pieces of work (tasks).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub tasks: u32,
+    /// Busy-loop rounds per piece, millions [default: 100; quick: 20].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4000))]
+    pub mrounds: Option<u32>,
+    /// Skip the CPython side by side.
+    #[arg(long)]
+    pub no_python: bool,
+}
+
+/// The ways the same work runs.
+const WAYS: [&str; 5] = [
+    "sequential",
+    "tasks, current-thread runtime",
+    "tasks, multi-thread runtime",
+    "spawn_blocking from one loop",
+    "plain threads",
+];
+
+impl Experiment for AsyncCpuBound {
+    const NAME: &'static str = "async-cpu-bound";
+    const CLAIM: &'static str = "CPU-bound async tasks on one event loop gain nothing (~1x); more cores help only off the loop: a multi-thread runtime or spawn_blocking in Rust, a process pool in CPython";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let mrounds = self.mrounds.unwrap_or(ctx.pick(100, 20));
+        let resolved = AsyncCpuBound {
+            mrounds: Some(mrounds),
+            ..self.clone()
+        };
+        let rounds = mrounds * 1_000_000;
+        let (tasks, cores) = (self.tasks, Machine::current().cores.max(1));
+        let r = ctx.repeats_or(5, 3);
+        // Correctness first, on small work: every way computes the same sum.
+        let expected = work_sum(tasks, 1_000);
+        for (way, name) in WAYS.iter().enumerate().skip(1) {
+            anyhow::ensure!(
+                run_way(way, tasks, 1_000, cores)? == expected,
+                "{name} computed a different sum"
+            );
+        }
+        type Way = Box<dyn FnMut() -> anyhow::Result<f64>>;
+        let mut ways: Vec<Way> = (0..WAYS.len())
+            .map(|way| -> Way {
+                Box::new(move || {
+                    let (secs, sum) = timed(|| run_way(way, tasks, rounds, cores));
+                    sum?;
+                    Ok(secs)
+                })
+            })
+            .collect();
+        let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
+            ways.iter_mut().map(|b| b.as_mut() as _).collect();
+        let stats = interleaved(r, &mut refs)?;
+        let seq = stats[0].median;
+        let speedup = |s: &Stats| seq / s.median.max(1e-12);
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "{tasks} pieces of {mrounds}M rounds on {cores} cores; medians of {r} interleaved runs"
+        ));
+        for (name, s) in WAYS.iter().zip(&stats) {
+            report.say(format!(
+                "{name:<32} {}   {:.2}x",
+                s.show(1e3, "ms"),
+                speedup(s)
+            ));
+        }
+        let [one_loop, multi, offloaded, threads] = [1, 2, 3, 4].map(|i| speedup(&stats[i]));
+        report.push_metric("one_loop_speedup", one_loop, "x");
+        report.push_metric("multi_thread_runtime_speedup", multi, "x");
+        report.push_metric("spawn_blocking_speedup", offloaded, "x");
+        report.push_metric("plain_threads_speedup", threads, "x");
+        report.push_metric("cores", cores as f64, "cores");
+
+        let py = self.python_side(ctx, &mut report);
+        let mut parts = vec![
+            Judgement::at_most(one_loop, 1.15, 1.4),
+            Judgement::scaling(multi, threads),
+            Judgement::scaling(offloaded, threads),
+        ];
+        let mut text = format!(
+            "Rust: one loop {one_loop:.2}x ({}), multi-thread runtime {multi:.2}x ({}), spawn_blocking {offloaded:.2}x ({}) beside plain threads {threads:.2}x",
+            parts[0].as_str(),
+            parts[1].as_str(),
+            parts[2].as_str()
+        );
+        if let Some((asyncio, pool)) = py {
+            let j = [
+                Judgement::at_most(asyncio, 1.15, 1.4),
+                Judgement::scaling(pool, threads),
+            ];
+            text.push_str(&format!(
+                "; CPython: asyncio {asyncio:.2}x ({}), process pool {pool:.2}x ({})",
+                j[0].as_str(),
+                j[1].as_str()
+            ));
+            parts.extend(j);
+        }
+        report.judge(Judgement::all(parts));
+        report.detail = format!(
+            "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails"
+        );
+        Ok(report.params(&resolved))
+    }
+}
+
+/// The whole work, sequentially: the sum of every piece's result.
+fn work_sum(tasks: u32, rounds: u32) -> u64 {
+    (0..tasks)
+        .map(|t| busy(u64::from(t), rounds))
+        .fold(0, u64::wrapping_add)
+}
+
+/// Runs the work the `way`-th way ([`WAYS`]); returns the sum.
+fn run_way(way: usize, tasks: u32, rounds: u32, cores: usize) -> anyhow::Result<u64> {
+    match way {
+        0 => Ok(work_sum(tasks, rounds)),
+        1 | 3 => {
+            let rt = tokio::runtime::Builder::new_current_thread().build()?;
+            let sum = rt.block_on(async {
+                let mut handles = Vec::new();
+                for t in (0..tasks).map(u64::from) {
+                    handles.push(if way == 1 {
+                        // No await inside: the task holds the loop until done.
+                        tokio::spawn(async move { Ok(busy(t, rounds)) })
+                    } else {
+                        tokio::spawn(blocking(move || busy(t, rounds)))
+                    });
+                }
+                let mut sum = 0u64;
+                for h in handles {
+                    sum = sum.wrapping_add(h.await.map_err(|e| anyhow::anyhow!("{e}"))??);
+                }
+                Ok::<_, anyhow::Error>(sum)
+            });
+            rt.shutdown_timeout(Duration::from_secs(5));
+            sum
+        }
+        2 => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(cores)
+                .build()?;
+            let sum = rt.block_on(async {
+                let handles: Vec<_> = (0..tasks)
+                    .map(|t| tokio::spawn(async move { busy(u64::from(t), rounds) }))
+                    .collect();
+                let mut sum = 0u64;
+                for h in handles {
+                    sum = sum.wrapping_add(h.await.map_err(|e| anyhow::anyhow!("{e}"))?);
+                }
+                Ok::<_, anyhow::Error>(sum)
+            });
+            rt.shutdown_timeout(Duration::from_secs(5));
+            sum
+        }
+        _ => std::thread::scope(|s| {
+            let mut handles = Vec::new();
+            for t in 0..tasks {
+                handles.push(
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || busy(u64::from(t), rounds))
+                        .map_err(|e| anyhow::anyhow!("starting a thread: {e}"))?,
+                );
+            }
+            handles.into_iter().try_fold(0u64, |sum, h| {
+                let v = h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?;
+                Ok(sum.wrapping_add(v))
+            })
+        }),
+    }
+}
+
+impl AsyncCpuBound {
+    /// `python/async_cpu.py`: returns `(asyncio speedup, process pool speedup)`.
+    fn python_side(&self, ctx: &Ctx, report: &mut Report) -> Option<(f64, f64)> {
+        if self.no_python {
+            report.say("CPython: skipped (--no-python)");
+            return None;
+        }
+        let Some(py) = Python::find(None) else {
+            report.say("CPython: no python3 on PATH; side by side skipped");
+            return None;
+        };
+        // CPython runs a round about 100x slower than Rust: fewer rounds.
+        let rounds = ctx.pick(1_000_000u64, 250_000);
+        let args =
+            [u64::from(self.tasks), rounds, ctx.repeats_or(3, 3) as u64].map(|a| a.to_string());
+        let out = py.run_json(
+            &python_script("async_cpu.py"),
+            &args,
+            Duration::from_secs(120),
+        );
+        let v = match out.map(|o| o.into_iter().next()) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                report.say("CPython: no output; skipped");
+                return None;
+            }
+            Err(e) => {
+                report.say(format!(
+                    "CPython {}: failed, skipped: {e:#}",
+                    py.version_string()
+                ));
+                return None;
+            }
+        };
+        let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
+        let (Some(seq), Some(aio), Some(thr), Some(pool)) = (
+            get("sequential_s"),
+            get("asyncio_s"),
+            get("thread_executor_s"),
+            get("process_pool_s"),
+        ) else {
+            report.say(format!("CPython: unexpected output {v}; skipped"));
+            return None;
+        };
+        let x = |t: f64| seq / t.max(1e-12);
+        report.say(format!(
+            "CPython {} ({} pieces of {rounds} rounds): asyncio.gather {:.2}x, thread executor {:.2}x, warm process pool {:.2}x",
+            py.version_string(),
+            self.tasks,
+            x(aio),
+            x(thr),
+            x(pool)
+        ));
+        report.push_metric("cpython_asyncio_speedup", x(aio), "x");
+        report.push_metric("cpython_thread_executor_speedup", x(thr), "x");
+        report.push_metric("cpython_process_pool_speedup", x(pool), "x");
+        Some((x(aio), x(pool)))
+    }
+}

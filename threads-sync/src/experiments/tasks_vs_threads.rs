@@ -1,0 +1,286 @@
+//! Claim (the lecture's "when to use what": many slow waits -> asyncio): an
+//! idle task costs at least 10x less memory than an idle thread, in Rust
+//! (tokio tasks vs `std::thread`) and in CPython (`asyncio` tasks vs
+//! `threading.Thread`), and far less time to start.
+//!
+//! Each side parks N waiters on one shared signal, times how long starting
+//! them took, then releases and joins them all (Rust's kinds interleaved,
+//! a few times; each CPython run in a fresh interpreter). Memory is weighed
+//! on a growing run: each kind starts waiters until its resident memory
+//! grew by a budget (or the OS refuses one more, or a cap is reached), and
+//! the memory per waiter is what they added divided by how many were
+//! parked. Weighed at that scale, a heap the process already had (a run of
+//! all experiments has used it before) hides little of the cost; the count
+//! reached and what stopped it are figures too: how far each approach goes
+//! on this machine.
+//!
+//! A waiter's memory is its resident memory (a thread's touched stack
+//! pages and state, not its reserved 2 MiB, 8 MiB for CPython's, of address
+//! space) plus its kernel stack (16 KiB a thread on x86-64, read from
+//! `/proc/meminfo`: it is in no process's RSS); tasks have no kernel stack.
+//! Both parts are shown. The bar is 10x with a band down to 3x.
+
+use std::time::Duration;
+
+use crate::contract::measure::{Stats, human_time};
+use crate::contract::python::Python;
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::experiments::common::{human_bytes, python_script};
+use crate::experiments::waiters::{Held, Kind, Stop, hold};
+
+/// The longest a run of waiters may take before it is given up.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Flags of `tasks-vs-threads`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct TasksVsThreads {
+    /// Idle waiters parked at once, per kind [default: 10000; quick: 1000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub waiters: Option<u64>,
+    /// Memory budget of the growing run, MiB of resident memory [default: 256; quick: 64].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub budget_mib: Option<u64>,
+    /// The most waiters the growing run starts, per kind.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub max_waiters: u64,
+    /// Skip the CPython side by side.
+    #[arg(long)]
+    pub no_python: bool,
+}
+
+/// One kind's figures: memory per waiter (growing run), start time per
+/// waiter (N runs), and how far the growing run went.
+#[derive(Debug, Clone)]
+struct Side {
+    name: &'static str,
+    resident: f64,
+    kernel: f64,
+    start_each: Stats,
+    reached: usize,
+    stop: String,
+}
+
+impl Side {
+    fn new(name: &'static str, grown: &Held, start_each: Stats) -> Side {
+        Side {
+            name,
+            resident: grown.resident_each(),
+            kernel: grown.kernel_each(),
+            start_each,
+            reached: grown.parked,
+            stop: stop_text(&grown.stop),
+        }
+    }
+
+    fn bytes(&self) -> f64 {
+        self.resident + self.kernel
+    }
+}
+
+impl Experiment for TasksVsThreads {
+    const NAME: &'static str = "tasks-vs-threads";
+    const CLAIM: &'static str = "an idle task costs at least 10x less memory than an idle thread, in Rust (tokio vs std::thread) and in CPython (asyncio vs threading)";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = self.waiters.unwrap_or(ctx.pick(10_000, 1_000)) as usize;
+        let budget_mib = self.budget_mib.unwrap_or(ctx.pick(256, 64));
+        let resolved = TasksVsThreads {
+            waiters: Some(n as u64),
+            budget_mib: Some(budget_mib),
+            ..self.clone()
+        };
+        let budget = budget_mib << 20;
+        let cap = self.max_waiters as usize;
+        let r = ctx.repeats_or(3, 3);
+        let mut report = Report::new(Verdict::Info, "");
+        report.say(format!(
+            "start: {n} idle waiters per kind, median of {r} runs (Rust interleaved); memory: a growing run per kind, until {budget_mib} MiB resident, the OS refuses, or {cap} waiters"
+        ));
+
+        let kinds = [("tokio tasks", Kind::Tasks), ("std threads", Kind::Threads)];
+        let mut starts: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        for _ in 0..r {
+            for (i, (name, kind)) in kinds.into_iter().enumerate() {
+                let held = hold(kind, n, u64::MAX, n, LIMIT)?;
+                anyhow::ensure!(
+                    held.stop == Stop::Cap,
+                    "{name}: only {} of {n} parked ({})",
+                    held.parked,
+                    stop_text(&held.stop)
+                );
+                starts[i].push(held.start_secs / n as f64);
+            }
+        }
+        let mut rust = Vec::new();
+        for (i, (name, kind)) in kinds.into_iter().enumerate() {
+            let grown = hold(kind, cap, budget, batch(kind), LIMIT)?;
+            rust.push(Side::new(name, &grown, Stats::of(&starts[i])));
+        }
+        let python = self.python_sides(ctx, n, budget_mib, cap, &mut report);
+
+        report.say(format!(
+            "{:<18} {:>11} {:>13} {:>11} {:>22} {:>28}",
+            "kind",
+            "resident",
+            "kernel stack",
+            "total",
+            "start one (median)",
+            "reached within the budget"
+        ));
+        for s in rust.iter().chain(&python) {
+            report.say(format!(
+                "{:<18} {:>11} {:>13} {:>11} {:>22} {:>28}",
+                s.name,
+                human_bytes(s.resident),
+                human_bytes(s.kernel),
+                human_bytes(s.bytes()),
+                human_time(s.start_each.median),
+                format!("{} ({})", s.reached, s.stop),
+            ));
+        }
+        let ratio = |sides: &[Side]| sides[1].bytes() / sides[0].bytes().max(1.0);
+        let rust_ratio = ratio(&rust);
+        report.push_metric("rust_thread_over_task_memory", rust_ratio, "x");
+        let py_ratio = (python.len() == 2).then(|| ratio(&python));
+        if let Some(x) = py_ratio {
+            report.push_metric("cpython_thread_over_task_memory", x, "x");
+        }
+        let keys = [
+            ("tokio_task", "tokio_tasks"),
+            ("std_thread", "std_threads"),
+            ("asyncio_task", "asyncio_tasks"),
+            ("cpython_thread", "cpython_threads"),
+        ];
+        for (s, (one, many)) in rust.iter().chain(&python).zip(keys) {
+            report.push_metric(format!("{one}_bytes"), s.bytes(), "B");
+            report.push_metric(format!("{one}_resident_bytes"), s.resident, "B");
+            report.push_metric(format!("{one}_start_us"), s.start_each.median * 1e6, "us");
+            report.push_metric(format!("{many}_reached"), s.reached as f64, "waiters");
+        }
+        let parts = [
+            Judgement::at_least(rust_ratio, 10.0, 3.0),
+            py_ratio.map_or(Judgement::Holds, |x| Judgement::at_least(x, 10.0, 3.0)),
+        ];
+        report.judge(Judgement::all(parts));
+        report.detail = format!(
+            "a thread takes {rust_ratio:.0}x a task's memory in Rust ({} vs {}; {}), {} in CPython ({}); target >= 10x, fails <= 3x",
+            human_bytes(rust[1].bytes()),
+            human_bytes(rust[0].bytes()),
+            parts[0].as_str(),
+            py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x")),
+            if py_ratio.is_some() {
+                parts[1].as_str()
+            } else {
+                "skipped"
+            },
+        );
+        Ok(report.params(&resolved))
+    }
+}
+
+/// Batches of the growing run: small enough not to overshoot the budget by
+/// much, large enough that reading memory costs little.
+fn batch(kind: Kind) -> usize {
+    match kind {
+        Kind::Threads => 250,
+        Kind::Tasks => 5_000,
+    }
+}
+
+fn stop_text(stop: &Stop) -> String {
+    match stop {
+        Stop::Budget => "budget spent".into(),
+        Stop::Cap => "cap reached".into(),
+        Stop::Refused(e) => format!("OS refused: {e}"),
+        Stop::Time => "time limit".into(),
+    }
+}
+
+impl TasksVsThreads {
+    /// Runs `python/tasks_vs_threads.py` once per kind and run, each in a
+    /// fresh interpreter; asyncio first, as on the Rust side.
+    fn python_sides(
+        &self,
+        ctx: &Ctx,
+        n: usize,
+        budget_mib: u64,
+        cap: usize,
+        report: &mut Report,
+    ) -> Vec<Side> {
+        if self.no_python {
+            report.say("CPython: skipped (--no-python)");
+            return Vec::new();
+        }
+        let Some(py) = Python::find(None) else {
+            report.say("CPython: no python3 on PATH; side by side skipped");
+            return Vec::new();
+        };
+        let script = python_script("tasks_vs_threads.py");
+        let run = |kind: &str,
+                   batch: usize,
+                   budget: u64,
+                   cap: usize|
+         -> anyhow::Result<serde_json::Value> {
+            let args = [
+                kind.to_string(),
+                batch.to_string(),
+                budget.to_string(),
+                cap.to_string(),
+                LIMIT.as_secs().to_string(),
+            ];
+            py.run_json(&script, &args, LIMIT + Duration::from_secs(30))?
+                .pop()
+                .ok_or_else(|| anyhow::anyhow!("no output"))
+        };
+        let mut sides = Vec::new();
+        for (name, kind, batch) in [
+            ("CPython asyncio", "asyncio", batch(Kind::Tasks)),
+            ("CPython threading", "threads", batch(Kind::Threads)),
+        ] {
+            let got = (|| -> anyhow::Result<Side> {
+                let mut starts = Vec::new();
+                for _ in 0..ctx.repeats_or(3, 3) {
+                    let v = run(kind, n, u64::MAX >> 20, n)?;
+                    let parked = field(&v, "parked")?;
+                    anyhow::ensure!(
+                        parked as usize == n,
+                        "only {parked} of {n} parked ({})",
+                        v["stop"]
+                    );
+                    starts.push(field(&v, "start_s")? / n as f64);
+                }
+                let v = run(kind, batch, budget_mib, cap)?;
+                let parked = field(&v, "parked")?.max(1.0);
+                Ok(Side {
+                    name,
+                    resident: field(&v, "rss_delta")? / parked,
+                    kernel: field(&v, "kernel_delta")? / parked,
+                    start_each: Stats::of(&starts),
+                    reached: parked as usize,
+                    stop: v["stop"].as_str().unwrap_or("?").to_string(),
+                })
+            })();
+            match got {
+                Ok(side) => sides.push(side),
+                Err(e) => {
+                    report.say(format!(
+                        "CPython {} {kind}: failed, skipped: {e:#}",
+                        py.version_string()
+                    ));
+                    return Vec::new();
+                }
+            }
+        }
+        report.say(format!(
+            "CPython {}: one fresh interpreter per run",
+            py.version_string()
+        ));
+        sides
+    }
+}
+
+fn field(v: &serde_json::Value, k: &str) -> anyhow::Result<f64> {
+    v.get(k)
+        .and_then(serde_json::Value::as_f64)
+        .ok_or_else(|| anyhow::anyhow!("no {k:?} in {v}"))
+}
