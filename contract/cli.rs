@@ -310,8 +310,8 @@ fn run_until_decided(
 }
 
 /// Turns a decided verdict into an undecided one when the host took more
-/// than [`STEAL_LIMIT`] of the CPU time the machine wanted between `before`
-/// and `after`: such a run's timings describe the neighbours.
+/// than [`STEAL_LIMIT`] of the machine's time between `before` and
+/// `after`: such a run's timings describe the neighbours.
 fn distrust_if_stolen(report: &mut Report, before: Option<CpuTimes>, after: Option<CpuTimes>) {
     let Some(stolen) = before.zip(after).and_then(|(b, a)| b.steal_fraction(a)) else {
         return;
@@ -384,14 +384,19 @@ fn emit(
 mod tests {
     use super::*;
 
-    fn times(busy: u64, steal: u64) -> Option<CpuTimes> {
-        Some(CpuTimes { busy, steal })
+    /// Counters with `steal` of `total`.
+    fn times(total: u64, steal: u64) -> Option<CpuTimes> {
+        Some(CpuTimes {
+            busy: total / 2,
+            steal,
+            total,
+        })
     }
 
     #[test]
     fn a_decided_verdict_measured_under_heavy_steal_is_not_trusted() {
         let mut r = Report::new(Verdict::DoesNotHold, "1.1x");
-        distrust_if_stolen(&mut r, times(0, 0), times(800, 200));
+        distrust_if_stolen(&mut r, times(0, 0), times(1000, 200));
         assert_eq!((r.verdict, r.undecided), (Verdict::Info, true));
         assert!(
             r.detail.starts_with("undecided: the host took 20%"),
@@ -409,13 +414,13 @@ mod tests {
     fn light_steal_info_and_no_witness_change_nothing() {
         let quiet = Report::new(Verdict::Holds, "1.9x");
         let mut r = quiet.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(950, 50));
+        distrust_if_stolen(&mut r, times(0, 0), times(1000, 40));
         assert_eq!(r, quiet);
         distrust_if_stolen(&mut r, None, times(0, 100));
         assert_eq!(r, quiet);
         let info = Report::new(Verdict::Info, "figures only");
         let mut r = info.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(10, 90));
+        distrust_if_stolen(&mut r, times(0, 0), times(100, 90));
         assert_eq!(r, info);
     }
 }

@@ -155,18 +155,21 @@ fn drain(mut r: impl Read + Send + 'static) -> anyhow::Result<mpsc::Receiver<Str
 struct Group(Child);
 
 impl Group {
-    /// Kills the whole group with `kill -KILL -- -PGID` (no `unsafe` needed:
-    /// two of the crates that include this file forbid it); falls back to
-    /// killing the leader alone if the `kill` program is missing.
+    /// Kills the whole group with `killpg` (nix's safe wrapper: two of the
+    /// crates that include this file forbid `unsafe`; every one depends on
+    /// nix with its `signal` feature). No new process is needed, so this
+    /// works where no process can start (`ulimit -u` spent), which is also
+    /// when leftover workers matter most.
+    ///
+    /// Pid reuse cannot aim it at strangers: while the leader is unreaped
+    /// its pid is taken, and while any member of the group lives the kernel
+    /// hands out no pid equal to the group id; once neither holds, the
+    /// group is empty and the signal finds nobody (`ESRCH`).
     fn kill(&mut self) {
-        let pgid = format!("-{}", self.0.id());
-        let killed = Command::new("kill")
-            .args(["-KILL", "--", &pgid])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        if killed.is_err() {
+        use nix::sys::signal::{Signal, killpg};
+        use nix::unistd::Pid;
+        let pgid = Pid::from_raw(self.0.id() as i32);
+        if killpg(pgid, Signal::SIGKILL).is_err() {
             let _ = self.0.kill();
         }
     }

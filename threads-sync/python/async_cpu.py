@@ -13,6 +13,7 @@ Standard library only.
 import asyncio
 import concurrent.futures
 import json
+import os
 import statistics
 import sys
 import time
@@ -39,16 +40,30 @@ async def on_loop(pieces, rounds):
 
 async def in_executor(pool, pieces, rounds):
     loop = asyncio.get_running_loop()
-    return await asyncio.gather(*(loop.run_in_executor(pool, busy, s, rounds) for s in range(pieces)))
+    calls = asyncio.gather(*(loop.run_in_executor(pool, busy, s, rounds) for s in range(pieces)))
+    return await asyncio.wait_for(calls, LIMIT_S)
+
+
+LIMIT_S = 60  # no executor call waits longer
 
 
 def main():
+    try:
+        run()
+    except Exception as e:  # a pool that could not start its workers, ...
+        # Exit at once: a broken process pool can hang in its shutdown.
+        sys.stderr.write("async_cpu.py: %s: %s\n" % (type(e).__name__, e))
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def run():
     pieces, rounds, runs = (int(a) for a in sys.argv[1:4])
     expected = [busy(s, rounds) for s in range(pieces)]
     times = {"sequential_s": [], "asyncio_s": [], "thread_executor_s": [], "process_pool_s": []}
     with concurrent.futures.ThreadPoolExecutor(pieces) as threads, \
             concurrent.futures.ProcessPoolExecutor() as procs:
-        list(procs.map(busy, range(pieces), [1] * pieces))  # warm: workers started
+        list(procs.map(busy, range(pieces), [1] * pieces, timeout=LIMIT_S))  # warm: workers started
         ways = {
             "sequential_s": lambda: [busy(s, rounds) for s in range(pieces)],
             "asyncio_s": lambda: asyncio.run(on_loop(pieces, rounds)),
