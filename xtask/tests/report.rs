@@ -59,7 +59,7 @@ fn the_page_is_well_formed_with_one_svg_per_chart() {
     let charts = catalog::charts(&records);
     assert_eq!(
         charts.len(),
-        10,
+        12,
         "every chart has its records in the fixture"
     );
     assert_eq!((svgs, figures), (charts.len(), charts.len()));
@@ -165,6 +165,31 @@ fn advice_row(records: &[Record], situation: &str) -> Option<String> {
                 .collect::<String>()
         })
         .find(|text| text.contains(situation))
+}
+
+#[test]
+fn the_many_slow_waits_row_follows_the_lectures_picture_and_its_figures() {
+    let records = records();
+    let situation = "I/O-bound work with many slow waits (many connections), in CPython";
+    let text = advice_row(&records, situation).expect("the async row");
+    assert!(text.contains("async"), "{text}");
+    // The rows read in the lecture's order: CPU-bound, few fast waits, many slow waits.
+    let html = build(&records, &machine(), "saved").unwrap();
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no row {s}"));
+    assert!(at("CPU-bound work, in Python") < at("a few fast waits, in Python"));
+    assert!(at("a few fast waits, in Python") < at(situation));
+    // Where async did not win, the row says so.
+    let mut slower = records.clone();
+    for r in &mut slower {
+        if r.experiment == "many-slow-connections" {
+            r.metrics
+                .insert("cpython_async_over_threads_rate".into(), 0.5.into());
+            r.metrics
+                .insert("cpython_threads_over_async_memory".into(), 1.0.into());
+        }
+    }
+    let text = advice_row(&slower, situation).expect("the async row");
+    assert!(text.contains("threads: async gained neither"), "{text}");
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub struct TasksVsThreads {
     /// Idle waiters parked at once, per kind [default: 10000; quick: 1000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub waiters: Option<u64>,
-    /// Memory budget of the growing run, MiB of resident memory [default: 256; quick: 64].
+    /// Memory budget of the growing run, MiB of resident memory [default: 128; quick: 64].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub budget_mib: Option<u64>,
     /// The most waiters the growing run starts, per kind.
@@ -83,7 +83,7 @@ impl Experiment for TasksVsThreads {
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.waiters.unwrap_or(ctx.pick(10_000, 1_000)) as usize;
-        let budget_mib = self.budget_mib.unwrap_or(ctx.pick(256, 64));
+        let budget_mib = self.budget_mib.unwrap_or(ctx.pick(128, 64));
         let resolved = TasksVsThreads {
             waiters: Some(n as u64),
             budget_mib: Some(budget_mib),

@@ -103,7 +103,29 @@ fn grown(before: u64, budget: u64) -> bool {
     rss_bytes().unwrap_or(0).saturating_sub(before) >= budget
 }
 
+/// Memory maps a Rust thread adds: its stack, the stack's guard page, and
+/// the alternate signal stack std gives every thread, with its guard.
+const MAPS_PER_THREAD: usize = 4;
+
+/// How many more threads fit under `vm.max_map_count`, with room to spare
+/// for the rest of the process. Past that limit the mmap of a new thread's
+/// signal stack fails inside the new thread, where std cannot even unwind,
+/// and the process aborts: the growth must stop before, as a figure.
+fn threads_left_by_maps() -> Option<usize> {
+    let max: usize = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let used = std::fs::read_to_string("/proc/self/maps")
+        .ok()?
+        .lines()
+        .count();
+    Some(max.saturating_sub(used + 1_000) / MAPS_PER_THREAD)
+}
+
 fn threads(cap: usize, budget: u64, batch: usize, deadline: Instant) -> anyhow::Result<Held> {
+    let maps_room = threads_left_by_maps().unwrap_or(usize::MAX);
     let release = Arc::new(Event::new());
     let parked = Arc::new(AtomicUsize::new(0));
     let before = memory();
@@ -115,6 +137,11 @@ fn threads(cap: usize, budget: u64, batch: usize, deadline: Instant) -> anyhow::
             }
             if Instant::now() >= deadline {
                 return Stop::Time;
+            }
+            if handles.len() + batch.min(cap - handles.len()) > maps_room {
+                return Stop::Refused(format!(
+                    "vm.max_map_count would be reached (a thread maps {MAPS_PER_THREAD} areas)"
+                ));
             }
             for _ in 0..batch.min(cap - handles.len()) {
                 let (release, parked) = (Arc::clone(&release), Arc::clone(&parked));
