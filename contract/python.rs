@@ -91,48 +91,61 @@ impl Python {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let child = Command::new(&self.path)
-            .arg(script)
-            .args(args)
-            .stdin(stdin)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .map_err(|e| anyhow::anyhow!("starting {}: {e}", self.path.display()))?;
-        let mut group = Group(child);
-        let out = drain(group.0.stdout.take().expect("piped"))?;
-        let err = drain(group.0.stderr.take().expect("piped"))?;
-        // A limit too long to be a deadline means none (no overflow panic).
-        let deadline = Instant::now().checked_add(limit);
-        let status = loop {
-            if let Some(status) = group.0.try_wait()? {
-                break Some(status);
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        // Leftover workers of the script die with the group, closing the pipes.
-        group.kill();
-        let grace = Duration::from_secs(2);
-        let stdout = out.recv_timeout(grace).unwrap_or_default();
-        let stderr = err.recv_timeout(grace).unwrap_or_default();
-        let status = status.ok_or_else(|| anyhow::anyhow!("{name} ran past {limit:?}; killed"))?;
-        if !status.success() {
-            let lines: Vec<&str> = stderr.lines().collect();
-            let tail = lines[lines.len().saturating_sub(5)..].join("\n");
-            anyhow::bail!("{name} failed ({status}): {tail}");
-        }
-        stdout
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                serde_json::from_str(l).map_err(|e| anyhow::anyhow!("{name} printed {l:?}: {e}"))
-            })
-            .collect()
+        let mut cmd = Command::new(&self.path);
+        cmd.arg(script).args(args);
+        run_json_lines(cmd, &name, limit, stdin)
     }
+}
+
+/// Runs `cmd` (named `name` in errors) with `stdin`, as the leader of its
+/// own process group, killing the group and reaping the leader after
+/// `limit`, and returns every JSON object it printed on stdout (one per
+/// line): [`Python::run_json`] for any program, such as a demo binary
+/// running one of its own roles in a child.
+pub fn run_json_lines(
+    mut cmd: Command,
+    name: &str,
+    limit: Duration,
+    stdin: Stdio,
+) -> anyhow::Result<Vec<Value>> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let child = cmd
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("starting {program}: {e}"))?;
+    let mut group = Group(child);
+    let out = drain(group.0.stdout.take().expect("piped"))?;
+    let err = drain(group.0.stderr.take().expect("piped"))?;
+    // A limit too long to be a deadline means none (no overflow panic).
+    let deadline = Instant::now().checked_add(limit);
+    let status = loop {
+        if let Some(status) = group.0.try_wait()? {
+            break Some(status);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Leftover workers of the script die with the group, closing the pipes.
+    group.kill();
+    let grace = Duration::from_secs(2);
+    let stdout = out.recv_timeout(grace).unwrap_or_default();
+    let stderr = err.recv_timeout(grace).unwrap_or_default();
+    let status = status.ok_or_else(|| anyhow::anyhow!("{name} ran past {limit:?}; killed"))?;
+    if !status.success() {
+        let lines: Vec<&str> = stderr.lines().collect();
+        let tail = lines[lines.len().saturating_sub(5)..].join("\n");
+        anyhow::bail!("{name} failed ({status}): {tail}");
+    }
+    stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| anyhow::anyhow!("{name} printed {l:?}: {e}")))
+        .collect()
 }
 
 /// Reads all of `r` on its own thread; the text arrives on the channel. A

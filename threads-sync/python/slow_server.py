@@ -14,7 +14,6 @@ Standard library only.
 
 import asyncio
 import json
-import resource
 import socket
 import sys
 import threading
@@ -24,16 +23,23 @@ MAX_LINE = 64
 BACKLOG = 4096  # as the caller's listen()
 
 
-def rss():
+def status_kib(name):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(name):
                 return int(line.split()[1]) * 1024
     return 0
 
 
+def rss():
+    return status_kib("VmRSS:")
+
+
 def peak_rss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM belongs to this program's memory since exec. ru_maxrss would
+    # not do: Linux carries it over from the parent across fork and exec,
+    # so a large parent would set this peak.
+    return status_kib("VmHWM:")
 
 
 def read_line(conn):

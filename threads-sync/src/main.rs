@@ -2,6 +2,10 @@
 
 #[cfg(not(loom))]
 fn main() -> std::process::ExitCode {
+    // `many-slow-connections` starts this binary again as a server child.
+    if let Some(code) = threads_sync::experiments::server_child::main_if_server() {
+        return code;
+    }
     threads_sync::DEMO.main()
 }
 

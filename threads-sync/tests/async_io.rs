@@ -1,7 +1,8 @@
 //! The async branch leaves nothing behind: after the servers, the load
 //! generator and the waiters have run, this process has the threads it had
-//! before and no child; a demo run of the four experiments leaves no child
-//! either; bad flag values are refused with exit status 2.
+//! before; a demo run of each of the four experiments leaves no child (no
+//! Python script, no server child) running; a server child refuses bad
+//! arguments; bad flag values are refused with exit status 2.
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -92,9 +93,11 @@ fn a_bad_or_endless_request_is_refused_and_the_server_goes_on() {
     assert_eq!((served.answered, served.failed), (1, 2));
 }
 
-/// Processes running one of this crate's Python scripts (from /proc).
-fn python_scripts_running() -> Vec<String> {
+/// Processes running one of this crate's Python scripts, or the demo as a
+/// server child (from /proc).
+fn children_left() -> Vec<String> {
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/python/");
+    let role = threads_sync::experiments::server_child::ROLE;
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -102,7 +105,7 @@ fn python_scripts_running() -> Vec<String> {
         .filter_map(|d| {
             let cmd = std::fs::read(d.path().join("cmdline")).ok()?;
             let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            cmd.contains(scripts).then_some(cmd)
+            (cmd.contains(scripts) || cmd.contains(role)).then_some(cmd)
         })
         .collect()
 }
@@ -130,7 +133,7 @@ fn the_demo_runs_each_experiment_and_leaves_no_child() {
         assert_ne!(v["verdict"], "does-not-hold", "{e}: {}", v["detail"]);
         // The demo has exited; a child it left would now be init's: look
         // for any process still running one of the scripts.
-        assert_eq!(python_scripts_running(), Vec::<String>::new(), "{e}");
+        assert_eq!(children_left(), Vec::<String>::new(), "{e}");
     }
 }
 
@@ -149,5 +152,25 @@ fn bad_flag_values_exit_2_with_a_message() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("invalid value"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_server_child_without_a_socket_or_with_bad_arguments_says_why() {
+    let exe = env!("CARGO_BIN_EXE_threads-sync");
+    let role = threads_sync::experiments::server_child::ROLE;
+    for (args, why) in [
+        (vec![role, "threads"], "usage"),
+        (vec![role, "threads", "x", "1", "1"], "delay"),
+        (vec![role, "threads", "1", "1", "1"], "listening socket"),
+    ] {
+        let out = std::process::Command::new(exe)
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{args:?}: {err}");
     }
 }

@@ -7,12 +7,13 @@
 //!
 //! One load generator (tokio tasks on one thread, in this process) opens N
 //! connections at once against each server in turn; each request waits
-//! `--delay-ms` in the server, then is answered. Rust's servers run in this
-//! process, CPython's in a child that is handed the listening socket. The
-//! servers are the reference code in [`crate::async_io`]. Per server: the
-//! requests per second over the whole batch, p50 and p99 latency, and the
-//! peak memory the server added: resident memory (for Rust's servers the
-//! load generator's few bytes per client too, the same for both) plus the
+//! `--delay-ms` in the server, then is answered. Every server runs in a
+//! child process handed the listening socket (Rust's are the reference code
+//! in [`crate::async_io`], run by this binary as a
+//! [`server_child`](crate::experiments::server_child)), so each one's
+//! memory is its own. Per server: the requests per second over the whole
+//! batch, p50 and p99 latency, and the peak memory the server added: its
+//! resident memory (peak less what it had when it started serving) plus the
 //! kernel stacks of its threads, which are in no RSS (16 KiB a thread).
 //! Interleaved runs; medians.
 //!
@@ -25,15 +26,16 @@
 
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::async_io::{ServeConfig, Served, Shutdown, listener, load, task_server, thread_server};
+use crate::async_io::{Served, listener, load};
 use crate::contract::measure::{Stats, human_time};
-use crate::contract::python::Python;
+use crate::contract::python::{Python, run_json_lines};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::experiments::common::{human_bytes, python_script};
-use crate::experiments::rss::{PeakMemory, kernel_stack_bytes, rss_bytes};
+use crate::experiments::rss::{PeakMemory, kernel_stack_bytes};
+use crate::experiments::server_child;
 
 /// The longest one batch of connections may take.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -235,105 +237,83 @@ impl Figures {
     }
 }
 
-/// One batch of `n` connections against server `s`.
+/// One batch of `n` connections against server `s`, which runs in a
+/// child process (this binary as a [`server_child`], or CPython) handed the
+/// listening socket as its standard input.
 fn batch(s: Server, n: usize, delay: Duration, py: Option<&Python>) -> anyhow::Result<Batch> {
     let deadline = Instant::now() + LIMIT;
     let listener = listener::loopback(BACKLOG)?;
     let addr = listener.local_addr()?;
     // The probe that shows the server is up is one connection more.
-    let shutdown = Shutdown::new(addr);
-    let config = ServeConfig {
-        delay,
-        connections: n + 1,
-        deadline,
-        shutdown: shutdown.clone(),
-    };
-    match s {
+    let connections = n + 1;
+    let (cmd, name) = match s {
         Server::RustThreads | Server::RustTasks => {
-            let before = rss_bytes().unwrap_or(0) + kernel_stack_bytes().unwrap_or(0);
-            let peak = PeakMemory::start(Duration::from_millis(1))?;
-            let server = std::thread::Builder::new()
-                .name("slow server".into())
-                .spawn(move || match s {
-                    Server::RustThreads => thread_server::serve(listener, &config),
-                    _ => task_server::serve_blocking(listener, &config),
-                })?;
-            let load = drive(addr, n, deadline, &shutdown);
-            let served = server
-                .join()
-                .map_err(|_| anyhow::anyhow!("the server thread panicked"))??;
-            let load = load?;
-            let memory = peak.stop().total.saturating_sub(before) as f64;
-            Ok(Batch {
-                load,
-                served,
-                memory,
-            })
+            let mut cmd = Command::new(std::env::current_exe()?);
+            cmd.args(server_child::args(
+                s == Server::RustThreads,
+                delay,
+                connections,
+                LIMIT,
+            ));
+            (cmd, server_child::ROLE.to_string())
         }
         Server::PyThreads | Server::PyAsyncio => {
-            let py = py.ok_or_else(|| anyhow::anyhow!("no python"))?.clone();
+            let py = py.ok_or_else(|| anyhow::anyhow!("no python"))?;
             let kind = if s == Server::PyThreads {
                 "threads"
             } else {
                 "asyncio"
             };
-            let args = [
+            let mut cmd = Command::new(&py.path);
+            cmd.arg(python_script("slow_server.py")).args([
                 kind.to_string(),
-                format!("{}", delay.as_secs_f64() * 1e3),
-                (n + 1).to_string(),
+                delay.as_millis().to_string(),
+                connections.to_string(),
                 LIMIT.as_secs().to_string(),
-            ];
-            let sock = Stdio::from(OwnedFd::from(listener));
-            // The child's threads' kernel stacks are in no RSS: sampled here.
-            let kernel_before = kernel_stack_bytes().unwrap_or(0);
-            let peak = PeakMemory::start(Duration::from_millis(1))?;
-            let server = std::thread::Builder::new()
-                .name("python server".into())
-                .spawn(move || {
-                    py.run_json_with_stdin(
-                        &python_script("slow_server.py"),
-                        &args,
-                        LIMIT + Duration::from_secs(10),
-                        sock,
-                    )
-                })?;
-            let load = drive(addr, n, deadline, &shutdown);
-            let out = server
-                .join()
-                .map_err(|_| anyhow::anyhow!("the thread running python panicked"))??;
-            let load = load?;
-            let kernel = peak.stop().kernel.saturating_sub(kernel_before) as f64;
-            let v = out
-                .last()
-                .ok_or_else(|| anyhow::anyhow!("slow_server.py printed nothing"))?;
-            let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-            Ok(Batch {
-                load,
-                served: Served {
-                    answered: get("answered") as usize,
-                    failed: get("failed") as usize,
-                    peak_open: get("peak_open") as usize,
-                },
-                memory: (get("peak_rss") - get("base_rss")).max(0.0) + kernel,
-            })
+            ]);
+            (cmd, "slow_server.py".to_string())
+        }
+    };
+    let sock = Stdio::from(OwnedFd::from(listener));
+    // The child's threads' kernel stacks are in no RSS: sampled from here.
+    let kernel_before = kernel_stack_bytes().unwrap_or(0);
+    let peak = PeakMemory::start(Duration::from_millis(1))?;
+    let server = std::thread::Builder::new()
+        .name("server child".into())
+        .spawn(move || run_json_lines(cmd, &name, LIMIT + Duration::from_secs(10), sock))?;
+    let load = drive(addr, n, deadline);
+    if load.as_ref().map_or(true, |l| l.answered() < n) {
+        // The clients gave up: fill the child's count so that it ends now,
+        // not at its deadline (each connect is one it accepts and drops).
+        for _ in 0..connections {
+            if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
+                break; // the child has gone
+            }
         }
     }
+    let out = server
+        .join()
+        .map_err(|_| anyhow::anyhow!("the thread running the server panicked"))??;
+    let load = load?;
+    let kernel = peak.stop().kernel.saturating_sub(kernel_before) as f64;
+    let v = out
+        .last()
+        .ok_or_else(|| anyhow::anyhow!("the server printed nothing"))?;
+    let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+    Ok(Batch {
+        load,
+        served: Served {
+            answered: get("answered") as usize,
+            failed: get("failed") as usize,
+            peak_open: get("peak_open") as usize,
+        },
+        memory: (get("peak_rss") - get("base_rss")).max(0.0) + kernel,
+    })
 }
 
-/// Waits for the server to answer a probe, then runs the `n` clients; a
-/// Rust server is asked to stop when its clients give up (CPython's ends
-/// at its own deadline, and is killed with its group on an error here).
-fn drive(
-    addr: SocketAddr,
-    n: usize,
-    deadline: Instant,
-    shutdown: &Shutdown,
-) -> anyhow::Result<load::Load> {
-    let ran = load::wait_until_serving(addr, deadline)
-        .map_err(|e| anyhow::anyhow!("the server did not come up: {e}"))
-        .and_then(|()| Ok(load::run(addr, n, deadline)?));
-    if ran.as_ref().map_or(true, |l| l.answered() < n) {
-        shutdown.request();
-    }
-    ran
+/// Waits for the server to answer a probe, then runs the `n` clients.
+fn drive(addr: SocketAddr, n: usize, deadline: Instant) -> anyhow::Result<load::Load> {
+    load::wait_until_serving(addr, deadline)
+        .map_err(|e| anyhow::anyhow!("the server did not come up: {e}"))?;
+    Ok(load::run(addr, n, deadline)?)
 }

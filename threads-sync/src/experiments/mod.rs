@@ -20,6 +20,7 @@ pub mod read_only;
 pub mod rlock;
 pub mod rss;
 pub mod semaphore;
+pub mod server_child;
 pub mod tasks_vs_threads;
 pub mod waiters;
 

@@ -16,6 +16,14 @@ pub fn rss_bytes() -> Option<u64> {
     parse_vm_rss(&status)
 }
 
+/// The peak resident set size of this program since it started (`VmHWM`
+/// of `/proc/self/status`, which starts afresh at `exec`; `getrusage`'s
+/// `ru_maxrss` does not, it carries the parent's peak over).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    kib_field(&status, "VmHWM:")
+}
+
 /// The kernel stacks of every thread on the machine, in bytes
 /// (`KernelStack` of `/proc/meminfo`); `None` where there is no such file.
 pub fn kernel_stack_bytes() -> Option<u64> {
