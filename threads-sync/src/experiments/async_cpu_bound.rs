@@ -12,11 +12,14 @@
 //! <= 1.15x sequential (fails >= 1.4x); the multi-core ways are judged as a
 //! scaling claim against plain threads measured beside them (half their
 //! gain holds, a fifth fails). CPython: `asyncio.gather` of CPU-bound
-//! coroutines vs a warm `ProcessPoolExecutor` (thread executor shown).
+//! coroutines (one loop: the same bar) and a warm `ProcessPoolExecutor`,
+//! which must run at least 1.3x its thread executor measured beside it
+//! (fails at 1.1x or less) while the machine gives parallelism.
 
 use std::time::Duration;
 
 use crate::async_io::offload::blocking;
+use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::{Stats, interleaved, timed};
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
@@ -79,11 +82,14 @@ impl Experiment for AsyncCpuBound {
         let mut refs: Vec<&mut dyn FnMut() -> anyhow::Result<f64>> =
             ways.iter_mut().map(|b| b.as_mut() as _).collect();
         let stats = interleaved(r, &mut refs)?;
-        let seq = stats[0].median;
-        let speedup = |s: &Stats| seq / s.median.max(1e-12);
+        // Each way's best run: other load on the machine only ever slows a
+        // run down, and one slowed sequential run would otherwise pass for
+        // a speedup of the way beside it.
+        let seq = stats[0].min;
+        let speedup = |s: &Stats| seq / s.min.max(1e-12);
         let mut report = Report::new(Verdict::Info, "");
         report.say(format!(
-            "{tasks} pieces of {mrounds}M rounds on {cores} cores; medians of {r} interleaved runs"
+            "{tasks} pieces of {mrounds}M rounds on {cores} cores; speedups from each way's best of {r} interleaved runs"
         ));
         for (name, s) in WAYS.iter().zip(&stats) {
             report.say(format!(
@@ -111,13 +117,21 @@ impl Experiment for AsyncCpuBound {
             parts[1].as_str(),
             parts[2].as_str()
         );
-        if let Some((asyncio, pool)) = py {
+        if let Some((asyncio, thread_pool, pool)) = py {
+            // The pool against CPython's own thread executor, measured
+            // interleaved with it in the same script; judged only while the
+            // machine gives parallelism (plain Rust threads, here).
+            let over_threads = pool / thread_pool.max(1e-9);
             let j = [
                 Judgement::at_most(asyncio, 1.15, 1.4),
-                Judgement::scaling(pool, threads),
+                if threads < MIN_BASELINE {
+                    Judgement::Undecided
+                } else {
+                    Judgement::at_least(over_threads, 1.3, 1.1)
+                },
             ];
             text.push_str(&format!(
-                "; CPython: asyncio {asyncio:.2}x ({}), process pool {pool:.2}x ({})",
+                "; CPython: asyncio {asyncio:.2}x ({}), process pool {pool:.2}x = {over_threads:.2}x the thread executor ({})",
                 j[0].as_str(),
                 j[1].as_str()
             ));
@@ -125,7 +139,7 @@ impl Experiment for AsyncCpuBound {
         }
         report.judge(Judgement::all(parts));
         report.detail = format!(
-            "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails"
+            "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails; CPython pool >= 1.3x its thread executor (fails <= 1.1x)"
         );
         Ok(report.params(&resolved))
     }
@@ -198,8 +212,8 @@ fn run_way(way: usize, tasks: u32, rounds: u32, cores: usize) -> anyhow::Result<
 }
 
 impl AsyncCpuBound {
-    /// `python/async_cpu.py`: returns `(asyncio speedup, process pool speedup)`.
-    fn python_side(&self, ctx: &Ctx, report: &mut Report) -> Option<(f64, f64)> {
+    /// `python/async_cpu.py`: speedups of (asyncio, thread executor, process pool).
+    fn python_side(&self, ctx: &Ctx, report: &mut Report) -> Option<(f64, f64, f64)> {
         if self.no_python {
             report.say("CPython: skipped (--no-python)");
             return None;
@@ -209,7 +223,7 @@ impl AsyncCpuBound {
             return None;
         };
         // CPython runs a round about 100x slower than Rust: fewer rounds.
-        let rounds = ctx.pick(1_000_000u64, 250_000);
+        let rounds = ctx.pick(1_000_000u64, 400_000);
         let args =
             [u64::from(self.tasks), rounds, ctx.repeats_or(3, 3) as u64].map(|a| a.to_string());
         let out = py.run_json(
@@ -253,6 +267,6 @@ impl AsyncCpuBound {
         report.push_metric("cpython_asyncio_speedup", x(aio), "x");
         report.push_metric("cpython_thread_executor_speedup", x(thr), "x");
         report.push_metric("cpython_process_pool_speedup", x(pool), "x");
-        Some((x(aio), x(pool)))
+        Some((x(aio), x(thr), x(pool)))
     }
 }
