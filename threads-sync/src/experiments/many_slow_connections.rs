@@ -9,9 +9,8 @@
 //! connections at once against each server in turn; each request waits
 //! `--delay-ms` in the server, then is answered. Every server runs in a
 //! child process handed the listening socket (Rust's are the reference code
-//! in [`crate::async_io`], run by this binary as a
-//! [`server_child`](crate::experiments::server_child)), so each one's
-//! memory is its own. Per server: the requests per second over the whole
+//! in [`crate::async_io`], run by this binary as a [`server_child`]), so
+//! each one's memory is its own. Per server: the requests per second over the whole
 //! batch, p50 and p99 latency, and the peak memory the server added: its
 //! resident memory (peak less what it had when it started serving) plus the
 //! kernel stacks of its threads, which are in no RSS (16 KiB a thread).
