@@ -20,9 +20,8 @@ use std::time::Duration;
 
 use crate::async_io::offload::blocking;
 use crate::contract::measure::{Stats, interleaved, timed};
-use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{busy, python_script};
+use crate::experiments::common::{busy, python_or_skip, python_script};
 
 /// Flags of `async-cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -208,14 +207,7 @@ fn run_way(way: usize, tasks: u32, rounds: u32, cores: usize) -> anyhow::Result<
 impl AsyncCpuBound {
     /// `python/async_cpu.py`: speedups of (asyncio, thread executor, process pool).
     fn python_side(&self, ctx: &Ctx, report: &mut Report) -> Option<(f64, f64, f64)> {
-        if self.no_python {
-            report.say("CPython: skipped (--no-python)");
-            return None;
-        }
-        let Some(py) = Python::find(None) else {
-            report.say("CPython: no python3 on PATH; side by side skipped");
-            return None;
-        };
+        let py = python_or_skip(self.no_python, report)?;
         // CPython runs a round about 100x slower than Rust: fewer rounds.
         let rounds = ctx.pick(1_000_000u64, 400_000);
         let args =

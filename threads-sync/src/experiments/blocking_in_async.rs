@@ -15,9 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::async_io::offload::blocking;
 use crate::contract::measure::{Stats, human_time};
-use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::python_script;
+use crate::experiments::common::{python_or_skip, python_script};
 
 /// Flags of `blocking-in-async`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -159,14 +158,7 @@ fn stall(call: Call, tickers: u32, tick: Duration, block: Duration) -> anyhow::R
 impl BlockingInAsync {
     /// `python/blocking_in_async.py` with the same sizes; `[blocked, offloaded]`.
     fn python_side(&self, report: &mut Report, r: usize) -> Option<[Stats; 2]> {
-        if self.no_python {
-            report.say("CPython: skipped (--no-python)");
-            return None;
-        }
-        let Some(py) = Python::find(None) else {
-            report.say("CPython: no python3 on PATH; side by side skipped");
-            return None;
-        };
+        let py = python_or_skip(self.no_python, report)?;
         let args = [
             self.block_ms,
             u64::from(self.tickers),

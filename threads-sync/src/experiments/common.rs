@@ -60,3 +60,20 @@ pub fn human_bytes(bytes: f64) -> String {
         format!("{bytes:.0} B")
     }
 }
+
+/// The machine's `python3` for a CPython side by side, or `None` with the
+/// reason said in `report` (`--no-python`, or no interpreter on `PATH`).
+pub fn python_or_skip(
+    no_python: bool,
+    report: &mut crate::contract::Report,
+) -> Option<crate::contract::python::Python> {
+    if no_python {
+        report.say("CPython: skipped (--no-python)");
+        return None;
+    }
+    let py = crate::contract::python::Python::find(None);
+    if py.is_none() {
+        report.say("CPython: no python3 on PATH; side by side skipped");
+    }
+    py
+}

@@ -13,9 +13,8 @@
 //! a 50x bar sat on the measured value and every run was a coin toss.
 
 use crate::contract::measure::{Stats, human_time, interleaved};
-use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{human_rate, ms, ns_per, rate};
+use crate::experiments::common::{human_rate, ms, ns_per, python_or_skip, rate};
 use crate::experiments::cost_bench::{
     ChanKind, LockKind, event_round_trips, items_moved, lock_loop, lock_ops_done,
     semaphore_round_trips, transfer,
@@ -193,14 +192,7 @@ impl Cost {
         (queue_mpmc, crossbeam_mpmc): (f64, f64),
         lock_ns: f64,
     ) -> Option<f64> {
-        if self.no_python {
-            report.say("CPython: skipped (--no-python)");
-            return None;
-        }
-        let Some(py) = Python::find(None) else {
-            report.say("CPython: no python3 on PATH; side by side skipped");
-            return None;
-        };
+        let py = python_or_skip(self.no_python, report)?;
         let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/cost.py"));
         let (lock_iters, items) = (
             ctx.pick(1_000_000u64, 100_000),

@@ -32,7 +32,7 @@ use crate::async_io::{Served, listener, load};
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::python::{Python, run_json_lines};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{human_bytes, python_script};
+use crate::experiments::common::{human_bytes, python_or_skip, python_script};
 use crate::experiments::rss::{PeakMemory, kernel_stack_bytes};
 use crate::experiments::server_child;
 
@@ -104,16 +104,7 @@ impl Experiment for ManySlowConnections {
                 "open files limited to {files}: {n} connections instead of {wanted}"
             ));
         }
-        let py = if self.no_python {
-            report.say("CPython: skipped (--no-python)");
-            None
-        } else {
-            let py = Python::find(None);
-            if py.is_none() {
-                report.say("CPython: no python3 on PATH; side by side skipped");
-            }
-            py
-        };
+        let py = python_or_skip(self.no_python, &mut report);
         let mut servers = vec![Server::RustThreads, Server::RustTasks];
         if py.is_some() {
             servers.extend([Server::PyThreads, Server::PyAsyncio]);

@@ -23,9 +23,8 @@
 use std::time::Duration;
 
 use crate::contract::measure::{Stats, human_time};
-use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{human_bytes, python_script};
+use crate::experiments::common::{human_bytes, python_or_skip, python_script};
 use crate::experiments::waiters::{Held, Kind, Stop, hold};
 
 /// The longest a run of waiters may take before it is given up.
@@ -211,12 +210,7 @@ impl TasksVsThreads {
         cap: usize,
         report: &mut Report,
     ) -> Vec<Side> {
-        if self.no_python {
-            report.say("CPython: skipped (--no-python)");
-            return Vec::new();
-        }
-        let Some(py) = Python::find(None) else {
-            report.say("CPython: no python3 on PATH; side by side skipped");
+        let Some(py) = python_or_skip(self.no_python, report) else {
             return Vec::new();
         };
         let script = python_script("tasks_vs_threads.py");
