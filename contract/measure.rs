@@ -114,6 +114,8 @@ impl Machine {
 
 /// Formats seconds as `ns`, `µs`, `ms` or `s`, whichever reads best.
 pub fn human_time(secs: f64) -> String {
+    // An empty f64 sum is -0.0: print it as 0.
+    let secs = secs + 0.0;
     let d = secs.abs();
     if d < 1e-6 {
         format!("{:.1} ns", secs * 1e9)

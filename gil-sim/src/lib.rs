@@ -72,6 +72,8 @@ pub mod contract;
 pub mod dis_tool;
 pub mod experiments;
 pub mod gil;
+pub mod trace;
+pub mod trace_tool;
 pub mod vm;
 
 /// The demo: its name, what it teaches, and its experiments.
@@ -83,5 +85,8 @@ pub static DEMO: contract::Demo = contract::Demo {
     name: "gil-sim",
     about: "The GIL, simulated: a bytecode VM run by real threads under CPython's GIL policies",
     experiments: experiments::ALL,
-    tools: &[contract::ToolEntry::of::<dis_tool::Dis>()],
+    tools: &[
+        contract::ToolEntry::of::<dis_tool::Dis>(),
+        contract::ToolEntry::of::<trace_tool::TraceCmd>(),
+    ],
 };

@@ -151,3 +151,30 @@ pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
 pub fn baseline_runs(ctx: &crate::contract::Ctx) -> usize {
     ctx.repeats_or(5, 5).max(5)
 }
+
+/// `--trace FILE`, shared by every experiment: records the GIL events of
+/// each VM run the experiment makes ([`crate::trace::sink`]).
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize)]
+pub struct TraceFlag {
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON:
+    /// open it at https://ui.perfetto.dev).
+    #[arg(long = "trace", value_name = "FILE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<std::path::PathBuf>,
+}
+
+impl TraceFlag {
+    /// Runs `measure` with tracing on when `--trace` was given, writes the
+    /// file, and says so in the report.
+    pub fn around(
+        &self,
+        measure: impl FnOnce() -> anyhow::Result<crate::contract::Report>,
+    ) -> anyhow::Result<crate::contract::Report> {
+        let tracing = crate::trace::sink::Tracing::start(self.trace.as_deref());
+        let mut report = measure()?;
+        if let Some(line) = tracing.finish()? {
+            report.say(line);
+        }
+        Ok(report)
+    }
+}

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::side_by_side::{Row, measure};
 use crate::gil::Policy;
 
@@ -24,6 +25,10 @@ pub struct CompareCpython {
     /// Blocking calls in the convoy run [default: 40; quick: 16].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub convoy_calls: Option<u64>,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 impl Experiment for CompareCpython {
@@ -31,6 +36,13 @@ impl Experiment for CompareCpython {
     const CLAIM: &'static str = "the simulator's CPU-bound ratio, I/O speedup, convoy latency and lost updates match CPython's for the matching policy";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl CompareCpython {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000));
         let convoy_calls = self.convoy_calls.unwrap_or(ctx.pick(40, 16));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {

@@ -5,6 +5,7 @@
 //! some cost in CPU throughput.
 
 use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{Secs, config, secs};
 use crate::experiments::workloads::convoy_run;
 use crate::gil::Policy;
@@ -28,6 +29,10 @@ pub struct ConvoyExp {
     /// The GIL policy.
     #[arg(long = "gil", value_enum, default_value = "py311")]
     pub gil: Policy,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 impl Experiment for ConvoyExp {
@@ -35,6 +40,13 @@ impl Experiment for ConvoyExp {
     const CLAIM: &'static str = "beside a CPU-bound thread, each quick blocking call waits about one switch interval for the GIL (the convoy effect)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl ConvoyExp {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let calls = self.calls.unwrap_or(ctx.pick(40, 12));
         let k = self.cpu_threads.unwrap_or(ctx.pick(2, 1)) as usize;
         let ms = std::time::Duration::from_millis;

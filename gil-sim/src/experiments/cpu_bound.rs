@@ -4,6 +4,7 @@
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{
     Secs, Variant, baseline_work, config, countdown_run, interleave, policies_or_all, secs,
 };
@@ -27,6 +28,10 @@ pub struct CpuBound {
     /// Check interval of py2, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub check_interval: u32,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 /// Under a GIL, two threads take at least the sequential time: a ratio at or
@@ -44,6 +49,13 @@ impl Experiment for CpuBound {
     const CLAIM: &'static str = "threads do not speed up CPU-bound bytecode under a GIL; without one (nogil) they scale with cores";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl CpuBound {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
         let policies = policies_or_all(&self.gil);
         let resolved = CpuBound {

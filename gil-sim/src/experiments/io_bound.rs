@@ -3,6 +3,7 @@
 //! about N times sooner than one thread making all the calls.
 
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{Secs, Variant, config, interleave, policies_or_all, secs};
 use crate::experiments::workloads::io_run;
 use crate::gil::Policy;
@@ -22,6 +23,10 @@ pub struct IoBound {
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
     pub gil: Vec<Policy>,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 impl Experiment for IoBound {
@@ -29,6 +34,13 @@ impl Experiment for IoBound {
     const CLAIM: &'static str = "threads speed up blocking I/O about N times under every GIL policy (the GIL is released while blocked)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl IoBound {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         // Quick keeps 2 ms blocks: at 1 ms, a wake-up's own latency on a
         // busy machine is a large part of each call and the speedup swings.
         let calls = self.calls.unwrap_or(ctx.pick(10, 6));

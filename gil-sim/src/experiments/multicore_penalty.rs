@@ -5,6 +5,7 @@
 
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{
     Variant, baseline_runs, config, countdown_run, interleave, parallel_baseline,
 };
@@ -27,6 +28,10 @@ pub struct MulticorePenalty {
     /// Check interval of py2, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub check_interval: u32,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 /// The first CPU this process may run on. Linux only
@@ -45,6 +50,13 @@ impl Experiment for MulticorePenalty {
     const CLAIM: &'static str = "under the old GIL (py2), CPU-bound threads run slower spread over cores than pinned to one";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl MulticorePenalty {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(4_000_000, 2_000_000));
         let resolved = MulticorePenalty {
             n: Some(n),

@@ -3,6 +3,7 @@
 //! work done while holding the GIL does not.
 
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{
     Secs, Variant, baseline_runs, config, interleave, parallel_baseline, secs,
 };
@@ -27,6 +28,10 @@ pub struct NativeRelease {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 fn native_run(
@@ -57,6 +62,13 @@ impl Experiment for NativeRelease {
     const CLAIM: &'static str = "native work that releases the GIL scales with cores; the same work holding the GIL does not";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl NativeRelease {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let cores = Machine::current().cores;
         let threads = self.threads.unwrap_or(cores.clamp(2, 8) as u64) as usize;
         let calls = self.calls.unwrap_or(ctx.pick(40, 20));

@@ -5,6 +5,7 @@
 //! `Lock` nothing is lost under any policy.
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{Secs, config, policies_or_all, secs};
 use crate::experiments::workloads::race;
 use crate::gil::Policy;
@@ -26,6 +27,10 @@ pub struct Race {
     /// switches: each one lands mid-statement with some probability).
     #[arg(long, value_parser = secs, default_value = "1ms")]
     pub switch_interval: Secs,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 impl Experiment for Race {
@@ -36,6 +41,13 @@ impl Experiment for Race {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl Race {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(1_000_000, 300_000));
         let policies = policies_or_all(&self.gil);
         let interval = self.switch_interval;

@@ -3,6 +3,7 @@
 //! `py311` with no contention, the GIL's check point costing next to nothing.
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::experiments::common::TraceFlag;
 use crate::experiments::common::{
     Secs, Variant, config, countdown_instructions, countdown_run, interleave, policies_or_all, secs,
 };
@@ -24,6 +25,10 @@ pub struct VmSpeed {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at https://ui.perfetto.dev).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
 }
 
 impl Experiment for VmSpeed {
@@ -31,6 +36,13 @@ impl Experiment for VmSpeed {
     const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl VmSpeed {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
         let policies = policies_or_all(&self.gil);
         let resolved = VmSpeed {

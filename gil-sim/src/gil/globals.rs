@@ -96,8 +96,15 @@ impl<G: Gil> Shared<G> {
     /// gives up (the new GIL). The VM never does; only `Held` methods
     /// re-acquire, after dropping.
     pub fn acquire(&self, me: u32) -> Held<'_, G> {
+        self.acquire_noting(me, &mut || ())
+    }
+
+    /// As [`Shared::acquire`], calling `on_drop_request` whenever this
+    /// thread asks the holder to drop the GIL while it waits
+    /// ([`Gil::take_noting`]).
+    pub fn acquire_noting(&self, me: u32, on_drop_request: &mut dyn FnMut()) -> Held<'_, G> {
         debug_assert!(me != 0, "thread id 0 means \"no holder\" to the GIL");
-        self.gil.take(me);
+        self.gil.take_noting(me, on_drop_request);
         let before = self.inside.fetch_add(1, AcqRel);
         if before > 0 {
             self.overlaps.fetch_add(1, Relaxed);
@@ -135,12 +142,22 @@ impl<'a, G: Gil> Held<'a, G> {
     /// `Py_BEGIN_ALLOW_THREADS; f(); Py_END_ALLOW_THREADS`: drops the GIL,
     /// runs `f` without it (it cannot touch the globals: it has no guard),
     /// and takes the GIL back.
-    pub fn allow_threads<R>(mut self, f: impl FnOnce() -> R) -> (Held<'a, G>, R) {
+    pub fn allow_threads<R>(self, f: impl FnOnce() -> R) -> (Held<'a, G>, R) {
+        self.allow_threads_noting(&mut || (), f)
+    }
+
+    /// As [`Held::allow_threads`], calling `on_drop_request` whenever the
+    /// retake asks the holder to drop the GIL ([`Gil::take_noting`]).
+    pub fn allow_threads_noting<R>(
+        mut self,
+        on_drop_request: &mut dyn FnMut(),
+        f: impl FnOnce() -> R,
+    ) -> (Held<'a, G>, R) {
         let (shared, me) = (self.shared, self.me);
         self.thread_exit = false;
         drop(self);
         let r = f();
-        (shared.acquire(me), r)
+        (shared.acquire_noting(me, on_drop_request), r)
     }
 
     /// The eval breaker's slow path: drop the GIL so the requester runs, then

@@ -126,7 +126,14 @@ pub trait Gil: Send + Sync + 'static {
     /// Where the interpreter calls [`Gil::breaker`].
     const CHECKS: Checks;
     /// Blocks until thread `me` holds the GIL (`take_gil`).
-    fn take(&self, me: u32);
+    fn take(&self, me: u32) {
+        self.take_noting(me, &mut || ());
+    }
+    /// As [`Gil::take`], calling `on_drop_request` each time this thread,
+    /// tired of waiting, asks the holder to drop the GIL (only the new GIL
+    /// asks; a trace marks the moment). The callback runs under the GIL's
+    /// own mutex: it must only record, never block.
+    fn take_noting(&self, me: u32, on_drop_request: &mut dyn FnMut());
     /// Releases it (`drop_gil`). `thread_exit`: the thread is leaving for
     /// good (CPython passes `tstate == NULL`: no forced-switch wait).
     fn drop_gil(&self, me: u32, thread_exit: bool);

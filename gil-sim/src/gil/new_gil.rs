@@ -67,6 +67,12 @@ impl NewGil {
 
     /// `take_gil`.
     pub fn take(&self, me: u32) {
+        self.take_noting(me, &mut || ());
+    }
+
+    /// `take_gil`, calling `on_drop_request` when this thread sets the
+    /// drop request (see [`super::Gil::take_noting`]).
+    pub fn take_noting(&self, me: u32, on_drop_request: &mut dyn FnMut()) {
         let mut st = self.lock();
         while st.locked {
             let saved_switchnum = st.switch_number;
@@ -82,6 +88,7 @@ impl NewGil {
             // holder to drop it: SET_GIL_DROP_REQUEST.
             if res.timed_out() && st.locked && st.switch_number == saved_switchnum {
                 self.drop_request.store(true, Relaxed);
+                on_drop_request();
             }
         }
         // FORCE_SWITCHING: (switch_mutex is this same mutex.)
@@ -164,8 +171,8 @@ macro_rules! new_gil_policy {
 
         impl $crate::gil::Gil for $name {
             const CHECKS: $crate::gil::Checks = $checks;
-            fn take(&self, me: u32) {
-                self.0.take(me)
+            fn take_noting(&self, me: u32, on_drop_request: &mut dyn FnMut()) {
+                self.0.take_noting(me, on_drop_request)
             }
             fn drop_gil(&self, me: u32, thread_exit: bool) {
                 self.0.drop_gil(me, thread_exit)

@@ -19,7 +19,7 @@ pub struct NoGil;
 
 impl Gil for NoGil {
     const CHECKS: Checks = Checks::Never;
-    fn take(&self, _me: u32) {}
+    fn take_noting(&self, _me: u32, _on_drop_request: &mut dyn FnMut()) {}
     fn drop_gil(&self, _me: u32, _thread_exit: bool) {}
     #[inline(always)]
     fn breaker(&self) -> bool {

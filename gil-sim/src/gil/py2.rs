@@ -77,7 +77,7 @@ impl Gil for Py2 {
 
     /// `PyThread_acquire_lock(interpreter_lock, 1)`: waits until the holder
     /// releases (every holder releases at its next tick, blocking call or exit).
-    fn take(&self, _me: u32) {
+    fn take_noting(&self, _me: u32, _on_drop_request: &mut dyn FnMut()) {
         let mut st = self.state();
         while st.0 {
             st.1 += 1;

@@ -16,6 +16,7 @@ use super::lock::VmLock;
 use super::program::Program;
 use super::run::{Job, ThreadStats, VmError};
 use crate::gil::{Checks, Gil, Held, Shared};
+use crate::trace::{MarkKind, State, ThreadTrace};
 
 /// Deepest call stack a thread may build.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -46,6 +47,16 @@ pub(crate) fn native_work(units: u32) -> i64 {
     std::hint::black_box(x) as i64 & 0xFFFF
 }
 
+/// Takes the GIL for the first time, tracing the wait.
+fn first_take<'a, G: Gil>(shared: &'a Shared<G>, me: u32, trace: &mut ThreadTrace) -> Held<'a, G> {
+    let t0 = trace.now();
+    let held = shared.acquire_noting(me, &mut || trace.mark_now(MarkKind::DropRequest));
+    let t1 = trace.now();
+    trace.span(State::Waiting, t0, t1);
+    trace.begin_hold(t1);
+    held
+}
+
 #[cold]
 #[inline(never)]
 fn switch<'a, G: Gil>(
@@ -53,32 +64,52 @@ fn switch<'a, G: Gil>(
     at: &Instr,
     executed: u64,
     stats: &mut ThreadStats,
+    trace: &mut ThreadTrace,
 ) -> Held<'a, G> {
     stats.first_yield.get_or_insert((at.name(), executed));
     stats.yields += 1;
     *stats.yields_at.entry(at.name()).or_insert(0) += 1;
-    held.yield_now()
+    let t0 = trace.now();
+    trace.mark(MarkKind::ForcedSwitch, t0);
+    trace.end_hold(t0);
+    let held = held
+        .allow_threads_noting(&mut || trace.mark_now(MarkKind::DropRequest), || ())
+        .0;
+    let t1 = trace.now();
+    trace.span(State::Waiting, t0, t1);
+    trace.begin_hold(t1);
+    held
 }
 
+/// Runs `f` with the GIL released (`state` says why), then takes it back;
+/// records the call's latency and, when tracing, its three spans.
 #[cold]
 #[inline(never)]
-fn blocking<'a, G: Gil, R>(
+fn released<'a, G: Gil, R>(
     held: Held<'a, G>,
+    state: State,
     stats: &mut ThreadStats,
+    trace: &mut ThreadTrace,
     f: impl FnOnce() -> R,
 ) -> (Held<'a, G>, R) {
-    let t0 = Instant::now();
-    let (held, r) = held.allow_threads(f);
-    if stats.io_latency.len() < MAX_SAMPLES {
-        stats.io_latency.push(t0.elapsed());
+    let start = Instant::now();
+    let t0 = trace.now();
+    trace.mark(MarkKind::Release, t0);
+    trace.end_hold(t0);
+    let clock = trace.clock();
+    let (held, (r, t1)) =
+        held.allow_threads_noting(&mut || trace.mark_now(MarkKind::DropRequest), || {
+            let r = f();
+            (r, clock.map_or(0, |c| c.now_ns()))
+        });
+    let t2 = trace.now();
+    trace.span(state, t0, t1);
+    trace.span(State::Waiting, t1, t2);
+    trace.begin_hold(t2);
+    if state != State::Lock && stats.io_latency.len() < MAX_SAMPLES {
+        stats.io_latency.push(start.elapsed());
     }
     (held, r)
-}
-
-#[cold]
-#[inline(never)]
-fn contended<'a, G: Gil>(held: Held<'a, G>, lock: &VmLock) -> (Held<'a, G>, bool) {
-    held.allow_threads(|| lock.acquire_timeout(LOCK_TIMEOUT))
 }
 
 /// Runs `job` on the calling thread as VM thread `me`, until its function returns.
@@ -89,6 +120,7 @@ pub(crate) fn exec<G: Gil>(
     job: &mut Job,
     me: u32,
     stats: &mut ThreadStats,
+    trace: &mut ThreadTrace,
 ) -> Result<i64, VmError> {
     let every = G::CHECKS == Checks::EveryInstruction;
     let loops = G::CHECKS == Checks::LoopsAndCalls;
@@ -102,7 +134,7 @@ pub(crate) fn exec<G: Gil>(
     let mut base = 0usize;
     let mut pc = 0usize;
     let mut executed = 0u64;
-    let mut held = shared.acquire(me);
+    let mut held = first_take(shared, me, trace);
 
     macro_rules! pop {
         () => {
@@ -112,7 +144,7 @@ pub(crate) fn exec<G: Gil>(
     macro_rules! check {
         ($ins:expr) => {
             if shared.gil().breaker() {
-                held = switch(held, &$ins, executed, stats);
+                held = switch(held, &$ins, executed, stats, trace);
             }
         };
     }
@@ -217,7 +249,7 @@ pub(crate) fn exec<G: Gil>(
             }
             Instr::IoSleep(us) => {
                 let d = Duration::from_micros(us as u64);
-                held = blocking(held, stats, || std::thread::sleep(d)).0;
+                held = released(held, State::Io, stats, trace, || std::thread::sleep(d)).0;
                 stack.push(0);
             }
             Instr::IoRead => {
@@ -225,7 +257,7 @@ pub(crate) fn exec<G: Gil>(
                     break Err(VmError::NoPipe);
                 };
                 let mut byte = [0u8; 1];
-                let (h, r) = blocking(held, stats, || pipe.read_exact(&mut byte));
+                let (h, r) = released(held, State::Io, stats, trace, || pipe.read_exact(&mut byte));
                 held = h;
                 if let Err(e) = r {
                     break Err(VmError::Io(e.to_string()));
@@ -234,7 +266,7 @@ pub(crate) fn exec<G: Gil>(
             }
             Instr::Native { units, release } => {
                 let v = if release {
-                    let (h, v) = blocking(held, stats, || native_work(units));
+                    let (h, v) = released(held, State::Native, stats, trace, || native_work(units));
                     held = h;
                     v
                 } else {
@@ -248,7 +280,9 @@ pub(crate) fn exec<G: Gil>(
             Instr::LockAcquire(l) => {
                 let lock = &locks[l as usize];
                 if !lock.try_acquire() {
-                    let (h, ok) = contended(held, lock);
+                    let (h, ok) = released(held, State::Lock, stats, trace, || {
+                        lock.acquire_timeout(LOCK_TIMEOUT)
+                    });
                     held = h;
                     if !ok {
                         break Err(VmError::LockTimeout(LOCK_TIMEOUT));
@@ -263,6 +297,8 @@ pub(crate) fn exec<G: Gil>(
         }
     };
     stats.instructions += executed;
+    let end = trace.now();
+    trace.end_hold(end);
     drop(held);
     result
 }

@@ -23,6 +23,7 @@ use super::program::{FuncId, Program};
 use crate::gil::{
     Gil, GilConfig, Policy, Shared, nogil::NoGil, py2::Py2, py39::Py39, py311::Py311,
 };
+use crate::trace::{self, Clock, ThreadTrace, Trace, Track};
 
 /// Most threads one run may start.
 pub const MAX_THREADS: usize = 256;
@@ -58,12 +59,20 @@ pub struct RunConfig {
     /// Pin all VM threads to this CPU (`sched_setaffinity`; Linux only,
     /// elsewhere the run fails with [`VmError::Affinity`]).
     pub pin_cpu: Option<usize>,
+    /// Record a [`Trace`] with room for this many spans (and as many marks)
+    /// per thread, allocated before the threads start. `None`: no trace,
+    /// unless an experiment is being traced ([`crate::trace::sink`]).
+    pub trace: Option<usize>,
 }
 
 impl RunConfig {
-    /// Unpinned, under `gil`.
+    /// Unpinned, untraced, under `gil`.
     pub fn new(gil: GilConfig) -> RunConfig {
-        RunConfig { gil, pin_cpu: None }
+        RunConfig {
+            gil,
+            pin_cpu: None,
+            trace: None,
+        }
     }
 }
 
@@ -131,6 +140,8 @@ pub struct Outcome {
     pub overlaps: u64,
     /// The most threads ever inside at once (1 under a GIL).
     pub max_inside: usize,
+    /// The GIL events, when [`RunConfig::trace`] asked for them.
+    pub trace: Option<Trace>,
 }
 
 impl Outcome {
@@ -161,12 +172,57 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
         }
     }
     let g = cfg.gil;
-    match g.policy {
-        Policy::Py2 => run_with(Py2::new(g.check_interval), program, cfg, &mut jobs),
-        Policy::Py39 => run_with(Py39::new(g.switch_interval), program, cfg, &mut jobs),
-        Policy::Py311 => run_with(Py311::new(g.switch_interval), program, cfg, &mut jobs),
-        Policy::Nogil => run_with(NoGil, program, cfg, &mut jobs),
+    // An experiment traced with `--trace` records every run and keeps a copy.
+    let collect = cfg.trace.is_none();
+    let capacity = cfg
+        .trace
+        .or_else(|| collect.then(trace::sink::wanted).flatten());
+    let mut out = match g.policy {
+        Policy::Py2 => run_with(
+            Py2::new(g.check_interval),
+            program,
+            cfg,
+            capacity,
+            &mut jobs,
+        ),
+        Policy::Py39 => run_with(
+            Py39::new(g.switch_interval),
+            program,
+            cfg,
+            capacity,
+            &mut jobs,
+        ),
+        Policy::Py311 => run_with(
+            Py311::new(g.switch_interval),
+            program,
+            cfg,
+            capacity,
+            &mut jobs,
+        ),
+        Policy::Nogil => run_with(NoGil, program, cfg, capacity, &mut jobs),
+    }?;
+    if collect && let Some(t) = out.trace.take() {
+        trace::sink::collect(t);
     }
+    Ok(out)
+}
+
+/// `countdown · py311 · 2 threads`: what a traced run ran.
+fn label(program: &Program, cfg: &RunConfig, threads: usize) -> String {
+    let g = cfg.gil;
+    let knob = match g.policy {
+        Policy::Py2 => format!(" · check interval {}", g.check_interval),
+        Policy::Py39 | Policy::Py311 => {
+            format!(" · {} µs interval", g.switch_interval.as_micros())
+        }
+        Policy::Nogil => String::new(),
+    };
+    format!(
+        "{} · {}{knob} · {threads} thread{}",
+        program.name(),
+        g.policy.name(),
+        if threads == 1 { "" } else { "s" }
+    )
 }
 
 /// Pins the calling thread to `cpu`. Linux only (`sched_setaffinity`).
@@ -191,24 +247,34 @@ fn run_with<G: Gil>(
     gil: G,
     program: &Program,
     cfg: &RunConfig,
+    capacity: Option<usize>,
     jobs: &mut [Job],
 ) -> Result<Outcome, VmError> {
     let mut shared = Shared::new(gil, program.globals.len());
     let locks: Vec<VmLock> = (0..program.locks).map(|_| VmLock::default()).collect();
+    let clock = Clock::start();
+    // Every buffer is allocated here, before any VM thread runs.
+    let traces: Vec<ThreadTrace> = jobs
+        .iter()
+        .map(|_| capacity.map_or_else(ThreadTrace::off, |c| ThreadTrace::new(clock, c)))
+        .collect();
     let start = Instant::now();
-    let results: Vec<Result<ThreadStats, VmError>> = std::thread::scope(|s| {
+    type Ran = Result<(ThreadStats, ThreadTrace), VmError>;
+    let results: Vec<Ran> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .iter_mut()
+            .zip(traces)
             .enumerate()
-            .map(|(i, job)| {
+            .map(|(i, (job, mut trace))| {
                 let (shared, locks) = (&shared, &locks[..]);
                 s.spawn(move || {
                     if let Some(cpu) = cfg.pin_cpu {
                         pin(cpu)?;
                     }
                     let mut stats = ThreadStats::default();
-                    stats.result = exec(shared, locks, program, job, i as u32 + 1, &mut stats)?;
-                    Ok(stats)
+                    let me = i as u32 + 1;
+                    stats.result = exec(shared, locks, program, job, me, &mut stats, &mut trace)?;
+                    Ok((stats, trace))
                 })
             })
             .collect();
@@ -218,8 +284,27 @@ fn run_with<G: Gil>(
             .collect()
     });
     let elapsed = start.elapsed();
-    let threads = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let elapsed_ns = clock.now_ns();
+    let (threads, traces): (Vec<_>, Vec<_>) = results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let trace = capacity.map(|_| Trace {
+        label: label(program, cfg, jobs.len()),
+        threads: traces
+            .into_iter()
+            .zip(jobs.iter())
+            .enumerate()
+            .map(|(i, (t, job))| Track {
+                name: format!("T{} {}", i + 1, program.funcs[job.func.0 as usize].name),
+                record: t.finish(),
+            })
+            .collect(),
+        elapsed_ns,
+    });
     Ok(Outcome {
+        trace,
         overlaps: shared.overlaps(),
         max_inside: shared.max_inside(),
         globals: shared.snapshot(),
