@@ -44,3 +44,85 @@ fn dis_lists_a_program_with_its_switch_points() {
     assert!(out.contains("LOAD_GLOBAL") && out.contains("STORE_GLOBAL"));
     assert!(out.contains("py311"));
 }
+
+/// A path in the temporary directory for this test, removed first.
+fn temp(name: &str) -> std::path::PathBuf {
+    let p = std::env::temp_dir().join(format!("gil-sim-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_file(&p);
+    p
+}
+
+/// (pid, tid) pairs that carry complete events in a Chrome trace.
+fn tracks_with_spans(path: &std::path::Path) -> std::collections::BTreeSet<(u64, u64)> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the trace was written"))
+            .expect("the trace is JSON");
+    v["traceEvents"]
+        .as_array()
+        .expect("traceEvents")
+        .iter()
+        .filter(|e| e["ph"] == "X")
+        .map(|e| (e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_experiment_with_trace_writes_spans_on_two_thread_tracks() {
+    let path = temp("convoy.json");
+    let (code, out, err) = gil_sim(&["convoy", "--quick", "--trace", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("trace:") || err.contains("trace:"),
+        "{out}{err}"
+    );
+    let tracks = tracks_with_spans(&path);
+    // Some run of the convoy has both its threads traced.
+    let most = tracks
+        .iter()
+        .map(|(pid, _)| tracks.iter().filter(|(p, _)| p == pid).count())
+        .max()
+        .unwrap_or(0);
+    assert!(most >= 2, "{tracks:?}");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn the_trace_command_writes_a_trace_and_a_timeline() {
+    let (json, svg) = (temp("t.json"), temp("t.svg"));
+    let (code, out, err) = gil_sim(&[
+        "trace",
+        "cpu-bound",
+        "--gil",
+        "py39",
+        "--n",
+        "50000",
+        "--out",
+        json.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("most threads holding the GIL at once (from the trace): 1"),
+        "{out}"
+    );
+    assert_eq!(tracks_with_spans(&json).len(), 2);
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    assert!(picture.starts_with("<svg") && picture.contains("class=\"lane\""));
+    std::fs::remove_file(&json).unwrap();
+    std::fs::remove_file(&svg).unwrap();
+}
+
+#[test]
+fn a_trace_file_that_cannot_be_written_is_a_clear_error() {
+    let (code, _, err) = gil_sim(&[
+        "trace",
+        "race",
+        "--n",
+        "10",
+        "--out",
+        "/nonexistent/dir/t.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent/dir/t.json"), "{err}");
+}
