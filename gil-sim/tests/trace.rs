@@ -149,8 +149,11 @@ fn the_json_has_what_perfetto_needs() {
     assert_eq!(v["displayTimeUnit"], "ms");
 }
 
-/// The lanes of a timeline: thread name -> (state class, x, width) rects.
-fn lanes(svg: &str) -> Vec<(String, Vec<(String, f64, f64)>)> {
+/// A drawn rect: its state class, x and width.
+type Rect = (String, f64, f64);
+
+/// The lanes of a timeline: thread name and its rects.
+fn lanes(svg: &str) -> Vec<(String, Vec<Rect>)> {
     let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
     doc.descendants()
         .filter(|n| n.attribute("class") == Some("lane"))
