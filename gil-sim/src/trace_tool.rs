@@ -31,11 +31,8 @@ pub enum Workload {
 
 impl Workload {
     /// The default `--n`: a run of some tens of milliseconds.
-    fn default_n(self, policy: Policy) -> u64 {
+    fn default_n(self) -> u64 {
         match self {
-            // py2 switches every hundred instructions: a shorter run keeps
-            // its trace to some megabytes.
-            Workload::CpuBound if policy == Policy::Py2 => 100_000,
             Workload::CpuBound => 2_000_000,
             Workload::Convoy => 10,
             Workload::Race | Workload::RaceLocked => 100_000,
@@ -81,7 +78,7 @@ pub struct TraceCmd {
     /// VM threads (for `convoy`: the I/O thread and `threads - 1` CPU threads).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub threads: u64,
-    /// Loop iterations per thread, or blocking calls [default: per workload: cpu-bound 2000000 (py2 100000), convoy 10, race 100000, io-bound 10, native 20].
+    /// Loop iterations per thread, or blocking calls [default: per workload: cpu-bound 2000000, convoy 10, race 100000, io-bound 10, native 20].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub n: Option<u64>,
     /// How long each blocking call of `convoy` and `io-bound` blocks.
@@ -107,7 +104,7 @@ pub struct TraceCmd {
 impl TraceCmd {
     /// Runs the workload traced, checks its result, and returns the trace.
     pub fn record(&self) -> anyhow::Result<Trace> {
-        let n = self.n.unwrap_or(self.workload.default_n(self.gil));
+        let n = self.n.unwrap_or(self.workload.default_n());
         let threads = self.threads as usize;
         let (program, jobs) = self.workload.build(threads, n, self.block.0)?;
         let mut gil = GilConfig::new(self.gil);
@@ -161,12 +158,13 @@ pub fn summary(trace: &Trace) -> String {
             .filter(|m| m.kind == MarkKind::DropRequest)
             .count();
         s.push_str(&format!(
-            "  {:<14} holding {:>9}  waiting {:>9}  I/O {:>9}  native {:>9}  drop requests {requests}\n",
+            "  {:<14} holding {:>9}  waiting {:>9}  I/O {:>9}  native {:>9}  drop requests {requests}  releases retaken at once {}\n",
             t.name,
             human_time(total(State::Holding)),
             human_time(total(State::Waiting)),
             human_time(total(State::Io)),
             human_time(total(State::Native)),
+            t.record.retaken,
         ));
     }
     s.push_str(&format!(

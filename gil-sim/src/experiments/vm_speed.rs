@@ -54,8 +54,17 @@ impl VmSpeed {
             .iter()
             .map(|&p| config(p, self.switch_interval.0))
             .collect();
+        // Tracing's cost where it is highest: py2 drops and retakes the GIL
+        // every 100 instructions, and a traced run records a holding span,
+        // a wait and a mark each time. Measured beside the untraced runs.
+        let traced = policies.contains(&Policy::Py2).then(|| {
+            let mut c = config(Policy::Py2, self.switch_interval.0);
+            c.trace = Some((countdown_instructions(n) / 100 + 64) as usize);
+            c
+        });
         let runs: Vec<Variant<'_>> = cfgs
             .iter()
+            .chain(&traced)
             .map(|c| Box::new(move || countdown_run(c, n, 1)) as Variant<'_>)
             .collect();
         // Rates from the fastest run of each policy: on a shared machine the
@@ -81,6 +90,15 @@ impl VmSpeed {
                 .map(|m| m.1)
         };
         let (py311, py39, nogil) = (rate("py311"), rate("py39"), rate("nogil"));
+        let trace_cost = traced.and(rate("py2")).map(|py2| {
+            let t = stats.last().expect("the traced run is measured last");
+            let traced_rate = instrs / t.min / 1e6;
+            lines.push(format!(
+                "py2 traced {traced_rate:>5.1} M instr/s: tracing costs {:.1}% where it records most (a span every 100 instructions; target <= 10%); untraced runs execute no recording code in their loop",
+                (py2 / traced_rate - 1.0) * 100.0
+            ));
+            py2 / traced_rate - 1.0
+        });
         // The check's cost, from the same interleaved run: nogil has no
         // check point at all, py311 one per loop iteration, py39 one before
         // every instruction. A negative overhead (nogil slower) is noise.
@@ -138,6 +156,9 @@ impl VmSpeed {
         }
         if let Some(o) = over39 {
             report.push_metric("py39_check_overhead", o, "x (nogil/py39 - 1)");
+        }
+        if let Some(c) = trace_cost {
+            report.push_metric("py2_trace_overhead", c, "x (py2/py2 traced - 1)");
         }
         if let Some(ns) = check_ns {
             lines.push(format!(

@@ -160,6 +160,12 @@ impl<'a, G: Gil> Held<'a, G> {
         (shared.acquire_noting(me, on_drop_request), r)
     }
 
+    /// How many times the GIL has changed hands ([`Gil::hand_offs`]).
+    #[inline]
+    pub fn hand_offs(&self) -> u64 {
+        self.shared.gil.hand_offs()
+    }
+
     /// The eval breaker's slow path: drop the GIL so the requester runs, then
     /// take it back.
     pub fn yield_now(self) -> Held<'a, G> {

@@ -137,6 +137,11 @@ pub trait Gil: Send + Sync + 'static {
     /// Releases it (`drop_gil`). `thread_exit`: the thread is leaving for
     /// good (CPython passes `tstate == NULL`: no forced-switch wait).
     fn drop_gil(&self, me: u32, thread_exit: bool);
+    /// How many times the GIL has passed to a different thread so far. The
+    /// holder reads it before a release and after its retake: unchanged, no
+    /// other thread held the GIL in between (a trace then keeps one
+    /// holding span instead of recording a hand-off that did not happen).
+    fn hand_offs(&self) -> u64;
     /// The check point's fast path: must the holder let others run now?
     /// For the new GIL it is one relaxed atomic load.
     fn breaker(&self) -> bool;

@@ -17,7 +17,7 @@
 //! dropping thread waits on `switch_cond` until `last_holder` changes, and
 //! the taker signals it after becoming `last_holder`.
 
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -44,6 +44,8 @@ struct State {
 pub struct NewGil {
     interval: Duration,
     drop_request: AtomicBool,
+    /// `switch_number`, mirrored for a lock-free read (written under `state`).
+    hand_offs: AtomicU64,
     state: Mutex<State>,
     cond: Condvar,
     switch_cond: Condvar,
@@ -55,6 +57,7 @@ impl NewGil {
         NewGil {
             interval,
             drop_request: AtomicBool::new(false),
+            hand_offs: AtomicU64::new(0),
             state: Mutex::new(State::default()),
             cond: Condvar::new(),
             switch_cond: Condvar::new(),
@@ -96,6 +99,7 @@ impl NewGil {
         if st.last_holder != me {
             st.last_holder = me;
             st.switch_number += 1;
+            self.hand_offs.store(st.switch_number, Relaxed);
         }
         // FORCE_SWITCHING: COND_SIGNAL(gil->switch_cond): wake the forced dropper.
         self.switch_cond.notify_all();
@@ -141,6 +145,12 @@ impl NewGil {
         self.drop_request.store(true, Relaxed);
     }
 
+    /// How many times the GIL changed hands, without taking the mutex.
+    #[inline]
+    pub fn hand_offs(&self) -> u64 {
+        self.hand_offs.load(Relaxed)
+    }
+
     /// How many times the GIL changed hands.
     pub fn switch_number(&self) -> u64 {
         self.lock().switch_number
@@ -176,6 +186,9 @@ macro_rules! new_gil_policy {
             }
             fn drop_gil(&self, me: u32, thread_exit: bool) {
                 self.0.drop_gil(me, thread_exit)
+            }
+            fn hand_offs(&self) -> u64 {
+                self.0.hand_offs()
             }
             #[inline(always)]
             fn breaker(&self) -> bool {

@@ -21,6 +21,9 @@ impl Gil for NoGil {
     const CHECKS: Checks = Checks::Never;
     fn take_noting(&self, _me: u32, _on_drop_request: &mut dyn FnMut()) {}
     fn drop_gil(&self, _me: u32, _thread_exit: bool) {}
+    fn hand_offs(&self) -> u64 {
+        0
+    }
     #[inline(always)]
     fn breaker(&self) -> bool {
         false

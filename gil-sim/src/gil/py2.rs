@@ -29,7 +29,7 @@
 //! and the waiter burns a wake-up for nothing (the lecture's "threads can be
 //! slower on more cores").
 
-use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering::Relaxed};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::{Checks, Gil};
@@ -50,9 +50,19 @@ pub struct Py2 {
     check_interval: i32,
     /// `_Py_Ticker`: only the holder touches it, so relaxed load + store suffice.
     ticker: AtomicI32,
-    /// (locked, waiters): the semaphore's value and sleepers.
-    lock: Mutex<(bool, u32)>,
+    /// The semaphore's value, its sleepers, and who took it last.
+    lock: Mutex<Sem>,
     cond: Condvar,
+    /// Takes by a thread other than the last holder (written under `lock`).
+    hand_offs: AtomicU64,
+}
+
+/// The 2.7 lock's state under its mutex.
+#[derive(Debug, Default)]
+struct Sem {
+    locked: bool,
+    sleepers: u32,
+    last_holder: u32,
 }
 
 impl Py2 {
@@ -62,12 +72,13 @@ impl Py2 {
         Py2 {
             check_interval: ci,
             ticker: AtomicI32::new(ci),
-            lock: Mutex::new((false, 0)),
+            lock: Mutex::new(Sem::default()),
             cond: Condvar::new(),
+            hand_offs: AtomicU64::new(0),
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, (bool, u32)> {
+    fn state(&self) -> MutexGuard<'_, Sem> {
         self.lock.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -77,23 +88,31 @@ impl Gil for Py2 {
 
     /// `PyThread_acquire_lock(interpreter_lock, 1)`: waits until the holder
     /// releases (every holder releases at its next tick, blocking call or exit).
-    fn take_noting(&self, _me: u32, _on_drop_request: &mut dyn FnMut()) {
+    fn take_noting(&self, me: u32, _on_drop_request: &mut dyn FnMut()) {
         let mut st = self.state();
-        while st.0 {
-            st.1 += 1;
+        while st.locked {
+            st.sleepers += 1;
             st = self.cond.wait(st).unwrap_or_else(PoisonError::into_inner);
-            st.1 -= 1;
+            st.sleepers -= 1;
         }
-        st.0 = true;
+        st.locked = true;
+        if st.last_holder != me {
+            st.last_holder = me;
+            self.hand_offs.fetch_add(1, Relaxed);
+        }
     }
 
     /// `PyThread_release_lock`: `sem_post` wakes one sleeper, if any.
     fn drop_gil(&self, _me: u32, _thread_exit: bool) {
         let mut st = self.state();
-        st.0 = false;
-        if st.1 > 0 {
+        st.locked = false;
+        if st.sleepers > 0 {
             self.cond.notify_one();
         }
+    }
+
+    fn hand_offs(&self) -> u64 {
+        self.hand_offs.load(Relaxed)
     }
 
     #[inline(always)]

@@ -1,7 +1,8 @@
 //! Recording one VM thread's GIL events while it runs.
 //!
 //! Each VM thread owns a [`ThreadTrace`]: two vectors allocated before the
-//! thread starts and never grown, written by that thread alone (no lock, no
+//! thread starts (and written once, so no page fault waits for the
+//! first event) and never grown, written by that thread alone (no lock, no
 //! atomic, no allocation). Recording happens only where the interpreter
 //! already leaves its fast path (a switch, a blocking call, a contended
 //! lock), so the loop over plain instructions is the same with tracing on
@@ -11,10 +12,11 @@
 use std::time::Instant;
 
 /// What a thread was doing over a span of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
     /// Holding the GIL, running bytecode (and any native call that keeps it).
+    #[default]
     Holding,
     /// Waiting to take the GIL (`take_gil`), a forced drop's hand-off included.
     Waiting,
@@ -59,10 +61,11 @@ impl State {
 }
 
 /// A moment worth marking on a thread's track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MarkKind {
     /// This waiting thread timed out and asked the holder to drop the GIL.
+    #[default]
     DropRequest,
     /// The holder's check point fired: it drops the GIL for another thread
     /// (a drop request under the new GIL, the tick count under py2).
@@ -83,7 +86,7 @@ impl MarkKind {
 }
 
 /// A state held from `begin_ns` to `end_ns` (nanoseconds on the run's clock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     /// What the thread was doing.
     pub state: State,
@@ -94,7 +97,7 @@ pub struct Span {
 }
 
 /// An instant on a thread's track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Mark {
     /// What happened.
     pub kind: MarkKind,
@@ -129,13 +132,27 @@ pub struct ThreadRecord {
     pub marks: Vec<Mark>,
     /// Events dropped because the buffer was full.
     pub dropped: u64,
+    /// Forced releases the thread took straight back, no other thread
+    /// having held the GIL meanwhile (its holding span goes on).
+    pub retaken: u64,
+}
+
+/// An empty vector with room for `capacity` items whose memory has been
+/// written once, so that recording later takes no page fault (the kernel
+/// maps a fresh allocation's pages only at their first touch).
+fn prefaulted<T: Copy + Default>(capacity: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(capacity);
+    v.resize(capacity, T::default());
+    v.clear();
+    v
 }
 
 /// One VM thread's recorder. Off, it records nothing and reads no clock.
 ///
 /// ```
 /// use gil_sim::trace::{Clock, State, ThreadTrace};
-/// let mut t = ThreadTrace::new(Clock::start(), 16);
+/// let mut t = ThreadTrace::new(16);
+/// t.start(Clock::start());
 /// let t0 = t.now();
 /// t.begin_hold(t0);
 /// let t1 = t.now();
@@ -150,6 +167,7 @@ pub struct ThreadTrace {
     spans: Vec<Span>,
     marks: Vec<Mark>,
     dropped: u64,
+    retaken: u64,
     hold_since: u64,
 }
 
@@ -161,22 +179,33 @@ impl ThreadTrace {
             spans: Vec::new(),
             marks: Vec::new(),
             dropped: 0,
+            retaken: 0,
             hold_since: 0,
         }
     }
 
     /// A recorder with room for `capacity` spans and as many marks,
-    /// allocated now (`capacity` 0 records nothing).
-    pub fn new(clock: Clock, capacity: usize) -> ThreadTrace {
+    /// allocated now; it records once [`ThreadTrace::start`]ed (`capacity`
+    /// 0 never records).
+    pub fn new(capacity: usize) -> ThreadTrace {
         if capacity == 0 {
             return ThreadTrace::off();
         }
         ThreadTrace {
-            clock: Some(clock),
-            spans: Vec::with_capacity(capacity),
-            marks: Vec::with_capacity(capacity),
+            clock: None,
+            spans: prefaulted(capacity),
+            marks: prefaulted(capacity),
             dropped: 0,
+            retaken: 0,
             hold_since: 0,
+        }
+    }
+
+    /// Starts recording on the run's `clock` (a no-op for a recorder
+    /// without room).
+    pub fn start(&mut self, clock: Clock) {
+        if self.spans.capacity() > 0 {
+            self.clock = Some(clock);
         }
     }
 
@@ -248,12 +277,19 @@ impl ThreadTrace {
         self.span(State::Holding, self.hold_since, at_ns);
     }
 
+    /// A forced release was taken straight back: no hand-off to record.
+    #[inline]
+    pub fn retaken(&mut self) {
+        self.retaken += 1;
+    }
+
     /// What was recorded.
     pub fn finish(self) -> ThreadRecord {
         ThreadRecord {
             spans: self.spans,
             marks: self.marks,
             dropped: self.dropped,
+            retaken: self.retaken,
         }
     }
 }

@@ -69,15 +69,26 @@ fn switch<'a, G: Gil>(
     stats.first_yield.get_or_insert((at.name(), executed));
     stats.yields += 1;
     *stats.yields_at.entry(at.name()).or_insert(0) += 1;
+    if !trace.is_on() {
+        return held.yield_now();
+    }
+    // One clock read before the release; only if another thread took the
+    // GIL meanwhile (py2 usually retakes it at once) is there a hand-off to
+    // record, and a second read.
     let t0 = trace.now();
-    trace.mark(MarkKind::ForcedSwitch, t0);
-    trace.end_hold(t0);
+    let before = held.hand_offs();
     let held = held
         .allow_threads_noting(&mut || trace.mark_now(MarkKind::DropRequest), || ())
         .0;
-    let t1 = trace.now();
-    trace.span(State::Waiting, t0, t1);
-    trace.begin_hold(t1);
+    if held.hand_offs() == before {
+        trace.retaken();
+    } else {
+        let t1 = trace.now();
+        trace.mark(MarkKind::ForcedSwitch, t0);
+        trace.end_hold(t0);
+        trace.span(State::Waiting, t0, t1);
+        trace.begin_hold(t1);
+    }
     held
 }
 

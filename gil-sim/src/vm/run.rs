@@ -252,12 +252,16 @@ fn run_with<G: Gil>(
 ) -> Result<Outcome, VmError> {
     let mut shared = Shared::new(gil, program.globals.len());
     let locks: Vec<VmLock> = (0..program.locks).map(|_| VmLock::default()).collect();
-    let clock = Clock::start();
-    // Every buffer is allocated here, before any VM thread runs.
-    let traces: Vec<ThreadTrace> = jobs
+    // Every buffer is allocated here, before any VM thread runs, and the
+    // clock starts after them (writing them once takes some milliseconds).
+    let mut traces: Vec<ThreadTrace> = jobs
         .iter()
-        .map(|_| capacity.map_or_else(ThreadTrace::off, |c| ThreadTrace::new(clock, c)))
+        .map(|_| capacity.map_or_else(ThreadTrace::off, ThreadTrace::new))
         .collect();
+    let clock = Clock::start();
+    for t in &mut traces {
+        t.start(clock);
+    }
     let start = Instant::now();
     type Ran = Result<(ThreadStats, ThreadTrace), VmError>;
     let results: Vec<Ran> = std::thread::scope(|s| {
