@@ -49,7 +49,7 @@ fn figures(records: &[Record]) -> HashSet<u64> {
 #[test]
 fn the_page_is_well_formed_with_one_svg_per_chart() {
     let records = records();
-    let html = build(&records, &machine(), "saved").unwrap();
+    let html = build(&records, &machine(), "saved", &[]).unwrap();
     let doc = parse(&html).expect("the page parses as XML (polyglot XHTML)");
     let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
     let figures = doc
@@ -82,7 +82,7 @@ fn the_page_is_well_formed_with_one_svg_per_chart() {
 fn every_number_in_the_advice_table_is_a_recorded_figure() {
     let records = records();
     let known = figures(&records);
-    let html = build(&records, &machine(), "saved").unwrap();
+    let html = build(&records, &machine(), "saved", &[]).unwrap();
     let doc = parse(&html).unwrap();
     let table = doc
         .descendants()
@@ -141,17 +141,17 @@ fn missing_records_leave_their_charts_and_rows_out() {
         .into_iter()
         .filter(|r| r.demo != "threads-sync")
         .collect();
-    let html = build(&records, &machine(), "saved").unwrap();
+    let html = build(&records, &machine(), "saved", &[]).unwrap();
     assert!(!html.contains("id=\"chart-primitives\"") && !html.contains("id=\"chart-queues\""));
     assert!(!html.contains("A counter shared by threads"));
     assert!(html.contains("id=\"chart-cpu\""));
-    let empty = build(&[], &machine(), "saved").unwrap();
+    let empty = build(&[], &machine(), "saved", &[]).unwrap();
     assert!(!empty.contains("<svg") && empty.contains("No row could be derived"));
 }
 
 /// The text of the advice row about `situation`, or `None` without one.
 fn advice_row(records: &[Record], situation: &str) -> Option<String> {
-    let html = build(records, &machine(), "saved").unwrap();
+    let html = build(records, &machine(), "saved", &[]).unwrap();
     let doc = parse(&html).unwrap();
     let table = doc
         .descendants()
@@ -174,7 +174,7 @@ fn the_many_slow_waits_row_follows_the_lectures_picture_and_its_figures() {
     let text = advice_row(&records, situation).expect("the async row");
     assert!(text.contains("async"), "{text}");
     // The rows read in the lecture's order: CPU-bound, few fast waits, many slow waits.
-    let html = build(&records, &machine(), "saved").unwrap();
+    let html = build(&records, &machine(), "saved", &[]).unwrap();
     let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no row {s}"));
     assert!(at("CPU-bound work, in Python") < at("a few fast waits, in Python"));
     assert!(at("a few fast waits, in Python") < at(situation));
@@ -205,4 +205,57 @@ fn the_pipes_advice_says_to_spin_only_when_its_figure_shows_it() {
     }
     let text = advice_row(&without, situation).expect("the pipes row");
     assert!(!text.contains("spin"), "{text}");
+}
+
+/// Timelines as the report lays them out, each drawn with a picture that
+/// `gil-sim trace convoy --n 6 --svg` recorded.
+fn timelines() -> Vec<xtask::report::timelines::Timeline> {
+    let svg = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timeline-convoy.svg"),
+    )
+    .unwrap();
+    xtask::report::timelines::SPECS
+        .iter()
+        .map(|spec| xtask::report::timelines::Timeline {
+            spec: *spec,
+            svg: svg.clone(),
+            json: format!("{}.json", spec.id),
+            summary: "convoy · py311: 40 ms over 2 threads".into(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_embeds_each_timeline_with_its_legend_axis_and_trace_link() {
+    let records = records();
+    let timelines = timelines();
+    let html = build(&records, &machine(), "saved", &timelines).unwrap();
+    let doc = parse(&html).expect("the page with timelines is well-formed XML");
+    let figures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("figure") && n.attribute("class") == Some("timeline"))
+        .collect();
+    assert!(figures.len() >= 4, "{} timelines", figures.len());
+    for (fig, spec) in figures.iter().zip(xtask::report::timelines::SPECS) {
+        let svg = fig
+            .descendants()
+            .find(|n| n.has_tag_name("svg"))
+            .expect("the picture is inline");
+        let class = |c: &str| svg.descendants().any(|n| n.attribute("class") == Some(c));
+        assert!(
+            class("lane") && class("axis") && class("legend"),
+            "{}",
+            spec.id
+        );
+        let link = format!("{}.json", spec.id);
+        assert!(
+            fig.descendants()
+                .any(|n| n.has_tag_name("a") && n.attribute("href") == Some(link.as_str())),
+            "{} links its trace",
+            spec.id
+        );
+    }
+    // Without timelines there is no empty section.
+    let without = build(&records, &machine(), "saved", &[]).unwrap();
+    assert!(!without.contains("id=\"timelines\""));
 }

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod chart;
 pub mod machine;
 pub mod page;
+pub mod timelines;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -65,7 +66,15 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
     } else {
         "full"
     };
-    let html = build(&records, &MachineInfo::current(), mode)?;
+    // The timelines are recorded afresh (a saved records file has none).
+    let (timelines, ok) = match record_timelines(&opts.out, opts.quick) {
+        Ok(t) => (t, ok),
+        Err(e) => {
+            eprintln!("report: the GIL timelines were not recorded: {e:#}");
+            (Vec::new(), false)
+        }
+    };
+    let html = build(&records, &MachineInfo::current(), mode, &timelines)?;
     let page = opts.out.join("index.html");
     std::fs::write(&page, html)?;
     eprintln!("report: {} ({} records)", page.display(), records.len());
@@ -78,7 +87,12 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
 /// The page for `records`: charts, advice, every experiment. Where an
 /// experiment ran more than once (`--repeat`), the page draws from its run
 /// with the median key figure and shows every run's verdict count beside it.
-pub fn build(records: &[Record], machine: &MachineInfo, mode: &str) -> anyhow::Result<String> {
+pub fn build(
+    records: &[Record],
+    machine: &MachineInfo,
+    mode: &str,
+    timelines: &[timelines::Timeline],
+) -> anyhow::Result<String> {
     let tallies = crate::repeat::tally(records);
     let chosen: Vec<Record> = tallies
         .iter()
@@ -102,8 +116,17 @@ pub fn build(records: &[Record], machine: &MachineInfo, mode: &str) -> anyhow::R
     }
     let advice = advice::derive(records);
     Ok(page::render(
-        machine, mode, &advice, &drawn, records, &tallies,
+        machine, mode, &advice, &drawn, timelines, records, &tallies,
     ))
+}
+
+/// Builds gil-sim (cargo does nothing when it is fresh) and records the
+/// timelines into `out`.
+fn record_timelines(out: &Path, quick: bool) -> anyhow::Result<Vec<timelines::Timeline>> {
+    let bins = crate::workspace::build_release(&["gil-sim"])?;
+    let t = timelines::record(&bins["gil-sim"], out, quick)?;
+    eprintln!("report: {} GIL timelines recorded", t.len());
+    Ok(t)
 }
 
 /// Reads a `records.jsonl` file, validating every line. The summary lines

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::advice::Advice;
 use super::chart::Chart;
 use super::machine::MachineInfo;
+use super::timelines::Timeline;
 use crate::contract::record::Record;
 use crate::repeat::Tally;
 
@@ -15,7 +16,8 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f3f3f3}.holds{color:#176317}.does-not-hold{color:#a31515}.info{color:#555}\
 figure{margin:1.5em 0}figcaption{color:#444;font-size:0.92em}code{background:#f6f6f6;padding:0 3px}\
-.machine{color:#444}data{font-weight:bold}";
+.machine{color:#444}data{font-weight:bold}figure.timeline svg{max-width:100%;height:auto}\
+figure.timeline pre{overflow-x:auto;font-size:0.8em;background:#f6f6f6;padding:4px}";
 
 /// Escapes text for HTML and XML.
 pub fn esc(s: &str) -> String {
@@ -40,6 +42,7 @@ pub fn render(
     mode: &str,
     advice: &[Advice],
     charts: &[(Chart, String)],
+    timelines: &[Timeline],
     records: &[Record],
     tallies: &[Tally],
 ) -> String {
@@ -84,6 +87,7 @@ pub fn render(
             esc(&chart.sources.join(", "))
         );
     }
+    timelines_section(&mut h, timelines);
     h.push_str("<h2 id=\"all\">Every experiment</h2>\n<table><tr><th>demo</th><th>experiment</th><th>claim</th><th>verdict</th><th>key figures</th><th>detail</th></tr>\n");
     for r in records {
         let figures: Vec<String> = r
@@ -112,6 +116,37 @@ pub fn render(
     }
     h.push_str("</table>\n<p>The raw records (JSON lines, schema 1) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
     h
+}
+
+/// "Watch the GIL": each timeline inline, what to look for, the run's
+/// figures, and a link to its trace file.
+fn timelines_section(h: &mut String, timelines: &[Timeline]) {
+    if timelines.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2 id=\"timelines\">Watch the GIL: who holds it, moment by moment</h2>\n\
+         <p>Each picture is one run of the simulator (<code>gil-sim trace</code>), recorded on this machine: \
+         a lane per thread, green while it holds the GIL, red while it waits for it, blue while it is blocked in I/O, \
+         purple in native code without it; a tick above a lane is a drop request. \
+         Each links its trace file: open it at <a href=\"https://ui.perfetto.dev\">ui.perfetto.dev</a> \
+         (Open trace file) or in <code>chrome://tracing</code> to zoom into every hand-off.</p>\n",
+    );
+    for t in timelines {
+        let _ = writeln!(
+            h,
+            "<h3 id=\"{id}\">{title}</h3>\n<figure class=\"timeline\">{svg}<figcaption>{look} \
+             <a href=\"{json}\">Trace JSON</a> · <code>cargo run -p gil-sim -- trace {args}</code></figcaption>\
+             <pre>{summary}</pre></figure>",
+            id = esc(t.spec.id),
+            title = esc(t.spec.title),
+            svg = t.svg.trim(),
+            look = esc(t.spec.look_for),
+            json = esc(&t.json),
+            args = esc(&t.spec.args.join(" ")),
+            summary = esc(&t.summary),
+        );
+    }
 }
 
 /// A number with about three significant digits, for tables.
