@@ -1,5 +1,6 @@
 //! Property: any straight-line program the builder accepts runs to a value
-//! or a clean `VmError` (stack underflow, release of an unlocked lock),
+//! or a clean `VmError` (stack underflow, release of an unlocked lock, an
+//! object that does not exist),
 //! under every policy, and never panics a VM thread.
 
 use gil_sim::gil::{GilConfig, Policy};
@@ -13,6 +14,7 @@ fn program(ops: &[u8]) -> gil_sim::vm::Program {
     let mut p = ProgramBuilder::new("random");
     let g = p.global("g");
     let lock = p.lock();
+    p.object();
     let one = p.function("one", &[], |f| {
         f.load_const(1).return_value();
     });
@@ -20,7 +22,7 @@ fn program(ops: &[u8]) -> gil_sim::vm::Program {
         let x = f.param(0);
         let y = f.local("y");
         for op in ops {
-            match op % 12 {
+            match op % 13 {
                 0 => f.load_const(*op as i64),
                 1 => f.load_global(g),
                 2 => f.store_global(g),
@@ -32,6 +34,7 @@ fn program(ops: &[u8]) -> gil_sim::vm::Program {
                 8 => f.store_fast(y),
                 9 => f.call(one, 0),
                 10 => f.native(10, op % 2 == 0),
+                11 => f.touch_object(),
                 _ => f.lock_release(lock),
             };
         }
@@ -51,7 +54,10 @@ proptest! {
             match run(&p, &RunConfig::new(GilConfig::new(policy)), jobs) {
                 Ok(out) => prop_assert_eq!(out.threads.len(), 2),
                 Err(e) => prop_assert!(
-                    matches!(e, VmError::StackUnderflow | VmError::ReleaseUnlocked(_)),
+                    matches!(
+                        e,
+                        VmError::StackUnderflow | VmError::ReleaseUnlocked(_) | VmError::NoObject(_)
+                    ),
                     "unexpected error {e}"
                 ),
             }

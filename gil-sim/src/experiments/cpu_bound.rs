@@ -160,6 +160,10 @@ impl CpuBound {
             report.push_metric(k, v, "x (time threads/sequential)");
         }
         report.push_metric("baseline_speedup", baseline, "x");
+        if let Some((_, f)) = nogil {
+            // nogil's gain as a share of plain Rust threads' gain, same run.
+            report.push_metric("nogil_gain_of_plain_threads", f, "fraction");
+        }
         report.push_metric("cores", cores as f64, "cores");
         for l in report_lines {
             report.say(l);

@@ -6,6 +6,7 @@ pub mod common;
 pub mod compare_cpython;
 pub mod convoy;
 pub mod cpu_bound;
+pub mod gilectomy;
 pub mod io_bound;
 pub mod multicore_penalty;
 pub mod native_release;
@@ -23,5 +24,6 @@ pub static ALL: &[Entry] = &[
     Entry::of::<convoy::ConvoyExp>(),
     Entry::of::<race::Race>(),
     Entry::of::<vm_speed::VmSpeed>(),
+    Entry::of::<gilectomy::Gilectomy>(),
     Entry::of::<compare_cpython::CompareCpython>(),
 ];

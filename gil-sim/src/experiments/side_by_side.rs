@@ -30,7 +30,8 @@ const MIN_RACE_SWITCHES: u64 = 5;
 /// Largest countdown the calibration may ask the simulator for.
 const MAX_SIM_COUNTDOWN: f64 = 2.0e9;
 
-fn script(name: &str) -> PathBuf {
+/// The path of one of gil-sim's `python/` scripts.
+pub fn script(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
 }
 

@@ -92,6 +92,7 @@ pub struct ProgramBuilder {
     funcs: Vec<Unresolved>,
     globals: Vec<String>,
     locks: u16,
+    objects: u16,
 }
 
 impl ProgramBuilder {
@@ -102,6 +103,7 @@ impl ProgramBuilder {
             funcs: Vec::new(),
             globals: Vec::new(),
             locks: 0,
+            objects: 0,
         }
     }
 
@@ -122,6 +124,13 @@ impl ProgramBuilder {
     pub fn lock(&mut self) -> LockId {
         self.locks += 1;
         LockId(self.locks - 1)
+    }
+
+    /// Declares a reference-counted object (for `TOUCH_OBJECT`); returns
+    /// its number.
+    pub fn object(&mut self) -> u16 {
+        self.objects += 1;
+        self.objects - 1
     }
 
     /// Defines a function; `body` writes its code after the implicit `RESUME`.
@@ -231,6 +240,7 @@ impl ProgramBuilder {
             funcs,
             globals: self.globals,
             locks: self.locks,
+            objects: self.objects,
         })
     }
 }

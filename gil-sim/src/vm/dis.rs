@@ -27,8 +27,8 @@ pub fn listing(p: &Program) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "program {}: globals {:?}, {} lock(s)",
-        p.name, p.globals, p.locks
+        "program {}: globals {:?}, {} lock(s), {} object(s)",
+        p.name, p.globals, p.locks, p.objects
     );
     let _ = writeln!(out, "{LEGEND}");
     for f in &p.funcs {

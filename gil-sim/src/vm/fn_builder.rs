@@ -172,6 +172,10 @@ impl FnBuilder {
     pub fn native(&mut self, units: u32, release: bool) -> &mut Self {
         self.emit(Instr::Native { units, release })
     }
+    /// `TOUCH_OBJECT`: pops an object number; its count goes up and down.
+    pub fn touch_object(&mut self) -> &mut Self {
+        self.emit(Instr::TouchObject)
+    }
     /// `LOCK_ACQUIRE l`.
     pub fn lock_acquire(&mut self, l: LockId) -> &mut Self {
         self.emit(Instr::LockAcquire(l.0))

@@ -66,6 +66,11 @@ pub enum Instr {
     LockAcquire(u16),
     /// Release VM lock `n`.
     LockRelease(u16),
+    /// Pop an object number; load that object and drop the reference
+    /// again (`x = obj`, the value discarded): its reference count goes up
+    /// by one and back down, kept as the run's
+    /// [`RefCounting`](super::objects::RefCounting) says.
+    TouchObject,
 }
 
 impl Instr {
@@ -98,6 +103,7 @@ impl Instr {
             Instr::Native { .. } => "NATIVE",
             Instr::LockAcquire(_) => "LOCK_ACQUIRE",
             Instr::LockRelease(_) => "LOCK_RELEASE",
+            Instr::TouchObject => "TOUCH_OBJECT",
         }
     }
 

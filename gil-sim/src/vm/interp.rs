@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::instr::Instr;
 use super::lock::VmLock;
+use super::objects::Objects;
 use super::program::Program;
 use super::run::{Job, ThreadStats, VmError};
 use crate::gil::{Checks, Gil, Held, Shared};
@@ -123,10 +124,19 @@ fn released<'a, G: Gil, R>(
     (held, r)
 }
 
+/// What a run's threads share besides the GIL and its globals.
+#[derive(Debug)]
+pub(crate) struct Heap {
+    /// The program's `threading.Lock`s.
+    pub(crate) locks: Vec<VmLock>,
+    /// Its reference-counted objects.
+    pub(crate) objects: Objects,
+}
+
 /// Runs `job` on the calling thread as VM thread `me`, until its function returns.
 pub(crate) fn exec<G: Gil>(
     shared: &Shared<G>,
-    locks: &[VmLock],
+    heap: &Heap,
     program: &Program,
     job: &mut Job,
     me: u32,
@@ -289,7 +299,7 @@ pub(crate) fn exec<G: Gil>(
                 }
             }
             Instr::LockAcquire(l) => {
-                let lock = &locks[l as usize];
+                let lock = &heap.locks[l as usize];
                 if !lock.try_acquire() {
                     let (h, ok) = released(held, State::Lock, stats, trace, || {
                         lock.acquire_timeout(LOCK_TIMEOUT)
@@ -301,8 +311,14 @@ pub(crate) fn exec<G: Gil>(
                 }
             }
             Instr::LockRelease(l) => {
-                if !locks[l as usize].release() {
+                if !heap.locks[l as usize].release() {
                     break Err(VmError::ReleaseUnlocked(l));
+                }
+            }
+            Instr::TouchObject => {
+                let i = pop!();
+                if let Err(i) = heap.objects.touch(i, me) {
+                    break Err(VmError::NoObject(i));
                 }
             }
         }

@@ -7,6 +7,7 @@ mod fn_builder;
 pub mod instr;
 mod interp;
 pub mod lock;
+pub mod objects;
 pub mod program;
 pub mod programs;
 pub mod run;

@@ -45,6 +45,7 @@ pub struct Program {
     pub(super) funcs: Vec<Function>,
     pub(super) globals: Vec<String>,
     pub(super) locks: u16,
+    pub(super) objects: u16,
 }
 
 impl Program {
@@ -66,6 +67,11 @@ impl Program {
     /// ```
     pub fn globals(&self) -> &[String] {
         &self.globals
+    }
+
+    /// How many reference-counted objects the program declares.
+    pub fn objects(&self) -> u16 {
+        self.objects
     }
 
     /// How many VM locks the program uses.

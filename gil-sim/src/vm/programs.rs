@@ -16,6 +16,7 @@ pub const NAMES: &[&str] = &[
     "io-pipe",
     "native",
     "convoy",
+    "refcount",
 ];
 
 /// The program called `name` (defaults for its sizes), if there is one.
@@ -35,6 +36,7 @@ pub fn by_name(name: &str) -> Option<Program> {
         "io-pipe" => io_pipe(),
         "native" => native(100_000, true),
         "convoy" => convoy(Duration::from_millis(1)),
+        "refcount" => refcount(4),
         _ => return None,
     })
 }
@@ -185,6 +187,33 @@ pub fn convoy(block: Duration) -> Program {
         f.load_const(0).return_value();
     });
     p.build().expect("convoy is well-formed")
+}
+
+/// Most threads [`refcount`] has objects for.
+pub const REFCOUNT_OBJECTS: u16 = 16;
+
+/// `def worker(n, obj): while n > 0: x = objects[obj] (touches times); n -= 1`:
+/// every iteration loads an object and drops the reference `touches` times
+/// (its count up and down each time; CPython adjusts a count at about
+/// every instruction, so a few per iteration is the realistic density).
+/// Threads given the same `obj` share one object; given their own (0, 1,
+/// ...), each touches an object it owns. Declares [`REFCOUNT_OBJECTS`]
+/// objects.
+pub fn refcount(touches: u16) -> Program {
+    let mut p = ProgramBuilder::new("refcount");
+    for _ in 0..REFCOUNT_OBJECTS {
+        p.object();
+    }
+    p.function("worker", &["n", "obj"], |f| {
+        let (n, obj) = (f.param(0), f.param(1));
+        f.countdown(n, |f| {
+            for _ in 0..touches {
+                f.load_fast(obj).touch_object();
+            }
+        });
+        f.load_const(0).return_value();
+    });
+    p.build().expect("refcount is well-formed")
 }
 
 /// What one `NATIVE units` instruction pushes (to check a run's result).

@@ -17,8 +17,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use super::interp::exec;
+use super::interp::{Heap, exec};
 use super::lock::VmLock;
+use super::objects::{Objects, RefCounting};
 use super::program::{FuncId, Program};
 use crate::gil::{
     Gil, GilConfig, Policy, Shared, nogil::NoGil, py2::Py2, py39::Py39, py311::Py311,
@@ -63,6 +64,8 @@ pub struct RunConfig {
     /// per thread, allocated before the threads start. `None`: no trace,
     /// unless an experiment is being traced ([`crate::trace::sink`]).
     pub trace: Option<usize>,
+    /// How the objects' reference counts are kept (`TOUCH_OBJECT`).
+    pub refcount: RefCounting,
 }
 
 impl RunConfig {
@@ -72,6 +75,7 @@ impl RunConfig {
             gil,
             pin_cpu: None,
             trace: None,
+            refcount: RefCounting::Plain,
         }
     }
 }
@@ -97,6 +101,9 @@ pub enum VmError {
     /// `LOCK_RELEASE` of an unlocked lock.
     #[error("release of unlocked lock {0}")]
     ReleaseUnlocked(u16),
+    /// `TOUCH_OBJECT` of an object the program does not declare.
+    #[error("no object {0}")]
+    NoObject(i64),
     /// A job that does not fit the program.
     #[error("bad job: {0}")]
     BadJob(String),
@@ -142,6 +149,8 @@ pub struct Outcome {
     pub max_inside: usize,
     /// The GIL events, when [`RunConfig::trace`] asked for them.
     pub trace: Option<Trace>,
+    /// Each object's reference count at the end: 0 unless changes were lost.
+    pub object_counts: Vec<i64>,
 }
 
 impl Outcome {
@@ -251,7 +260,10 @@ fn run_with<G: Gil>(
     jobs: &mut [Job],
 ) -> Result<Outcome, VmError> {
     let mut shared = Shared::new(gil, program.globals.len());
-    let locks: Vec<VmLock> = (0..program.locks).map(|_| VmLock::default()).collect();
+    let heap = Heap {
+        locks: (0..program.locks).map(|_| VmLock::default()).collect(),
+        objects: Objects::new(program.objects as usize, jobs.len(), cfg.refcount),
+    };
     // Every buffer is allocated here, before any VM thread runs, and the
     // clock starts after them (writing them once takes some milliseconds).
     let mut traces: Vec<ThreadTrace> = jobs
@@ -270,14 +282,14 @@ fn run_with<G: Gil>(
             .zip(traces)
             .enumerate()
             .map(|(i, (job, mut trace))| {
-                let (shared, locks) = (&shared, &locks[..]);
+                let (shared, heap) = (&shared, &heap);
                 s.spawn(move || {
                     if let Some(cpu) = cfg.pin_cpu {
                         pin(cpu)?;
                     }
                     let mut stats = ThreadStats::default();
                     let me = i as u32 + 1;
-                    stats.result = exec(shared, locks, program, job, me, &mut stats, &mut trace)?;
+                    stats.result = exec(shared, heap, program, job, me, &mut stats, &mut trace)?;
                     Ok((stats, trace))
                 })
             })
@@ -309,6 +321,7 @@ fn run_with<G: Gil>(
     });
     Ok(Outcome {
         trace,
+        object_counts: heap.objects.counts(),
         overlaps: shared.overlaps(),
         max_inside: shared.max_inside(),
         globals: shared.snapshot(),

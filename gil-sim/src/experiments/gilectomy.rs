@@ -1,0 +1,317 @@
+//! Claim: removing the GIL by making every reference count atomic (the
+//! gilectomy) costs single-threaded speed and collapses when threads share
+//! an object; biased reference counting (PEP 703: the owner thread counts
+//! plainly, others atomically) keeps the single-thread cost small and
+//! scales on objects the threads do not share.
+//!
+//! Every iteration of the workload loads an object and drops the reference
+//! ([`programs::refcount`]): one increment and one decrement. Measured in
+//! one interleaved run, beside plain Rust threads for the machine's
+//! parallelism at the moment:
+//!
+//! - plain counts on one thread without a GIL: what the others' costs are
+//!   measured against (the same loop; only the counting differs);
+//! - plain counts under the GIL (py311): no scaling;
+//! - atomic counts without a GIL, one thread and two, on one shared object
+//!   and on an object each;
+//! - biased counts without a GIL, the same four ways.
+//!
+//! Plain counts without a GIL are run once too, not timed: they lose
+//! changes, which is why a GIL-free interpreter cannot keep them.
+
+use std::path::PathBuf;
+
+use crate::contract::judge::{MIN_BASELINE, gain_fraction};
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
+use crate::experiments::common::{TraceFlag, Variant, baseline_work, config, interleave};
+use crate::experiments::side_by_side::script as python_script;
+use crate::gil::Policy;
+use crate::vm::objects::RefCounting;
+use crate::vm::programs::{self, REFCOUNT_OBJECTS};
+use crate::vm::{Job, run};
+
+/// Atomic counts cost single-thread speed: at least this much slower than
+/// plain counts holds, at most [`ATOMIC_CHEAP`] fails.
+const ATOMIC_COSTLY: f64 = 0.30;
+const ATOMIC_CHEAP: f64 = 0.10;
+/// Sharing one object collapses atomic counts: a "speedup" of two threads
+/// at most this holds (slower than one thread), at least [`SHARED_SCALES`] fails.
+const SHARED_COLLAPSES: f64 = 0.8;
+const SHARED_SCALES: f64 = 1.2;
+/// Biased counts keep the single-thread cost small: at most this holds,
+/// at least [`BIASED_COSTLY`] fails. (Measured here 6-16% from run to run
+/// with four loads an iteration, against atomic counts' 110%: the owner
+/// check is a load and a compare per change.)
+const BIASED_CHEAP: f64 = 0.25;
+const BIASED_COSTLY: f64 = 0.50;
+
+/// Flags of `gilectomy`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Gilectomy {
+    /// Loop iterations in total, split over the threads [default: 2M; quick: 1M].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub n: Option<u64>,
+    /// Object loads per loop iteration (CPython adjusts a reference count
+    /// at about every instruction; the loop itself is 8).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub touches: u16,
+    /// Threads in the scaling runs.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=REFCOUNT_OBJECTS as u64))]
+    pub threads: u64,
+    /// A free-threaded CPython to set beside the simulator [default: python3.13t or python3.14t on PATH].
+    #[arg(long = "python-ft", value_name = "PATH")]
+    pub python_ft: Option<PathBuf>,
+    /// Skip the CPython half.
+    #[arg(long)]
+    pub no_python: bool,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
+}
+
+/// One timed run of the refcount workload: seconds. Every count must be
+/// back at zero (each increment was matched by a decrement); a lost change
+/// is an error for the modes that claim to be safe.
+fn timed(
+    w: Workload,
+    policy: Policy,
+    mode: RefCounting,
+    threads: usize,
+    shared: bool,
+) -> anyhow::Result<f64> {
+    let (secs, off) = refcount_run(w, policy, mode, threads, shared)?;
+    anyhow::ensure!(
+        off == 0,
+        "{} counts under {} lost {off} changes",
+        mode.name(),
+        policy.name()
+    );
+    Ok(secs)
+}
+
+/// The loop: iterations in total, and object loads per iteration.
+#[derive(Debug, Clone, Copy)]
+struct Workload {
+    n: u64,
+    touches: u16,
+}
+
+/// Runs the workload: its iterations split over `threads`, on one object
+/// (`shared`) or one each. Returns the seconds and how far the counts ended
+/// from zero, all objects together.
+fn refcount_run(
+    w: Workload,
+    policy: Policy,
+    mode: RefCounting,
+    threads: usize,
+    shared: bool,
+) -> anyhow::Result<(f64, i64)> {
+    let n = w.n;
+    let p = programs::refcount(w.touches);
+    let worker = p.func("worker").expect("worker exists");
+    let share = i64::try_from(n / threads as u64)?;
+    let jobs = (0..threads)
+        .map(|i| Job::new(worker, &[share, if shared { 0 } else { i as i64 }]))
+        .collect();
+    let mut cfg = config(policy, std::time::Duration::from_millis(5));
+    cfg.refcount = mode;
+    let out = run(&p, &cfg, jobs)?;
+    let per_thread = crate::experiments::common::countdown_instructions(share as u64)
+        .saturating_add(2 * u64::from(w.touches) * share as u64);
+    anyhow::ensure!(
+        out.threads.iter().all(|t| t.instructions == per_thread),
+        "a thread did not run its {share} iterations"
+    );
+    let off = out.object_counts.iter().map(|c| c.abs()).sum();
+    Ok((out.elapsed.as_secs_f64(), off))
+}
+
+/// The free-threaded CPython to compare with, and its GIL build of the same version.
+fn cpython_pair(
+    explicit: Option<&std::path::Path>,
+) -> Option<(
+    crate::contract::python::Python,
+    crate::contract::python::Python,
+)> {
+    use crate::contract::python::Python;
+    let ft = match explicit {
+        Some(p) => Python::find(Some(p))?,
+        None => ["python3.13t", "python3.14t"]
+            .iter()
+            .find_map(|n| Python::find(Some(std::path::Path::new(n))))?,
+    };
+    let gil_name = format!("python{}.{}", ft.version.0, ft.version.1);
+    let gil = Python::find(Some(std::path::Path::new(&gil_name)))?;
+    Some((ft, gil))
+}
+
+/// CPython's single-thread slowdown of the free-threaded build against the
+/// GIL build of the same version: `(slowdown, ft seconds, gil seconds)`.
+fn cpython_slowdown(
+    ft: &crate::contract::python::Python,
+    gil: &crate::contract::python::Python,
+    n: u64,
+) -> anyhow::Result<(f64, f64, f64)> {
+    let script = python_script("refcount.py");
+    let limit = std::time::Duration::from_secs(120);
+    let secs = |py: &crate::contract::python::Python| -> anyhow::Result<f64> {
+        let out = py.run_json(&script, &[n.to_string()], limit)?;
+        out.first()
+            .and_then(|v| v["seconds"].as_f64())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .ok_or_else(|| anyhow::anyhow!("refcount.py printed no time"))
+    };
+    let (f, g) = (secs(ft)?, secs(gil)?);
+    Ok((f / g - 1.0, f, g))
+}
+
+impl Experiment for Gilectomy {
+    const NAME: &'static str = "gilectomy";
+    const CLAIM: &'static str = "atomic reference counts (the gilectomy) cost single-thread speed and collapse on a shared object; biased counts (PEP 703) cost little and scale on unshared objects";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl Gilectomy {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        use Policy::{Nogil, Py311};
+        use RefCounting::{Atomic, Biased, Plain};
+        let n = self.n.unwrap_or(ctx.pick(2_000_000, 1_000_000));
+        let k = self.threads as usize;
+        let work = Workload {
+            n,
+            touches: self.touches,
+        };
+        let resolved = Gilectomy {
+            n: Some(n),
+            ..self.clone()
+        };
+        // (label, policy, counting, threads, shared)
+        // Costs are against plain counts on one thread in the same loop
+        // without a GIL (index 0): only the counting differs.
+        let setups: [(&str, Policy, RefCounting, usize, bool); 9] = [
+            ("plain, 1 thread", Nogil, Plain, 1, true),
+            ("plain, GIL, 1 thread", Py311, Plain, 1, true),
+            ("plain, GIL, threads", Py311, Plain, k, true),
+            ("atomic, 1 thread", Nogil, Atomic, 1, true),
+            ("atomic, own objects", Nogil, Atomic, k, false),
+            ("atomic, one shared object", Nogil, Atomic, k, true),
+            ("biased, 1 thread", Nogil, Biased, 1, true),
+            ("biased, own objects", Nogil, Biased, k, false),
+            ("biased, one shared object", Nogil, Biased, k, true),
+        ];
+        let mut variants: Vec<Variant<'_>> = vec![
+            Box::new(move || baseline_work(1)),
+            Box::new(move || baseline_work(k)),
+        ];
+        for &(_, policy, mode, threads, shared) in &setups {
+            variants.push(Box::new(move || timed(work, policy, mode, threads, shared)));
+        }
+        let all = interleave(ctx.repeats_or(5, 5), variants)?;
+        let baseline = all[0].median / all[1].median;
+        let s: &[Stats] = &all[2..];
+        // Single-thread costs from each side's best run (interference only
+        // slows a run down); scaling from medians, as the baseline's.
+        let cost = |i: usize| s[i].min / s[0].min - 1.0;
+        let speedup = |seq: usize, par: usize| s[seq].median / s[par].median;
+        let atomic_cost = cost(3);
+        let biased_cost = cost(6);
+        let gil_speedup = speedup(1, 2);
+        let atomic_own = speedup(3, 4);
+        let atomic_shared = speedup(3, 5);
+        let biased_own = speedup(6, 7);
+        let biased_shared = speedup(6, 8);
+
+        let cores = Machine::current().cores;
+        let parallel = cores >= 2 && baseline >= MIN_BASELINE;
+        let scaling_part = |j: Judgement| if parallel { j } else { Judgement::Undecided };
+        let parts = [
+            Judgement::at_least(atomic_cost, ATOMIC_COSTLY, ATOMIC_CHEAP),
+            scaling_part(Judgement::at_most(
+                atomic_shared,
+                SHARED_COLLAPSES,
+                SHARED_SCALES,
+            )),
+            Judgement::at_most(biased_cost, BIASED_CHEAP, BIASED_COSTLY),
+            scaling_part(Judgement::scaling(biased_own, baseline)),
+        ];
+        let judgement = Judgement::all(parts);
+
+        let mut report = Report::new(judgement.verdict(), "").params(&resolved);
+        report.undecided = judgement == Judgement::Undecided;
+        report.say(format!(
+            "{n} loop iterations in total, each loading an object {} times (its count up and down); {k} threads; plain Rust threads get {baseline:.2}x right now",
+            self.touches
+        ));
+        report.say(format!(
+            "{:<27} {:>12} {:>10}  {}",
+            "counting", "M iter/s", "time", "each run (median [min..max])"
+        ));
+        for (i, (label, ..)) in setups.iter().enumerate() {
+            report.say(format!(
+                "{label:<27} {:>12.1} {:>9.2}x  {}",
+                n as f64 / s[i].min / 1e6,
+                s[i].min / s[0].min,
+                s[i].show(1e3, "ms")
+            ));
+        }
+        report.say(format!(
+            "speedup of {k} threads: plain+GIL {gil_speedup:.2}x; atomic {atomic_own:.2}x own objects, {atomic_shared:.2}x one shared; biased {biased_own:.2}x own, {biased_shared:.2}x shared"
+        ));
+        // Why a GIL-free interpreter cannot keep plain counts: lost changes.
+        let (_, lost) = refcount_run(work, Nogil, Plain, k, true)?;
+        report.say(format!(
+            "plain counts without a GIL, {k} threads on one object: the count ends {lost} away from its true value (a freed object in use, or one never freed)"
+        ));
+        report.push_metric("atomic_single_thread_cost", atomic_cost, "fraction");
+        report.push_metric("biased_single_thread_cost", biased_cost, "fraction");
+        report.push_metric("atomic_shared_speedup", atomic_shared, "x");
+        report.push_metric("atomic_own_speedup", atomic_own, "x");
+        report.push_metric("biased_own_speedup", biased_own, "x");
+        report.push_metric("biased_shared_speedup", biased_shared, "x");
+        report.push_metric("plain_gil_speedup", gil_speedup, "x");
+        report.push_metric("plain_nogil_count_error", lost as f64, "count");
+        report.push_metric("baseline_speedup", baseline, "x");
+
+        // CPython 3.13t beside it, when both builds are installed.
+        let cpython = if self.no_python {
+            "CPython: skipped (--no-python)".to_string()
+        } else {
+            match cpython_pair(self.python_ft.as_deref()) {
+                None => "CPython: skipped: no free-threaded CPython (python3.13t or python3.14t, with the GIL build of the same version) on PATH".to_string(),
+                Some((ft, gil)) => match cpython_slowdown(&ft, &gil, ctx.pick(20_000_000, 5_000_000)) {
+                    Ok((slow, f, g)) => {
+                        report.push_metric("cpython_ft_single_thread_cost", slow, "fraction");
+                        format!(
+                            "CPython {}: the free-threaded build runs one thread {:+.0}% against the GIL build ({:.3} s vs {:.3} s; shown, not judged)",
+                            ft.version_string(),
+                            slow * 100.0,
+                            f,
+                            g
+                        )
+                    }
+                    Err(e) => format!("CPython: not measured: {e:#}"),
+                },
+            }
+        };
+        report.say(cpython);
+        report.detail = format!(
+            "atomic counts cost {:+.0}% on one thread (>= {:.0}% holds) and {k} threads on one shared object run {atomic_shared:.2}x (<= {SHARED_COLLAPSES} holds); biased counts cost {:+.0}% (<= {:.0}% holds) and scale {biased_own:.2}x on own objects ({:.0}% of plain threads' gain){}",
+            atomic_cost * 100.0,
+            ATOMIC_COSTLY * 100.0,
+            biased_cost * 100.0,
+            BIASED_CHEAP * 100.0,
+            gain_fraction(biased_own, baseline) * 100.0,
+            if parallel {
+                ""
+            } else {
+                "; scaling not judged: the machine gives no parallelism right now"
+            }
+        );
+        Ok(report)
+    }
+}
