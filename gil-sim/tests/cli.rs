@@ -126,3 +126,59 @@ fn a_trace_file_that_cannot_be_written_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("/nonexistent/dir/t.json"), "{err}");
 }
+
+/// The one JSON record an experiment printed.
+fn record(out: &str) -> serde_json::Value {
+    serde_json::from_str(out.lines().next().expect("a record")).expect("a JSON record")
+}
+
+#[test]
+fn gui_responsiveness_measures_every_arrangement() {
+    let (code, out, err) = gil_sim(&[
+        "--json",
+        "gui-responsiveness",
+        "--frames",
+        "6",
+        "--task",
+        "200000",
+        "--gil",
+        "py311",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = record(&out);
+    for key in [
+        "py311_bytecode_thread_delay_s",
+        "py311_native_thread_delay_s",
+        "py311_inline_worst_frame_s",
+        "py311_alone_frame_s",
+    ] {
+        assert!(r["metrics"][key].is_f64(), "{key} in {r}");
+    }
+    // A frame is at least the UI's 16 ms sleep.
+    assert!(r["metrics"]["py311_alone_frame_s"].as_f64().unwrap() >= 0.016);
+}
+
+#[test]
+fn gilectomy_measures_the_three_ways_of_counting() {
+    let (code, out, err) = gil_sim(&["--json", "gilectomy", "--n", "20000", "--no-python"]);
+    assert_eq!(code, 0, "{err}");
+    let r = record(&out);
+    for key in [
+        "atomic_single_thread_cost",
+        "biased_single_thread_cost",
+        "atomic_shared_speedup",
+        "biased_own_speedup",
+    ] {
+        assert!(r["metrics"][key].is_f64(), "{key} in {r}");
+    }
+    assert!(err.contains("CPython: skipped (--no-python)"), "{err}");
+}
+
+#[test]
+fn list_names_the_new_experiments() {
+    let (code, out, _) = gil_sim(&["list"]);
+    assert_eq!(code, 0);
+    for name in ["gilectomy", "gui-responsiveness", "cpu-bound", "convoy"] {
+        assert!(out.contains(name), "{name} in {out}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod compare_cpython;
 pub mod convoy;
 pub mod cpu_bound;
 pub mod gilectomy;
+pub mod gui_responsiveness;
 pub mod io_bound;
 pub mod multicore_penalty;
 pub mod native_release;
@@ -22,6 +23,7 @@ pub static ALL: &[Entry] = &[
     Entry::of::<io_bound::IoBound>(),
     Entry::of::<native_release::NativeRelease>(),
     Entry::of::<convoy::ConvoyExp>(),
+    Entry::of::<gui_responsiveness::GuiResponsiveness>(),
     Entry::of::<race::Race>(),
     Entry::of::<vm_speed::VmSpeed>(),
     Entry::of::<gilectomy::Gilectomy>(),

@@ -1,0 +1,311 @@
+//! Claim: a GUI stays responsive during a long task only if the task runs
+//! in a second thread *and* releases the GIL (native code, as NumPy or a C
+//! extension does). In the UI thread the task freezes a frame; in a second
+//! thread as bytecode, every frame waits about one switch interval for the
+//! GIL under the new GIL (no wait without a GIL at all).
+//!
+//! The UI thread draws (a little bytecode) and sleeps 16 ms, frame after
+//! frame, as a Tk or Qt event loop redrawing at 60 Hz would. A frame's time
+//! is the time from one frame's sleep to the next, read from the run's
+//! trace (the UI thread's I/O spans). Per policy, four runs: the UI alone,
+//! the long task inline in the UI thread, the task in a second thread as
+//! bytecode, and in a second thread as GIL-releasing native work.
+
+use std::time::Duration;
+
+use crate::contract::judge::MIN_BASELINE;
+use crate::contract::measure::human_time;
+use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
+use crate::experiments::common::{
+    Secs, TraceFlag, config, parallel_baseline, policies_or_all, secs,
+};
+use crate::gil::Policy;
+use crate::trace::State;
+use crate::vm::{Job, Program, ProgramBuilder, run};
+
+/// The UI thread's sleep between frames (60 Hz).
+const FRAME_SLEEP: Duration = Duration::from_millis(16);
+/// Loop iterations of one frame's drawing (a fraction of a millisecond).
+const DRAW_ITERS: i64 = 20_000;
+/// Units of one native call of the task (about a millisecond of work).
+const NATIVE_UNITS: u32 = 1_000_000;
+/// A smooth frame: its median at most this much above the UI alone holds,
+/// at least [`JANKY`] fails.
+const SMOOTH: Duration = Duration::from_millis(2);
+const JANKY: Duration = Duration::from_millis(5);
+/// A frozen frame: the worst at least this many times the UI alone's median.
+const FROZEN: f64 = 4.0;
+const NOT_FROZEN: f64 = 2.0;
+
+/// Where the long task runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arrangement {
+    /// No task: the UI alone, the reference.
+    Alone,
+    /// In the UI thread, between two frames.
+    Inline,
+    /// In a second thread, as bytecode.
+    Bytecode,
+    /// In a second thread, as native work that releases the GIL.
+    Native,
+}
+
+impl Arrangement {
+    const ALL: [Arrangement; 4] = [
+        Arrangement::Alone,
+        Arrangement::Inline,
+        Arrangement::Bytecode,
+        Arrangement::Native,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Arrangement::Alone => "UI alone",
+            Arrangement::Inline => "task in the UI thread",
+            Arrangement::Bytecode => "task in a thread, bytecode",
+            Arrangement::Native => "task in a thread, native (GIL released)",
+        }
+    }
+}
+
+/// Flags of `gui-responsiveness`.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct GuiResponsiveness {
+    /// Frames the UI thread draws per run [default: 20; quick: 10].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(6..=10_000))]
+    pub frames: Option<u64>,
+    /// How long the inline task runs (loop iterations of bytecode) [default: 10M, about 130 ms].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    pub task: Option<u64>,
+    /// GIL policies to measure (repeatable) [default: all].
+    #[arg(long = "gil", value_enum)]
+    pub gil: Vec<Policy>,
+    /// Switch interval of py39/py311.
+    #[arg(long, value_parser = secs, default_value = "5ms")]
+    pub switch_interval: Secs,
+    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
+}
+
+/// The program: `ui(frames)` draws and sleeps, with `ui_inline(half)` doing
+/// the task between two halves; `bytecode_task()` and `native_task()` run
+/// until the UI sets global `stop`.
+fn program(task_iters: i64) -> Program {
+    let mut p = ProgramBuilder::new("gui");
+    let stop = p.global("stop");
+    let frames = |f: &mut crate::vm::FnBuilder, n: crate::vm::LocalId| {
+        let d = f.local("d");
+        f.countdown(n, |f| {
+            f.load_const(DRAW_ITERS).store_fast(d);
+            f.countdown(d, |_| {});
+            f.io_sleep(FRAME_SLEEP).pop_top();
+        });
+    };
+    p.function("ui", &["frames"], |f| {
+        let n = f.param(0);
+        frames(f, n);
+        f.load_const(1).store_global(stop);
+        f.load_const(0).return_value();
+    });
+    p.function("ui_inline", &["half"], |f| {
+        let n = f.param(0);
+        let m = f.local("m");
+        let t = f.local("t");
+        f.load_fast(n).store_fast(m);
+        frames(f, n);
+        f.load_const(task_iters).store_fast(t);
+        f.countdown(t, |_| {});
+        frames(f, m);
+        f.load_const(1).store_global(stop);
+        f.load_const(0).return_value();
+    });
+    for (name, native) in [("bytecode_task", false), ("native_task", true)] {
+        p.function(name, &[], |f| {
+            let (top, body) = (f.label(), f.label());
+            f.bind(top).load_global(stop).load_const(0).compare_gt();
+            f.pop_jump_forward_if_false(body);
+            f.load_const(0).return_value();
+            f.bind(body);
+            if native {
+                f.native(NATIVE_UNITS, true).pop_top();
+            } else {
+                let c = f.local("c");
+                f.load_fast(c).load_const(1).binary_add().store_fast(c);
+            }
+            f.jump_backward(top);
+            f.load_const(0).return_value();
+        });
+    }
+    p.build().expect("the gui program is well-formed")
+}
+
+/// One run: the UI thread's frame times, in seconds.
+fn frame_times(
+    p: &Program,
+    policy: Policy,
+    interval: Duration,
+    how: Arrangement,
+    frames: u64,
+) -> anyhow::Result<Vec<f64>> {
+    let func = |name: &str| p.func(name).expect("the gui program defines it");
+    let n = i64::try_from(frames)?;
+    let mut jobs = vec![match how {
+        Arrangement::Inline => Job::new(func("ui_inline"), &[n / 2]),
+        _ => Job::new(func("ui"), &[n]),
+    }];
+    match how {
+        Arrangement::Bytecode => jobs.push(Job::new(func("bytecode_task"), &[])),
+        Arrangement::Native => jobs.push(Job::new(func("native_task"), &[])),
+        _ => {}
+    }
+    let mut cfg = config(policy, interval);
+    cfg.trace = Some(64 * frames as usize + 1024);
+    let out = run(p, &cfg, jobs)?;
+    let trace = out.trace.expect("asked for a trace");
+    anyhow::ensure!(trace.dropped() == 0, "the UI thread's trace overflowed");
+    // A frame: from one sleep's start to the next.
+    let starts: Vec<u64> = trace.spans_of(0, State::Io).map(|s| s.begin_ns).collect();
+    let expected = if how == Arrangement::Inline {
+        2 * (n / 2)
+    } else {
+        n
+    };
+    anyhow::ensure!(
+        starts.len() as i64 == expected,
+        "the UI thread slept {} times, expected {expected}",
+        starts.len()
+    );
+    Ok(starts
+        .windows(2)
+        .map(|w| (w[1] - w[0]) as f64 / 1e9)
+        .collect())
+}
+
+/// The `q` quantile (nearest rank) of `v`, which must not be empty.
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let rank = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
+    s[rank - 1]
+}
+
+impl Experiment for GuiResponsiveness {
+    const NAME: &'static str = "gui-responsiveness";
+    const CLAIM: &'static str = "a UI stays responsive during a long task only if the task runs in another thread and releases the GIL (native code); as bytecode in a thread each frame waits about a switch interval";
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.measure(ctx))
+    }
+}
+
+impl GuiResponsiveness {
+    /// The experiment itself (`run` adds the trace when asked).
+    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let frames = self.frames.unwrap_or(ctx.pick(20, 10));
+        let task = self.task.unwrap_or(10_000_000);
+        let policies = policies_or_all(&self.gil);
+        let resolved = GuiResponsiveness {
+            frames: Some(frames),
+            task: Some(task),
+            gil: policies.clone(),
+            ..self.clone()
+        };
+        let interval = self.switch_interval.0;
+        let p = program(i64::try_from(task)?);
+        let cores = Machine::current().cores;
+        let baseline = parallel_baseline(2, 3)?;
+        // The threaded arrangements need a second core to be smooth at all.
+        let parallel = cores >= 2 && baseline >= MIN_BASELINE;
+        let mut report = Report::new(crate::contract::Verdict::Info, "");
+        report.say(format!(
+            "the UI thread draws ({DRAW_ITERS} loop iterations) and sleeps {} per frame, {frames} frames; plain Rust threads get {baseline:.2}x right now",
+            human_time(FRAME_SLEEP.as_secs_f64())
+        ));
+        report.say(format!(
+            "{:<6} {:<40} {:>10} {:>10} {:>10}",
+            "policy", "where the long task runs", "median", "p99", "worst"
+        ));
+        let mut parts = Vec::new();
+        let mut summary = Vec::new();
+        for &policy in &policies {
+            let mut med = [0.0; 4];
+            let mut p99 = [0.0; 4];
+            let mut worst = [0.0; 4];
+            for (i, how) in Arrangement::ALL.into_iter().enumerate() {
+                let t = frame_times(&p, policy, interval, how, frames)?;
+                med[i] = quantile(&t, 0.5);
+                p99[i] = quantile(&t, 0.99);
+                worst[i] = quantile(&t, 1.0);
+                report.say(format!(
+                    "{:<6} {:<40} {:>10} {:>10} {:>10}",
+                    policy.name(),
+                    how.label(),
+                    human_time(med[i]),
+                    human_time(p99[i]),
+                    human_time(worst[i])
+                ));
+            }
+            let delay = |i: usize| med[i] - med[0];
+            let name = policy.name();
+            report.push_metric(format!("{name}_bytecode_thread_delay_s"), delay(2), "s");
+            report.push_metric(format!("{name}_native_thread_delay_s"), delay(3), "s");
+            report.push_metric(format!("{name}_inline_worst_frame_s"), worst[1], "s");
+            report.push_metric(format!("{name}_alone_frame_s"), med[0], "s");
+            let (smooth, janky) = (SMOOTH.as_secs_f64(), JANKY.as_secs_f64());
+            // In the UI thread the task freezes a frame, under every policy.
+            let frozen = Judgement::at_least(worst[1] / med[0], FROZEN, NOT_FROZEN);
+            // Native work in a thread: smooth, given a second core.
+            let native = Judgement::at_most(delay(3), smooth, janky);
+            // Bytecode in a thread: smooth without a GIL; under the new GIL
+            // each frame waits for the switch interval; py2 is shown only.
+            let bytecode = match policy {
+                Policy::Nogil => Some(Judgement::at_most(delay(2), smooth, janky)),
+                Policy::Py39 | Policy::Py311 => Some(Judgement::at_least(
+                    delay(2),
+                    0.5 * interval.as_secs_f64(),
+                    0.2 * interval.as_secs_f64(),
+                )),
+                Policy::Py2 => None,
+            };
+            let threaded = Judgement::all([native].into_iter().chain(bytecode));
+            parts.push(frozen);
+            parts.push(if parallel {
+                threaded
+            } else {
+                Judgement::Undecided
+            });
+            summary.push(format!(
+                "{}: frame {} alone, worst {} with the task inline, {} with it as bytecode in a thread, {} as native",
+                policy.name(),
+                human_time(med[0]),
+                human_time(worst[1]),
+                human_time(med[2]),
+                human_time(med[3])
+            ));
+        }
+        let judgement = Judgement::all(parts);
+        // The key figure first: what bytecode in a thread costs a frame under the default GIL.
+        if let Some(pos) = report
+            .metrics
+            .iter()
+            .position(|m| m.0 == "py311_bytecode_thread_delay_s")
+        {
+            let m = report.metrics.remove(pos);
+            report.metrics.insert(0, m);
+        }
+        report.verdict = judgement.verdict();
+        report.undecided = judgement == Judgement::Undecided;
+        report.detail = format!(
+            "{}{}",
+            summary.join("; "),
+            if parallel {
+                String::new()
+            } else {
+                "; threads not judged: the machine gives no parallelism right now".into()
+            }
+        );
+        Ok(report.params(&resolved))
+    }
+}
