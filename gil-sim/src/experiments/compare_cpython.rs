@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
 use crate::experiments::common::TraceFlag;
-use crate::experiments::side_by_side::{Row, measure};
+use crate::experiments::side_by_side::{MIN_GIL_RATIO, Row, measure};
 use crate::gil::Policy;
 
 /// Flags of `compare-cpython`.
@@ -52,6 +52,7 @@ impl CompareCpython {
         };
         let mut report = Report::new(Verdict::Info, "");
         let (mut judged, mut all, mut compared) = (0, Judgement::Holds, 0);
+        let mut summary: Vec<(String, Policy, Vec<Row>)> = Vec::new();
         for path in paths {
             let shown = path
                 .as_ref()
@@ -75,12 +76,10 @@ impl CompareCpython {
                 "figure", "CPython", "gil-sim", "sim/CPy"
             ));
             for r in &rows {
-                let show = |v: f64| {
-                    if r.unit == "s" {
-                        human_time(v)
-                    } else {
-                        format!("{v:.3}")
-                    }
+                let show = |v: f64| match r.unit {
+                    "s" => human_time(v),
+                    "fraction" => format!("{:.1}%", v * 100.0),
+                    _ => format!("{v:.3}"),
                 };
                 report.say(format!(
                     "  {:<18} {:>12} {:>12} {:>9}{}",
@@ -92,18 +91,7 @@ impl CompareCpython {
                     } else {
                         format!("{:.2}", r.sim / r.cpython)
                     },
-                    match (r.tolerance, r.judge()) {
-                        (None, _) => String::new(),
-                        (Some(t), Judgement::Holds) => format!("  within ±{:.0}%", t * 100.0),
-                        (Some(t), Judgement::Fails) => {
-                            format!("  OUTSIDE ±{:.0}%", t * 200.0)
-                        }
-                        (Some(t), Judgement::Undecided) => format!(
-                            "  undecided (outside ±{:.0}%, inside ±{:.0}%, or a disturbed run)",
-                            t * 100.0,
-                            t * 200.0
-                        ),
-                    }
+                    tolerance_note(r)
                 ));
             }
             report.say(format!(
@@ -124,9 +112,15 @@ impl CompareCpython {
                     "x",
                 );
             }
+            summary.push((py.version_string(), policy, rows.clone()));
             for r in &rows {
                 report.push_metric(format!("{tag}_{}_cpython", r.name), r.cpython, r.unit);
                 report.push_metric(format!("{tag}_{}_sim", r.name), r.sim, r.unit);
+            }
+        }
+        if summary.len() > 1 {
+            for line in summary_table(&summary) {
+                report.say(line);
             }
         }
         if judged > 0 {
@@ -158,4 +152,78 @@ impl CompareCpython {
         };
         Ok(report.params(&resolved))
     }
+}
+
+/// How a row stands against its tolerance, for the table.
+fn tolerance_note(r: &Row) -> String {
+    let Some(t) = r.tolerance else {
+        return String::new();
+    };
+    if r.disturbed() {
+        return format!(
+            "  disturbed run: a ratio below {MIN_GIL_RATIO} is impossible under a GIL (two threads beat one), not judged"
+        );
+    }
+    let target = if r.judged {
+        ""
+    } else {
+        " (target, not judged)"
+    };
+    match r.against_tolerance() {
+        Judgement::Holds => format!("  within ±{:.0}%{target}", t * 100.0),
+        Judgement::Fails => format!("  OUTSIDE ±{:.0}%{target}", t * 200.0),
+        Judgement::Undecided => format!(
+            "  outside ±{:.0}%, inside ±{:.0}%{target}",
+            t * 100.0,
+            t * 200.0
+        ),
+    }
+}
+
+/// One table over every interpreter compared: per figure, sim/CPython and
+/// whether it is inside its tolerance (`ok`, `~` between the tolerance and
+/// twice it, `NO` outside, `dist.` a disturbed run).
+fn summary_table(summary: &[(String, Policy, Vec<Row>)]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "  {:<22} {}",
+        "sim/CPython",
+        summary
+            .iter()
+            .map(|(v, p, _)| format!("{:>18}", format!("{v} ({})", p.name())))
+            .collect::<String>()
+    )];
+    let names: Vec<&str> = summary[0].2.iter().map(|r| r.name).collect();
+    for name in names {
+        let cells: String = summary
+            .iter()
+            .map(|(_, _, rows)| {
+                let Some(r) = rows.iter().find(|r| r.name == name) else {
+                    return format!("{:>18}", "-");
+                };
+                let ratio = if r.cpython == 0.0 && r.sim == 0.0 {
+                    "both 0".to_string()
+                } else if r.cpython == 0.0 {
+                    "CPy 0".to_string()
+                } else {
+                    format!("{:.2}", r.sim / r.cpython)
+                };
+                let mark = match (r.tolerance, r.disturbed(), r.against_tolerance()) {
+                    (None, ..) => "",
+                    (_, true, _) => " dist.",
+                    (_, _, Judgement::Holds) => " ok",
+                    (_, _, Judgement::Undecided) => " ~",
+                    (_, _, Judgement::Fails) => " NO",
+                };
+                format!("{:>18}", format!("{ratio}{mark}"))
+            })
+            .collect();
+        let tol = summary[0]
+            .2
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(|r| r.tolerance)
+            .map_or(String::new(), |t| format!(" ±{:.0}%", t * 100.0));
+        lines.push(format!("  {:<22} {cells}", format!("{name}{tol}")));
+    }
+    lines
 }
