@@ -124,6 +124,13 @@ fn released<'a, G: Gil, R>(
     (held, r)
 }
 
+/// `TOUCH_OBJECT`, out of line: the reference-count code (three ways of
+/// counting) stays out of the loop that every other program runs.
+#[inline(never)]
+fn touch(heap: &Heap, i: i64, me: u32) -> Result<(), i64> {
+    heap.objects.touch(i, me)
+}
+
 /// What a run's threads share besides the GIL and its globals.
 #[derive(Debug)]
 pub(crate) struct Heap {
@@ -317,7 +324,7 @@ pub(crate) fn exec<G: Gil>(
             }
             Instr::TouchObject => {
                 let i = pop!();
-                if let Err(i) = heap.objects.touch(i, me) {
+                if let Err(i) = touch(heap, i, me) {
                     break Err(VmError::NoObject(i));
                 }
             }
