@@ -359,7 +359,10 @@ fn emit(
         text.push_str(&format!("  {line}\n"));
     }
     for (name, value, unit) in &report.metrics {
-        text.push_str(&format!("  {name:<28} {value:>12.4} {unit}\n"));
+        let (shown, unit) = super::show::metric(*value, unit);
+        let line = format!("  {name:<32} {shown:>14} {unit}");
+        text.push_str(line.trim_end());
+        text.push('\n');
     }
     // `holds` -> `HOLDS`, `does-not-hold` -> `DOES NOT HOLD`.
     let verdict = report.verdict.as_str().to_uppercase().replace('-', " ");

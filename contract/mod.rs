@@ -14,6 +14,7 @@ pub mod judge;
 pub mod measure;
 pub mod python;
 pub mod record;
+pub mod show;
 pub mod steal;
 
 pub use cli::Demo;

@@ -6,5 +6,7 @@
 pub mod measure;
 #[path = "../../contract/record.rs"]
 pub mod record;
+#[path = "../../contract/show.rs"]
+pub mod show;
 
 pub use measure::Stats;

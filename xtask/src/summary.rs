@@ -3,6 +3,7 @@
 //! failed, hung, printed garbage, or has no experiments yet. With
 //! `--repeat N`, one row per experiment over all runs instead.
 
+use crate::contract::show;
 use crate::repeat::Tally;
 use crate::runner::{Ending, Outcome};
 
@@ -17,7 +18,7 @@ pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
             let figures = rec
                 .key_figures(KEY_FIGURES)
                 .iter()
-                .map(|(name, value, unit)| format!("{name} {} {unit}", number(*value)))
+                .map(|(name, value, unit)| figure(name, *value, unit))
                 .collect::<Vec<_>>()
                 .join(", ");
             rows.push([
@@ -50,12 +51,14 @@ pub fn repeat_table(tallies: &[Tally], failed: &[&Outcome]) -> String {
     ];
     for t in tallies {
         let figure = match (&t.key, t.figure_stats()) {
-            (Some((name, unit)), Some(s)) => format!(
-                "{name} {} [{}..{}] {unit}",
-                number(s.median),
-                number(s.min),
-                number(s.max)
-            ),
+            (Some((name, unit)), Some(s)) => {
+                let (med, u) = show::metric(s.median, unit);
+                let (lo, _) = show::metric(s.min, unit);
+                let (hi, _) = show::metric(s.max, unit);
+                format!("{name} {med} [{lo}..{hi}] {u}")
+                    .trim_end()
+                    .to_string()
+            }
             _ => "-".into(),
         };
         let majority = t.majority().as_str();
@@ -101,16 +104,11 @@ fn problem_row(o: &Outcome) -> Option<[String; 5]> {
     ])
 }
 
-/// A number with about four significant digits.
-fn number(v: f64) -> String {
-    let a = v.abs();
-    if a != 0.0 && !(0.01..100_000.0).contains(&a) {
-        format!("{v:.3e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
+/// `name value unit`, the value printed by its unit (one formatter for
+/// the demos and xtask: `contract/show.rs`).
+fn figure(name: &str, value: f64, unit: &str) -> String {
+    let (v, u) = show::metric(value, unit);
+    format!("{name} {v} {u}").trim_end().to_string()
 }
 
 fn render(rows: &[[String; 5]]) -> String {
@@ -175,7 +173,7 @@ mod tests {
         ];
         let t = table(&outcomes);
         assert!(
-            t.contains("cpu-bound") && t.contains("speedup 1.930 x, efficiency 0.960"),
+            t.contains("cpu-bound") && t.contains("speedup 1.93×, efficiency 0.960"),
             "{t}"
         );
         assert!(t.contains("holds") && t.contains("1.5s"), "{t}");
@@ -219,7 +217,7 @@ mod tests {
                 .to_string()
         };
         assert!(
-            line("steady").contains("speedup 1.900 [1.800..2.000] x"),
+            line("steady").contains("speedup 1.90× [1.80×..2.00×]"),
             "{t}"
         );
         assert!(

@@ -93,7 +93,10 @@ pub fn render(
         let figures: Vec<String> = r
             .key_figures(3)
             .iter()
-            .map(|(n, v, u)| format!("{} {} {}", esc(n), fmt_num(*v), esc(u)))
+            .map(|(n, v, u)| {
+                let (v, u) = crate::contract::show::metric(*v, u);
+                format!("{} {} {}", esc(n), esc(&v), esc(&u))
+            })
             .collect();
         // Over repeated runs: the majority verdict, and every run's count.
         let repeated = tallies
