@@ -21,7 +21,8 @@ Tasks:
   report [--quick] [--out DIR] [--from FILE] [--timeout SECS] [--repeat N]
                                 run every demo and write a self-contained HTML
                                 page of charts and advice (default
-                                target/report/index.html); --from re-renders
+                                <target dir>/report/index.html, following
+                                CARGO_TARGET_DIR); --from re-renders
                                 saved records.jsonl; PNG too if chromium exists
   ci                            fmt, clippy, tests, docs, loom,
                                 run-all --quick --repeat 3
@@ -148,7 +149,7 @@ fn run_all_options(rest: &[String]) -> anyhow::Result<run_all::Options> {
 fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
     let mut opts = report::Options {
         quick: false,
-        out: workspace::root().join("target/report"),
+        out: workspace::target_dir().join("report"),
         from: None,
         timeout: DEFAULT_TIMEOUT,
         repeat: 1,

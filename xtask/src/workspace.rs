@@ -13,6 +13,18 @@ pub fn root() -> PathBuf {
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR` when set (relative to
+/// the workspace root if relative), else `target` in the root.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) if !d.is_empty() => {
+            let d = PathBuf::from(d);
+            if d.is_absolute() { d } else { root().join(d) }
+        }
+        _ => root().join("target"),
+    }
+}
+
 /// A `cargo` command (from `$CARGO`, as cargo sets it for `cargo xtask`),
 /// run in the workspace root.
 pub fn cargo() -> Command {
