@@ -148,7 +148,18 @@ impl Job for Fault {
                 println!("{s}");
                 Ok(0)
             }
-            FaultTask::Panic => panic!("a FaultTask::Panic task"),
+            FaultTask::Panic => {
+                // An intended death: one line, not the default hook's
+                // message and backtrace (which read as a failure in `cargo
+                // test`); the pool reports the exit status 101 itself.
+                std::panic::set_hook(Box::new(|_| {
+                    eprintln!(
+                        "worker {}: a FaultTask::Panic task panicked, as asked",
+                        std::process::id()
+                    );
+                }));
+                panic!("a FaultTask::Panic task")
+            }
             FaultTask::Abort => std::process::abort(),
             FaultTask::Exit(code) => std::process::exit(code),
             FaultTask::Whoami(ms) => {
