@@ -105,6 +105,9 @@ pub fn run() -> anyhow::Result<bool> {
         eprintln!("\n==> ci: {} ({})", step.name, step.rerun());
         let start = Instant::now();
         let status = step.command().status()?;
+        if crate::interrupt::interrupted() {
+            return Ok(false);
+        }
         let secs = start.elapsed().as_secs_f64();
         if status.success() {
             eprintln!("==> ci: {} passed in {secs:.0}s", step.name);

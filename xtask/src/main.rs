@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, ci, report, run_all, workspace};
+use xtask::{DEMOS, ci, interrupt, report, run_all, runner, workspace};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -33,13 +33,22 @@ Tasks:
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn main() -> ExitCode {
-    match try_main() {
+    if let Err(e) = interrupt::install() {
+        eprintln!("xtask: error: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    let code = match try_main() {
         Ok(code) => code,
         Err(e) => {
             eprintln!("xtask: error: {e:#}");
             ExitCode::FAILURE
         }
+    };
+    if interrupt::interrupted() {
+        eprintln!("xtask: interrupted");
+        return ExitCode::from(interrupt::exit_status());
     }
+    code
 }
 
 fn try_main() -> anyhow::Result<ExitCode> {
@@ -61,6 +70,18 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Err(e) => return Ok(usage(&e)),
         },
         "ci" => ci::run()?,
+        // For the tests: run one command as a demo would be run (own
+        // process group, time limit, Ctrl-C handling, every child reaped).
+        "__run-as-demo" => {
+            let Some((prog, args)) = rest.split_first() else {
+                return Ok(usage(&anyhow::anyhow!("__run-as-demo needs a command")));
+            };
+            let mut cmd = std::process::Command::new(prog);
+            cmd.args(args);
+            let outcome = runner::run_demo("command", cmd, DEFAULT_TIMEOUT, |_, _| {})?;
+            eprintln!("xtask: the command ended: {:?}", outcome.ending);
+            outcome.ok()
+        }
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             true

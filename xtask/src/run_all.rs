@@ -97,15 +97,21 @@ pub fn run_demos(
                 );
                 sink(rec);
             })?;
-            if !outcome.ok() {
+            if !outcome.ok() && outcome.ending != Ending::Interrupted {
                 eprintln!(
                     "      {demo} failed; the end of its stderr:\n{}",
                     indent(&outcome.stderr_tail)
                 );
             }
             outcomes.push(outcome);
+            if crate::interrupt::interrupted() {
+                break;
+            }
         }
         rounds.push(outcomes);
+        if crate::interrupt::interrupted() {
+            break;
+        }
     }
     Ok(rounds)
 }
@@ -118,6 +124,7 @@ pub fn report_failures<'a>(
     let failed: Vec<&Outcome> = outcomes.into_iter().filter(|o| !o.ok()).collect();
     for o in &failed {
         let why = match &o.ending {
+            Ending::Interrupted => continue,
             Ending::TimedOut(_) => "hung",
             Ending::BadOutput(_) => "printed invalid output",
             _ => "failed",

@@ -21,6 +21,8 @@ pub enum Ending {
     BadOutput(String),
     /// The demo ran past its limit and was killed.
     TimedOut(Duration),
+    /// Ctrl-C (or SIGTERM) stopped the run.
+    Interrupted,
 }
 
 /// Everything one run of a demo produced.
@@ -50,6 +52,9 @@ impl Outcome {
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// How many stderr lines to keep for the failure report.
 const TAIL_LINES: usize = 20;
+/// After an interrupt, how long the demo has to clean up after the SIGINT
+/// forwarded to it, before its group is killed.
+const INTERRUPT_GRACE: Duration = Duration::from_millis(500);
 
 /// Runs `cmd` (a demo binary with its arguments, `--json` included) as a
 /// process-group leader, under `limit`. `progress` is called for each valid
@@ -92,7 +97,22 @@ pub fn run_demo(
     let mut ending = None;
     let mut last = start;
     let mut exited: Option<(ExitStatus, Instant)> = None;
+    let mut forwarded: Option<Instant> = None;
     loop {
+        if crate::interrupt::interrupted() {
+            match forwarded {
+                None => {
+                    // The terminal's SIGINT reached xtask only: pass it on.
+                    group.signal(libc::SIGINT);
+                    forwarded = Some(Instant::now());
+                }
+                Some(at) if exited.is_some() || at.elapsed() > INTERRUPT_GRACE => {
+                    ending = Some(Ending::Interrupted);
+                    break;
+                }
+                Some(_) => {}
+            }
+        }
         match rx.recv_timeout(Duration::from_millis(20)) {
             Ok(line) if line.trim().is_empty() => {}
             Ok(line) => match Record::parse_line(&line) {
@@ -128,12 +148,17 @@ pub fn run_demo(
             break;
         }
     }
-    // Whatever happened, nothing of the demo's process group outlives the run.
-    group.kill();
+    if forwarded.is_some() {
+        ending = Some(Ending::Interrupted);
+    }
+    // Whatever happened, nothing of the demo's process group outlives the
+    // run, nor anything it started elsewhere (adopted by xtask, the subreaper).
+    group.signal(libc::SIGKILL);
     let status = match exited {
         Some((status, _)) => status,
         None => child.wait()?,
     };
+    crate::interrupt::reap_descendants();
     drop(rx);
     let _ = lines.join();
     let stderr = errors.join().unwrap_or_default();
@@ -157,12 +182,14 @@ pub fn run_demo(
 struct Group(libc::pid_t);
 
 impl Group {
-    fn kill(&self) {
+    fn signal(&self, sig: libc::c_int) {
         // SAFETY: kill(2) with a negative pid signals the process group we
         // created with `process_group(0)`; it touches no memory of ours.
         // ESRCH (group already gone) is the normal case and is ignored.
+        // The leader is not reaped until after the last signal, so the
+        // group id cannot have been reused.
         unsafe {
-            libc::kill(-self.0, libc::SIGKILL);
+            libc::kill(-self.0, sig);
         }
     }
 }

@@ -93,6 +93,7 @@ fn problem_row(o: &Outcome) -> Option<[String; 5]> {
         Ending::Failed(why) => format!("FAILED: {why}"),
         Ending::BadOutput(why) => format!("FAILED: invalid output: {why}"),
         Ending::TimedOut(limit) => format!("FAILED: hung past {}s; killed", limit.as_secs()),
+        Ending::Interrupted => "interrupted".to_string(),
     };
     let verdict = if o.ok() { "-" } else { "error" };
     Some([

@@ -51,6 +51,9 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
                 repeat: opts.repeat,
             };
             let rounds = run_demos(&run_opts, |rec| records.push(rec.clone()))?;
+            if crate::interrupt::interrupted() {
+                return Ok(false);
+            }
             let ok = run_all::report_failures(rounds.iter().flatten(), &run_opts);
             (records, ok)
         }
