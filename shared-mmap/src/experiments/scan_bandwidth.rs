@@ -84,7 +84,7 @@ impl Experiment for ScanBandwidth {
                 judged.as_str()
             ),
         )
-        .metric("mapped_fraction", fraction, "x")
+        .metric("mapped_fraction", fraction, "fraction")
         .metric("mapped_gb_per_s", map_bw.median, "GB/s")
         .metric("vec_gb_per_s", vec_bw.median, "GB/s")
         .params(&resolved);

@@ -83,7 +83,7 @@ impl Experiment for SharedCounter {
             _ => summary,
         };
         let mut r = Report::new(verdict, detail)
-            .metric("lost_fraction", most_lost as f64 / of as f64, "x")
+            .metric("lost_fraction", most_lost as f64 / of as f64, "fraction")
             .metric("atomic_exact", f64::from(u8::from(exact)), "bool")
             .metric("lost_updates_max", most_lost as f64, "count")
             .metric("atomic_ns_per_increment", ns_per(&atomic), "ns")
