@@ -21,7 +21,13 @@ pub struct Tally {
     pub key: Option<(String, String)>,
     /// The key figure of each run that reported it.
     pub figures: Vec<f64>,
+    /// Why runs did not hold: the verdict and detail of each such run
+    /// (the first [`MAX_NOTES`]), so a log can say why a run was `info`.
+    pub notes: Vec<(Verdict, String)>,
 }
+
+/// Details kept per experiment of the runs that did not hold.
+pub const MAX_NOTES: usize = 3;
 
 /// The verdicts in the order they are listed.
 const ORDER: [Verdict; 3] = [Verdict::Holds, Verdict::DoesNotHold, Verdict::Info];
@@ -173,12 +179,16 @@ pub fn tally<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Tally> {
                         .first()
                         .map(|&(n, _, u)| (n.to_string(), u.to_string())),
                     figures: Vec::new(),
+                    notes: Vec::new(),
                 });
                 out.len() - 1
             }
         };
         let t = &mut out[i];
         t.verdicts.push(rec.verdict);
+        if rec.verdict != Verdict::Holds && t.notes.len() < MAX_NOTES {
+            t.notes.push((rec.verdict, rec.detail.clone()));
+        }
         if let Some((name, _)) = &t.key
             && let Some(v) = rec.metrics.get(name).and_then(serde_json::Value::as_f64)
         {

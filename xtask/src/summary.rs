@@ -3,6 +3,7 @@
 //! failed, hung, printed garbage, or has no experiments yet. With
 //! `--repeat N`, one row per experiment over all runs instead.
 
+use crate::contract::record::Verdict;
 use crate::contract::show;
 use crate::repeat::Tally;
 use crate::runner::{Ending, Outcome};
@@ -13,8 +14,12 @@ const KEY_FIGURES: usize = 2;
 /// Renders the table for `outcomes`.
 pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
     let mut rows = vec![["demo", "experiment", "key figures", "verdict", "time"].map(String::from)];
+    let mut notes = Vec::new();
     for o in outcomes {
         for (rec, secs) in &o.records {
+            if rec.verdict != Verdict::Holds {
+                notes.push(note(&rec.demo, &rec.experiment, rec.verdict, &rec.detail));
+            }
             let figures = rec
                 .key_figures(KEY_FIGURES)
                 .iter()
@@ -31,7 +36,23 @@ pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
         }
         rows.extend(problem_row(o));
     }
-    render(&rows)
+    with_notes(render(&rows), &notes)
+}
+
+/// `  demo experiment (info): detail`: why a run did not hold.
+fn note(demo: &str, experiment: &str, verdict: Verdict, detail: &str) -> String {
+    format!("  {demo} {experiment} ({}): {detail}\n", verdict.as_str())
+}
+
+/// The table, then why each run that did not hold came out as it did.
+fn with_notes(mut table: String, notes: &[String]) -> String {
+    if !notes.is_empty() {
+        table.push_str("why these runs did not hold:\n");
+        for n in notes {
+            table.push_str(n);
+        }
+    }
+    table
 }
 
 /// Renders `--repeat`'s table: per experiment the verdict counts, the
@@ -78,9 +99,17 @@ pub fn repeat_table(tallies: &[Tally], failed: &[&Outcome]) -> String {
         rows.extend(problem_row(o));
     }
     let unstable = crate::repeat::disagreements(tallies);
+    let notes: Vec<String> = tallies
+        .iter()
+        .flat_map(|t| {
+            t.notes
+                .iter()
+                .map(|(v, d)| note(&t.demo, &t.experiment, *v, d))
+        })
+        .collect();
     format!(
         "{}{unstable} of {} experiments unstable (their runs disagreed)\n",
-        render(&rows),
+        with_notes(render(&rows), &notes),
         tallies.len()
     )
 }
@@ -232,5 +261,11 @@ mod tests {
         assert!(line("flaky").contains("holds (unstable)"), "{t}");
         assert!(t.contains("FAILED: hung past 9s"), "{t}");
         assert!(t.contains("1 of 2 experiments unstable"), "{t}");
+        // Why the run that did not hold came out so, in the log itself.
+        assert!(
+            t.contains("why these runs did not hold:") && t.contains("p flaky (does-not-hold): d"),
+            "{t}"
+        );
+        assert!(!t.contains("p steady ("), "{t}");
     }
 }
