@@ -91,11 +91,28 @@ impl Demo {
             .subcommand(
                 Command::new("list").about("List the experiments and the claim each one tests"),
             );
+        // The help of each command starts with its claim (a derived
+        // `Args` would put its struct's doc comment there), negative
+        // numbers reach the value parsers (so `--threads -1` is told the
+        // valid range, not "unexpected argument"), and the usage line is
+        // the command's own, whatever flag an error mentions.
+        let sub = |c: Command, name: &'static str, about: &'static str| {
+            c.about(about)
+                .long_about(None)
+                .override_usage(format!("{} {name} [OPTIONS]", self.name))
+                .mut_args(|a| {
+                    if a.get_action().takes_values() {
+                        a.allow_negative_numbers(true)
+                    } else {
+                        a
+                    }
+                })
+        };
         for e in self.experiments {
-            cmd = cmd.subcommand((e.args)(Command::new(e.name).about(e.claim)));
+            cmd = cmd.subcommand(sub((e.args)(Command::new(e.name)), e.name, e.claim));
         }
         for t in self.tools {
-            cmd = cmd.subcommand((t.args)(Command::new(t.name).about(t.about)));
+            cmd = cmd.subcommand(sub((t.args)(Command::new(t.name)), t.name, t.about));
         }
         cmd
     }
@@ -134,6 +151,19 @@ impl Demo {
             Ok(m) => m,
             Err(e) => {
                 let _ = e.print();
+                if e.kind() == clap::error::ErrorKind::InvalidSubcommand {
+                    eprintln!("`{} list` names every experiment and its claim.", self.name);
+                }
+                // An unsigned flag given a negative number: say what it takes.
+                if let Some(clap::error::ContextValue::String(v)) =
+                    e.get(clap::error::ContextKind::InvalidValue)
+                    && v.starts_with('-')
+                    && v[1..].parse::<f64>().is_ok()
+                {
+                    eprintln!(
+                        "{v}: this flag takes a count or size, at least 1 (its range is in `--help`)."
+                    );
+                }
                 return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
             }
         };
@@ -184,6 +214,12 @@ impl Demo {
                 .unwrap_or(0);
             for e in self.experiments {
                 println!("{:width$}  {}", e.name, e.claim);
+            }
+            if !self.tools.is_empty() {
+                println!("\ntools:");
+                for t in self.tools {
+                    println!("{:width$}  {}", t.name, t.about);
+                }
             }
         }
         ExitCode::SUCCESS

@@ -138,9 +138,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .find(|c: char| c.is_ascii_alphabetic() || c == 'µ')
         .ok_or_else(|| format!("{s:?}: a duration needs a unit: ns, us, ms or s (e.g. 5ms)"))?;
     let (num, unit) = s.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("{s:?}: {num:?} is not a number"))?;
+    let value: f64 = num.parse().map_err(|_| {
+        format!("{s:?}: a duration is a number and a unit, such as 5ms, 250us or 1.5s")
+    })?;
     let scale = match unit {
         "ns" => 1e-9,
         "us" | "µs" => 1e-6,

@@ -182,3 +182,40 @@ fn list_names_the_new_experiments() {
         assert!(out.contains(name), "{name} in {out}");
     }
 }
+
+#[test]
+fn help_starts_with_the_claim_and_errors_say_what_is_valid() {
+    let (code, out, _) = gil_sim(&["cpu-bound", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("threads do not speed up CPU-bound bytecode"),
+        "{out}"
+    );
+
+    let (code, _, err) = gil_sim(&["cpu-bund"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'cpu-bound'") && err.contains("gil-sim list"),
+        "{err}"
+    );
+
+    let (code, _, err) = gil_sim(&["cpu-bound", "--threads", "-1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("at least 1") && !err.contains("unexpected argument"),
+        "{err}"
+    );
+
+    let (code, _, err) = gil_sim(&["convoy", "--switch-interval", "banana"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("such as 5ms"), "{err}");
+}
+
+#[test]
+fn list_names_the_tools_too() {
+    let (_, out, _) = gil_sim(&["list"]);
+    assert!(
+        out.contains("tools:") && out.contains("dis") && out.contains("trace"),
+        "{out}"
+    );
+}
