@@ -90,7 +90,7 @@ pub struct TraceCmd {
     /// py2's check interval, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub check_interval: u32,
-    /// Where the Chrome Trace Event JSON goes (open it at https://ui.perfetto.dev).
+    /// Where the Chrome Trace Event JSON goes (open it at <https://ui.perfetto.dev>).
     #[arg(long, default_value = "gil-trace.json")]
     pub out: PathBuf,
     /// Also draw the timeline as SVG here.

@@ -157,7 +157,7 @@ pub fn baseline_runs(ctx: &crate::contract::Ctx) -> usize {
 #[derive(Debug, Clone, Default, clap::Args, serde::Serialize)]
 pub struct TraceFlag {
     /// Record the GIL events of every VM run to FILE (Chrome Trace JSON:
-    /// open it at https://ui.perfetto.dev).
+    /// open it at <https://ui.perfetto.dev>).
     #[arg(long = "trace", value_name = "FILE")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<std::path::PathBuf>,

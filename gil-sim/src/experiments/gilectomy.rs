@@ -5,7 +5,7 @@
 //! scales on objects the threads do not share.
 //!
 //! Every iteration of the workload loads an object and drops the reference
-//! ([`programs::refcount`]): one increment and one decrement. Measured in
+//! ([`crate::vm::programs::refcount`]): one increment and one decrement. Measured in
 //! one interleaved run, beside plain Rust threads for the machine's
 //! parallelism at the moment:
 //!
@@ -23,12 +23,14 @@ use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
-use crate::experiments::common::{TraceFlag, Variant, baseline_work, config, interleave};
+use crate::experiments::common::{TraceFlag, Variant, baseline_work, interleave};
 use crate::experiments::side_by_side::script as python_script;
+use crate::experiments::workloads::{
+    RefcountLoop as Workload, refcount_run, refcount_timed as timed,
+};
 use crate::gil::Policy;
 use crate::vm::objects::RefCounting;
-use crate::vm::programs::{self, REFCOUNT_OBJECTS};
-use crate::vm::{Job, run};
+use crate::vm::programs::REFCOUNT_OBJECTS;
 
 /// Atomic counts cost single-thread speed: at least this much slower than
 /// plain counts holds, at most [`ATOMIC_CHEAP`] fails.
@@ -68,63 +70,6 @@ pub struct Gilectomy {
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,
-}
-
-/// One timed run of the refcount workload: seconds. Every count must be
-/// back at zero (each increment was matched by a decrement); a lost change
-/// is an error for the modes that claim to be safe.
-fn timed(
-    w: Workload,
-    policy: Policy,
-    mode: RefCounting,
-    threads: usize,
-    shared: bool,
-) -> anyhow::Result<f64> {
-    let (secs, off) = refcount_run(w, policy, mode, threads, shared)?;
-    anyhow::ensure!(
-        off == 0,
-        "{} counts under {} lost {off} changes",
-        mode.name(),
-        policy.name()
-    );
-    Ok(secs)
-}
-
-/// The loop: iterations in total, and object loads per iteration.
-#[derive(Debug, Clone, Copy)]
-struct Workload {
-    n: u64,
-    touches: u16,
-}
-
-/// Runs the workload: its iterations split over `threads`, on one object
-/// (`shared`) or one each. Returns the seconds and how far the counts ended
-/// from zero, all objects together.
-fn refcount_run(
-    w: Workload,
-    policy: Policy,
-    mode: RefCounting,
-    threads: usize,
-    shared: bool,
-) -> anyhow::Result<(f64, i64)> {
-    let n = w.n;
-    let p = programs::refcount(w.touches);
-    let worker = p.func("worker").expect("worker exists");
-    let share = i64::try_from(n / threads as u64)?;
-    let jobs = (0..threads)
-        .map(|i| Job::new(worker, &[share, if shared { 0 } else { i as i64 }]))
-        .collect();
-    let mut cfg = config(policy, std::time::Duration::from_millis(5));
-    cfg.refcount = mode;
-    let out = run(&p, &cfg, jobs)?;
-    let per_thread = crate::experiments::common::countdown_instructions(share as u64)
-        .saturating_add(2 * u64::from(w.touches) * share as u64);
-    anyhow::ensure!(
-        out.threads.iter().all(|t| t.instructions == per_thread),
-        "a thread did not run its {share} iterations"
-    );
-    let off = out.object_counts.iter().map(|c| c.abs()).sum();
-    Ok((out.elapsed.as_secs_f64(), off))
 }
 
 /// The free-threaded CPython to compare with, and its GIL build of the same version.

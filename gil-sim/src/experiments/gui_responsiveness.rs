@@ -21,14 +21,9 @@ use crate::experiments::common::{
 };
 use crate::gil::Policy;
 use crate::trace::State;
-use crate::vm::{Job, Program, ProgramBuilder, run};
+use crate::vm::programs::{self, GUI_DRAW_ITERS as DRAW_ITERS, GUI_FRAME_SLEEP as FRAME_SLEEP};
+use crate::vm::{Job, Program, run};
 
-/// The UI thread's sleep between frames (60 Hz).
-const FRAME_SLEEP: Duration = Duration::from_millis(16);
-/// Loop iterations of one frame's drawing (a fraction of a millisecond).
-const DRAW_ITERS: i64 = 20_000;
-/// Units of one native call of the task (about a millisecond of work).
-const NATIVE_UNITS: u32 = 1_000_000;
 /// A smooth frame: its median at most this much above the UI alone holds,
 /// at least [`JANKY`] fails.
 const SMOOTH: Duration = Duration::from_millis(2);
@@ -87,58 +82,6 @@ pub struct GuiResponsiveness {
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,
-}
-
-/// The program: `ui(frames)` draws and sleeps, with `ui_inline(half)` doing
-/// the task between two halves; `bytecode_task()` and `native_task()` run
-/// until the UI sets global `stop`.
-fn program(task_iters: i64) -> Program {
-    let mut p = ProgramBuilder::new("gui");
-    let stop = p.global("stop");
-    let frames = |f: &mut crate::vm::FnBuilder, n: crate::vm::LocalId| {
-        let d = f.local("d");
-        f.countdown(n, |f| {
-            f.load_const(DRAW_ITERS).store_fast(d);
-            f.countdown(d, |_| {});
-            f.io_sleep(FRAME_SLEEP).pop_top();
-        });
-    };
-    p.function("ui", &["frames"], |f| {
-        let n = f.param(0);
-        frames(f, n);
-        f.load_const(1).store_global(stop);
-        f.load_const(0).return_value();
-    });
-    p.function("ui_inline", &["half"], |f| {
-        let n = f.param(0);
-        let m = f.local("m");
-        let t = f.local("t");
-        f.load_fast(n).store_fast(m);
-        frames(f, n);
-        f.load_const(task_iters).store_fast(t);
-        f.countdown(t, |_| {});
-        frames(f, m);
-        f.load_const(1).store_global(stop);
-        f.load_const(0).return_value();
-    });
-    for (name, native) in [("bytecode_task", false), ("native_task", true)] {
-        p.function(name, &[], |f| {
-            let (top, body) = (f.label(), f.label());
-            f.bind(top).load_global(stop).load_const(0).compare_gt();
-            f.pop_jump_forward_if_false(body);
-            f.load_const(0).return_value();
-            f.bind(body);
-            if native {
-                f.native(NATIVE_UNITS, true).pop_top();
-            } else {
-                let c = f.local("c");
-                f.load_fast(c).load_const(1).binary_add().store_fast(c);
-            }
-            f.jump_backward(top);
-            f.load_const(0).return_value();
-        });
-    }
-    p.build().expect("the gui program is well-formed")
 }
 
 /// One run: the UI thread's frame times, in seconds.
@@ -213,7 +156,7 @@ impl GuiResponsiveness {
             ..self.clone()
         };
         let interval = self.switch_interval.0;
-        let p = program(i64::try_from(task)?);
+        let p = programs::gui(i64::try_from(task)?);
         let cores = Machine::current().cores;
         let baseline = parallel_baseline(2, 3)?;
         // The threaded arrangements need a second core to be smooth at all.

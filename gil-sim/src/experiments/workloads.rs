@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::experiments::common::median_secs;
+use crate::experiments::common::{config, countdown_instructions, median_secs};
+use crate::gil::Policy;
+use crate::vm::objects::RefCounting;
 use crate::vm::programs::{self, Variant};
 use crate::vm::{Job, RunConfig, run};
 
@@ -107,4 +109,63 @@ pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow
         secs: out.elapsed.as_secs_f64(),
         switches: out.threads.iter().map(|t| t.yields).sum(),
     })
+}
+
+/// One timed run of the refcount workload: seconds. Every count must be
+/// back at zero (each increment was matched by a decrement); a lost change
+/// is an error for the modes that claim to be safe.
+pub fn refcount_timed(
+    w: RefcountLoop,
+    policy: Policy,
+    mode: RefCounting,
+    threads: usize,
+    shared: bool,
+) -> anyhow::Result<f64> {
+    let (secs, off) = refcount_run(w, policy, mode, threads, shared)?;
+    anyhow::ensure!(
+        off == 0,
+        "{} counts under {} lost {off} changes",
+        mode.name(),
+        policy.name()
+    );
+    Ok(secs)
+}
+
+/// The loop: iterations in total, and object loads per iteration.
+#[derive(Debug, Clone, Copy)]
+pub struct RefcountLoop {
+    /// Iterations in total, split over the threads.
+    pub n: u64,
+    /// Object loads per iteration.
+    pub touches: u16,
+}
+
+/// Runs the workload: its iterations split over `threads`, on one object
+/// (`shared`) or one each. Returns the seconds and how far the counts ended
+/// from zero, all objects together.
+pub fn refcount_run(
+    w: RefcountLoop,
+    policy: Policy,
+    mode: RefCounting,
+    threads: usize,
+    shared: bool,
+) -> anyhow::Result<(f64, i64)> {
+    let n = w.n;
+    let p = programs::refcount(w.touches);
+    let worker = p.func("worker").expect("worker exists");
+    let share = i64::try_from(n / threads as u64)?;
+    let jobs = (0..threads)
+        .map(|i| Job::new(worker, &[share, if shared { 0 } else { i as i64 }]))
+        .collect();
+    let mut cfg = config(policy, std::time::Duration::from_millis(5));
+    cfg.refcount = mode;
+    let out = run(&p, &cfg, jobs)?;
+    let per_thread = countdown_instructions(share as u64)
+        .saturating_add(2 * u64::from(w.touches) * share as u64);
+    anyhow::ensure!(
+        out.threads.iter().all(|t| t.instructions == per_thread),
+        "a thread did not run its {share} iterations"
+    );
+    let off = out.object_counts.iter().map(|c| c.abs()).sum();
+    Ok((out.elapsed.as_secs_f64(), off))
 }

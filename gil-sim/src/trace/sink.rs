@@ -4,7 +4,7 @@
 //!
 //! The collector is process-wide (an experiment's runs come from helpers
 //! that do not know about tracing), behind a mutex that only
-//! [`crate::vm::run`] touches, once before and once after a run, never
+//! [`crate::vm::run()`] touches, once before and once after a run, never
 //! while VM threads execute. A budget of events bounds the file: runs past
 //! it still run, untraced, and the file says how many.
 

@@ -2,12 +2,14 @@
 //! interpreter loop, and running a program on real OS threads.
 
 pub mod builder;
+mod cold;
 pub mod dis;
 mod fn_builder;
 pub mod instr;
 mod interp;
 pub mod lock;
 pub mod objects;
+mod outcome;
 pub mod program;
 pub mod programs;
 pub mod run;

@@ -17,6 +17,7 @@ pub const NAMES: &[&str] = &[
     "native",
     "convoy",
     "refcount",
+    "gui",
 ];
 
 /// The program called `name` (defaults for its sizes), if there is one.
@@ -36,7 +37,8 @@ pub fn by_name(name: &str) -> Option<Program> {
         "io-pipe" => io_pipe(),
         "native" => native(100_000, true),
         "convoy" => convoy(Duration::from_millis(1)),
-        "refcount" => refcount(4),
+        "refcount" => refcount(8),
+        "gui" => gui(10_000_000),
         _ => return None,
     })
 }
@@ -214,6 +216,64 @@ pub fn refcount(touches: u16) -> Program {
         f.load_const(0).return_value();
     });
     p.build().expect("refcount is well-formed")
+}
+
+/// The UI thread's sleep between frames (60 Hz).
+pub const GUI_FRAME_SLEEP: Duration = Duration::from_millis(16);
+/// Loop iterations of one frame's drawing (a fraction of a millisecond).
+pub const GUI_DRAW_ITERS: i64 = 20_000;
+/// Units of one native call of the task (about a millisecond of work).
+pub const GUI_NATIVE_UNITS: u32 = 1_000_000;
+/// The GUI of `gui-responsiveness`: `ui(frames)` draws and sleeps, with `ui_inline(half)` doing
+/// the task between two halves; `bytecode_task()` and `native_task()` run
+/// until the UI sets global `stop`.
+pub fn gui(task_iters: i64) -> Program {
+    let mut p = ProgramBuilder::new("gui");
+    let stop = p.global("stop");
+    let frames = |f: &mut super::FnBuilder, n: super::LocalId| {
+        let d = f.local("d");
+        f.countdown(n, |f| {
+            f.load_const(GUI_DRAW_ITERS).store_fast(d);
+            f.countdown(d, |_| {});
+            f.io_sleep(GUI_FRAME_SLEEP).pop_top();
+        });
+    };
+    p.function("ui", &["frames"], |f| {
+        let n = f.param(0);
+        frames(f, n);
+        f.load_const(1).store_global(stop);
+        f.load_const(0).return_value();
+    });
+    p.function("ui_inline", &["half"], |f| {
+        let n = f.param(0);
+        let m = f.local("m");
+        let t = f.local("t");
+        f.load_fast(n).store_fast(m);
+        frames(f, n);
+        f.load_const(task_iters).store_fast(t);
+        f.countdown(t, |_| {});
+        frames(f, m);
+        f.load_const(1).store_global(stop);
+        f.load_const(0).return_value();
+    });
+    for (name, native) in [("bytecode_task", false), ("native_task", true)] {
+        p.function(name, &[], |f| {
+            let (top, body) = (f.label(), f.label());
+            f.bind(top).load_global(stop).load_const(0).compare_gt();
+            f.pop_jump_forward_if_false(body);
+            f.load_const(0).return_value();
+            f.bind(body);
+            if native {
+                f.native(GUI_NATIVE_UNITS, true).pop_top();
+            } else {
+                let c = f.local("c");
+                f.load_fast(c).load_const(1).binary_add().store_fast(c);
+            }
+            f.jump_backward(top);
+            f.load_const(0).return_value();
+        });
+    }
+    p.build().expect("the gui program is well-formed")
 }
 
 /// What one `NATIVE units` instruction pushes (to check a run's result).
