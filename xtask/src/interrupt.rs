@@ -10,11 +10,9 @@
 //! 2. The runner sees the flag within its 20 ms poll, forwards SIGINT to the
 //!    demo's group so the demo can clean up, and after a grace period kills
 //!    the group ([`crate::runner::run_demo`]).
-//! 3. xtask is a child subreaper (`PR_SET_CHILD_SUBREAPER`): a demo's
-//!    children that sit in process groups of their own (CPython scripts,
-//!    pool workers) are re-parented to xtask when the demo dies, and
-//!    [`reap_descendants`] kills and reaps whatever is left. So no process of
-//!    the run outlives it, whatever the demo did.
+//!
+//! What a demo starts in process groups of its own (CPython scripts, pool
+//! workers) is the demo's to end on SIGINT; xtask ends the demo's group.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
 
@@ -44,22 +42,15 @@ fn signal_set() -> libc::sigset_t {
     }
 }
 
-/// Blocks SIGINT and SIGTERM and starts the thread that waits for them;
-/// makes xtask a subreaper of its descendants. Call first in `main`,
-/// before any other thread exists (threads inherit the blocked mask).
+/// Blocks SIGINT and SIGTERM and starts the thread that waits for them.
+/// Call first in `main`, before any other thread exists (threads inherit
+/// the blocked mask).
 pub fn install() -> anyhow::Result<()> {
     let set = signal_set();
     // SAFETY: pthread_sigmask reads the set we built and changes only this
     // thread's mask; a null old-set pointer is allowed.
     let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
     anyhow::ensure!(rc == 0, "pthread_sigmask failed ({rc})");
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: prctl with PR_SET_CHILD_SUBREAPER takes a plain integer
-        // and touches no memory of ours.
-        let rc = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-        anyhow::ensure!(rc == 0, "prctl(PR_SET_CHILD_SUBREAPER) failed");
-    }
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -83,57 +74,4 @@ pub fn install() -> anyhow::Result<()> {
             }
         })?;
     Ok(())
-}
-
-/// The pids of this process's children, read from `/proc` (every thread's
-/// list: a child belongs to the thread that forked it).
-#[cfg(target_os = "linux")]
-fn children() -> Vec<libc::pid_t> {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return Vec::new();
-    };
-    let mut pids: Vec<libc::pid_t> = tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
-        .flat_map(|s| {
-            s.split_whitespace()
-                .filter_map(|p| p.parse().ok())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    pids.sort_unstable();
-    pids.dedup();
-    pids
-}
-
-/// Kills and reaps every remaining child of xtask (a subreaper's adopted
-/// orphans included); returns how many there were. Call when no child of
-/// xtask should be alive: after a demo's run has been reaped.
-#[cfg(target_os = "linux")]
-pub fn reap_descendants() -> usize {
-    let mut count = 0;
-    // Killing a child can orphan its own children onto us: sweep until none.
-    for _ in 0..16 {
-        let pids = children();
-        if pids.is_empty() {
-            break;
-        }
-        for pid in pids {
-            // SAFETY: kill and waitpid on a pid that is our child (listed
-            // in /proc as such and not yet reaped, so it cannot have been
-            // reused); waitpid writes only to the null-allowed status pointer.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, std::ptr::null_mut(), 0);
-            }
-            count += 1;
-        }
-    }
-    count
-}
-
-/// Elsewhere there is no subreaper: nothing to sweep.
-#[cfg(not(target_os = "linux"))]
-pub fn reap_descendants() -> usize {
-    0
 }

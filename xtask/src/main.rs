@@ -71,14 +71,16 @@ fn try_main() -> anyhow::Result<ExitCode> {
         },
         "ci" => ci::run()?,
         // For the tests: run one command as a demo would be run (own
-        // process group, time limit, Ctrl-C handling, every child reaped).
+        // process group, time limit, Ctrl-C handling).
         "__run-as-demo" => {
-            let Some((prog, args)) = rest.split_first() else {
-                return Ok(usage(&anyhow::anyhow!("__run-as-demo needs a command")));
+            let [name, prog, args @ ..] = rest else {
+                return Ok(usage(&anyhow::anyhow!(
+                    "__run-as-demo needs a demo name and a command"
+                )));
             };
             let mut cmd = std::process::Command::new(prog);
             cmd.args(args);
-            let outcome = runner::run_demo("command", cmd, DEFAULT_TIMEOUT, |_, _| {})?;
+            let outcome = runner::run_demo(name, cmd, DEFAULT_TIMEOUT, |_, _| {})?;
             eprintln!("xtask: the command ended: {:?}", outcome.ending);
             outcome.ok()
         }

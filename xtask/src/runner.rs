@@ -151,14 +151,12 @@ pub fn run_demo(
     if forwarded.is_some() {
         ending = Some(Ending::Interrupted);
     }
-    // Whatever happened, nothing of the demo's process group outlives the
-    // run, nor anything it started elsewhere (adopted by xtask, the subreaper).
+    // Whatever happened, nothing of the demo's process group outlives the run.
     group.signal(libc::SIGKILL);
     let status = match exited {
         Some((status, _)) => status,
         None => child.wait()?,
     };
-    crate::interrupt::reap_descendants();
     drop(rx);
     let _ = lines.join();
     let stderr = errors.join().unwrap_or_default();
