@@ -3,10 +3,9 @@
 //! Each demo runs in its own process group (so a hang can be killed as a
 //! whole), which also means the terminal's SIGINT reaches xtask alone. So:
 //!
-//! 1. [`install`] blocks SIGINT and SIGTERM in every thread of xtask and
-//!    waits for them on one thread with `sigwait`: no handler runs at an
-//!    arbitrary point, the signal is just a flag ([`interrupted`]). Children
-//!    start with an empty signal mask (std resets it before `exec`).
+//! 1. [`install`] sets a SIGINT and SIGTERM handler that only raises a
+//!    flag ([`interrupted`]); children start with the default action again
+//!    (a handler does not survive `exec`).
 //! 2. The runner sees the flag within its 20 ms poll, forwards SIGINT to the
 //!    demo's group so the demo can clean up, and after a grace period kills
 //!    the group ([`crate::runner::run_demo`]).
@@ -30,48 +29,39 @@ pub fn exit_status() -> u8 {
     128u8.saturating_add(SIGNAL.load(SeqCst).clamp(0, 127) as u8)
 }
 
-fn signal_set() -> libc::sigset_t {
-    // SAFETY: sigemptyset/sigaddset initialise and fill a local sigset_t
-    // that we own; they only write to it.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGINT);
-        libc::sigaddset(&mut set, libc::SIGTERM);
-        set
-    }
+extern "C" fn on_signal(sig: libc::c_int) {
+    // Only atomics here: async-signal-safe. The runner does the rest.
+    SIGNAL.store(sig, SeqCst);
+    INTERRUPTED.store(true, SeqCst);
 }
 
-/// Blocks SIGINT and SIGTERM and starts the thread that waits for them.
-/// Call first in `main`, before any other thread exists (threads inherit
-/// the blocked mask).
+/// Installs the SIGINT and SIGTERM handler that sets the flag. A handler
+/// rather than a blocked mask and a `sigwait` thread: a blocked mask is
+/// inherited by every child (std does not reset it), and a demo that
+/// handles SIGINT itself would never see one; a handler is reset to the
+/// default at `exec`, so children start as they would from a shell.
 pub fn install() -> anyhow::Result<()> {
-    let set = signal_set();
-    // SAFETY: pthread_sigmask reads the set we built and changes only this
-    // thread's mask; a null old-set pointer is allowed.
-    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
-    anyhow::ensure!(rc == 0, "pthread_sigmask failed ({rc})");
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            loop {
-                let mut sig: libc::c_int = 0;
-                // SAFETY: sigwait reads the set and writes the signal number
-                // into our local; both outlive the call.
-                let rc = unsafe { libc::sigwait(&set, &mut sig) };
-                if rc == 0 {
-                    SIGNAL.store(sig, SeqCst);
-                    INTERRUPTED.store(true, SeqCst);
-                    eprintln!(
-                        "\nxtask: interrupted ({}); stopping the demo and everything it started",
-                        if sig == libc::SIGINT {
-                            "SIGINT"
-                        } else {
-                            "SIGTERM"
-                        }
-                    );
-                }
-            }
-        })?;
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: sigaction with a zeroed struct, our handler (which only
+        // stores to atomics) and SA_RESTART; it reads the struct we own
+        // and writes nothing of ours (a null old-action pointer).
+        let rc = unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            act.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut act.sa_mask);
+            libc::sigaction(sig, &act, std::ptr::null_mut())
+        };
+        anyhow::ensure!(rc == 0, "sigaction({sig}) failed");
+    }
     Ok(())
+}
+
+/// `SIGINT` or `SIGTERM`: the signal that interrupted the run.
+pub fn signal_name() -> &'static str {
+    if SIGNAL.load(SeqCst) == libc::SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
+    }
 }

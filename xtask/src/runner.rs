@@ -103,6 +103,10 @@ pub fn run_demo(
             match forwarded {
                 None => {
                     // The terminal's SIGINT reached xtask only: pass it on.
+                    eprintln!(
+                        "\nxtask: interrupted ({}); stopping {demo} and its process group",
+                        crate::interrupt::signal_name()
+                    );
                     group.signal(libc::SIGINT);
                     forwarded = Some(Instant::now());
                 }
