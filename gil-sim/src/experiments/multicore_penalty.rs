@@ -124,15 +124,18 @@ impl MulticorePenalty {
             .metric("cores", cores as f64, "cores");
         report.undecided = undecided;
         report.say(format!(
-            "sequential, 1 thread      {}",
+            "{:<26} {}",
+            "sequential, 1 thread",
             stats[0].show(1e3, "ms")
         ));
         report.say(format!(
-            "{threads} threads, all cores    {}",
+            "{:<26} {}",
+            format!("{threads} threads, all cores"),
             stats[1].show(1e3, "ms")
         ));
         report.say(format!(
-            "{threads} threads, one core     {}",
+            "{:<26} {}",
+            format!("{threads} threads, one core"),
             stats[2].show(1e3, "ms")
         ));
         Ok(report)

@@ -120,15 +120,18 @@ impl NativeRelease {
             .metric("cores", cores as f64, "cores");
         report.undecided = undecided;
         report.say(format!(
-            "one thread, all calls       {}",
+            "{:<26} {}",
+            "one thread, all calls",
             stats[0].show(1e3, "ms")
         ));
         report.say(format!(
-            "{threads} threads, GIL released  {}",
+            "{:<26} {}",
+            format!("{threads} threads, GIL released"),
             stats[1].show(1e3, "ms")
         ));
         report.say(format!(
-            "{threads} threads, GIL held      {}",
+            "{:<26} {}",
+            format!("{threads} threads, GIL held"),
             stats[2].show(1e3, "ms")
         ));
         Ok(report)

@@ -127,7 +127,7 @@ impl Experiment for ForeignChild {
                 py.version_string()
             ),
             format!(
-                "JSON-lines round trip: {}  {}",
+                "JSON-lines round trip: {} (each run: {})",
                 human_time(rtt.median),
                 rtt.show(1e6, "µs")
             ),

@@ -97,8 +97,8 @@ impl Experiment for LockScope {
             self.work
         ));
         report.say(format!(
-            "{:>8} {:>14} {:>14} {:>8}",
-            "threads", "slow inside", "slow outside", "ratio"
+            "{:>8} {:>14} {:>14} {:>8} {:>14}",
+            "threads", "slow inside", "slow outside", "ratio", "no lock"
         ));
         // The verdict row: the most threads that can all run at once.
         let judged = counts
