@@ -25,7 +25,7 @@ pub struct CompareCpython {
     /// Blocking calls in the convoy run [default: 40; quick: 16].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub convoy_calls: Option<u64>,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at <https://ui.perfetto.dev>).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

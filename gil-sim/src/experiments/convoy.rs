@@ -29,7 +29,7 @@ pub struct ConvoyExp {
     /// The GIL policy.
     #[arg(long = "gil", value_enum, default_value = "py311")]
     pub gil: Policy,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at <https://ui.perfetto.dev>).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

@@ -66,7 +66,7 @@ pub struct Gilectomy {
     /// Skip the CPython half.
     #[arg(long)]
     pub no_python: bool,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

@@ -78,7 +78,7 @@ pub struct GuiResponsiveness {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

@@ -23,7 +23,7 @@ pub struct IoBound {
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
     pub gil: Vec<Policy>,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at <https://ui.perfetto.dev>).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

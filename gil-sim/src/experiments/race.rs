@@ -27,7 +27,7 @@ pub struct Race {
     /// switches: each one lands mid-statement with some probability).
     #[arg(long, value_parser = secs, default_value = "1ms")]
     pub switch_interval: Secs,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at <https://ui.perfetto.dev>).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

@@ -25,7 +25,7 @@ pub struct VmSpeed {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-    /// Record the GIL events of every VM run to FILE (Chrome Trace JSON: open it at <https://ui.perfetto.dev>).
+    /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
     #[serde(flatten)]
     pub trace: TraceFlag,

@@ -145,15 +145,10 @@ impl NewGil {
         self.drop_request.store(true, Relaxed);
     }
 
-    /// How many times the GIL changed hands, without taking the mutex.
+    /// How many times the GIL changed hands (read without the mutex).
     #[inline]
-    pub fn hand_offs(&self) -> u64 {
-        self.hand_offs.load(Relaxed)
-    }
-
-    /// How many times the GIL changed hands.
     pub fn switch_number(&self) -> u64 {
-        self.lock().switch_number
+        self.hand_offs.load(Relaxed)
     }
 
     /// The thread that took the GIL last (0: nobody yet).
@@ -188,7 +183,7 @@ macro_rules! new_gil_policy {
                 self.0.drop_gil(me, thread_exit)
             }
             fn hand_offs(&self) -> u64 {
-                self.0.hand_offs()
+                self.0.switch_number()
             }
             #[inline(always)]
             fn breaker(&self) -> bool {

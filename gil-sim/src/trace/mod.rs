@@ -104,12 +104,11 @@ impl Trace {
     /// counts. Spans that only touch (one ends where the next begins) do
     /// not overlap.
     pub fn most_holding_at_once(&self) -> usize {
-        most_at_once(self, State::Holding)
-    }
-
-    /// The most threads waiting for the GIL at one instant.
-    pub fn most_waiting_at_once(&self) -> usize {
-        most_at_once(self, State::Waiting)
+        self.count_steps(State::Holding)
+            .iter()
+            .map(|s| s.1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The spans of one state on thread `i`.
@@ -145,13 +144,4 @@ impl Trace {
         }
         steps
     }
-}
-
-fn most_at_once(trace: &Trace, state: State) -> usize {
-    trace
-        .count_steps(state)
-        .iter()
-        .map(|s| s.1)
-        .max()
-        .unwrap_or(0)
 }

@@ -53,11 +53,6 @@ impl State {
             State::Lock => "lock wait",
         }
     }
-
-    /// Whether the thread holds the GIL in this state.
-    pub fn holds_gil(self) -> bool {
-        self == State::Holding
-    }
 }
 
 /// A moment worth marking on a thread's track.
@@ -269,6 +264,13 @@ impl ThreadTrace {
     #[inline]
     pub fn begin_hold(&mut self, at_ns: u64) {
         self.hold_since = at_ns;
+    }
+
+    /// The thread waited for the GIL from `from_ns` and took it at `to_ns`.
+    #[inline]
+    pub fn took(&mut self, from_ns: u64, to_ns: u64) {
+        self.span(State::Waiting, from_ns, to_ns);
+        self.begin_hold(to_ns);
     }
 
     /// The thread dropped the GIL at `at_ns`: records the holding span.

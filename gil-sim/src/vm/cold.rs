@@ -25,8 +25,7 @@ pub(super) fn first_take<'a, G: Gil>(
     let t0 = trace.now();
     let held = shared.acquire_noting(me, &mut || trace.mark_now(MarkKind::DropRequest));
     let t1 = trace.now();
-    trace.span(State::Waiting, t0, t1);
-    trace.begin_hold(t1);
+    trace.took(t0, t1);
     held
 }
 
@@ -59,8 +58,7 @@ pub(super) fn switch<'a, G: Gil>(
         let t1 = trace.now();
         trace.mark(MarkKind::ForcedSwitch, t0);
         trace.end_hold(t0);
-        trace.span(State::Waiting, t0, t1);
-        trace.begin_hold(t1);
+        trace.took(t0, t1);
     }
     held
 }
@@ -88,8 +86,7 @@ pub(super) fn released<'a, G: Gil, R>(
         });
     let t2 = trace.now();
     trace.span(state, t0, t1);
-    trace.span(State::Waiting, t1, t2);
-    trace.begin_hold(t2);
+    trace.took(t1, t2);
     if state != State::Lock && stats.io_latency.len() < MAX_SAMPLES {
         stats.io_latency.push(start.elapsed());
     }

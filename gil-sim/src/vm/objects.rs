@@ -121,11 +121,6 @@ impl Objects {
         }
     }
 
-    /// How the counts are kept.
-    pub fn mode(&self) -> RefCounting {
-        self.mode
-    }
-
     /// Loads object `i` and drops the reference again (`x = obj` whose
     /// value is discarded): its count goes up by one and back down. `Err`
     /// with the index when there is no such object.

@@ -103,11 +103,10 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
         }
     }
     let g = cfg.gil;
-    // An experiment traced with `--trace` records every run and keeps a copy.
+    // Asked for, or wanted by an experiment traced with `--trace` (which
+    // then keeps a copy of every run).
     let collect = cfg.trace.is_none();
-    let capacity = cfg
-        .trace
-        .or_else(|| collect.then(trace::sink::wanted).flatten());
+    let capacity = cfg.trace.or_else(trace::sink::wanted);
     let mut out = match g.policy {
         Policy::Py2 => run_with(
             Py2::new(g.check_interval),
