@@ -96,10 +96,11 @@ impl Demo {
         // numbers reach the value parsers (so `--threads -1` is told the
         // valid range, not "unexpected argument"), and the usage line is
         // the command's own, whatever flag an error mentions.
-        let sub = |c: Command, name: &'static str, about: &'static str| {
+        let sub = |c: Command, about: &'static str| {
+            let usage = format!("{} {} [OPTIONS]", self.name, c.get_name());
             c.about(about)
                 .long_about(None)
-                .override_usage(format!("{} {name} [OPTIONS]", self.name))
+                .override_usage(usage)
                 .mut_args(|a| {
                     if a.get_action().takes_values() {
                         a.allow_negative_numbers(true)
@@ -109,10 +110,10 @@ impl Demo {
                 })
         };
         for e in self.experiments {
-            cmd = cmd.subcommand(sub((e.args)(Command::new(e.name)), e.name, e.claim));
+            cmd = cmd.subcommand(sub((e.args)(Command::new(e.name)), e.claim));
         }
         for t in self.tools {
-            cmd = cmd.subcommand(sub((t.args)(Command::new(t.name)), t.name, t.about));
+            cmd = cmd.subcommand(sub((t.args)(Command::new(t.name)), t.about));
         }
         cmd
     }

@@ -110,10 +110,7 @@ pub fn run_demo(
                     group.signal(libc::SIGINT);
                     forwarded = Some(Instant::now());
                 }
-                Some(at) if exited.is_some() || at.elapsed() > INTERRUPT_GRACE => {
-                    ending = Some(Ending::Interrupted);
-                    break;
-                }
+                Some(at) if exited.is_some() || at.elapsed() > INTERRUPT_GRACE => break,
                 Some(_) => {}
             }
         }
@@ -152,6 +149,7 @@ pub fn run_demo(
             break;
         }
     }
+    // However the loop ended, a forwarded interrupt is how the run ended.
     if forwarded.is_some() {
         ending = Some(Ending::Interrupted);
     }
