@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
 use crate::experiments::common::{TraceFlag, Variant, baseline_work, interleave};
-use crate::experiments::side_by_side::script as python_script;
+use crate::experiments::side_by_side::{bounded, num, one};
 use crate::experiments::workloads::{
     RefcountLoop as Workload, refcount_run, refcount_timed as timed,
 };
@@ -98,14 +98,9 @@ fn cpython_slowdown(
     gil: &crate::contract::python::Python,
     n: u64,
 ) -> anyhow::Result<(f64, f64, f64)> {
-    let script = python_script("refcount.py");
-    let limit = std::time::Duration::from_secs(120);
     let secs = |py: &crate::contract::python::Python| -> anyhow::Result<f64> {
-        let out = py.run_json(&script, &[n.to_string()], limit)?;
-        out.first()
-            .and_then(|v| v["seconds"].as_f64())
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .ok_or_else(|| anyhow::anyhow!("refcount.py printed no time"))
+        let v = one(py, "refcount.py", &[n.to_string()])?;
+        bounded(num(&v, "seconds")?, "seconds", 1e-9, 3600.0)
     };
     let (f, g) = (secs(ft)?, secs(gil)?);
     Ok((f / g - 1.0, f, g))

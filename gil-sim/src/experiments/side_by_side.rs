@@ -35,13 +35,15 @@ pub fn script(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
 }
 
-fn num(v: &Value, key: &str) -> anyhow::Result<f64> {
+/// The number `key` of a script's JSON line.
+pub(crate) fn num(v: &Value, key: &str) -> anyhow::Result<f64> {
     v.get(key)
         .and_then(Value::as_f64)
         .ok_or_else(|| anyhow::anyhow!("no number {key:?} in {v}"))
 }
 
-fn one(py: &Python, name: &str, args: &[String]) -> anyhow::Result<Value> {
+/// Runs one of gil-sim's `python/` scripts and returns the last JSON line it printed.
+pub(crate) fn one(py: &Python, name: &str, args: &[String]) -> anyhow::Result<Value> {
     py.run_json(&script(name), args, LIMIT)?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("{name} printed nothing"))
@@ -360,7 +362,7 @@ struct RaceRow {
 
 /// A number from Python, checked to be finite and in `lo..=hi` (a broken
 /// or hostile script must give a clear error, not an overflow).
-fn bounded(x: f64, what: &str, lo: f64, hi: f64) -> anyhow::Result<f64> {
+pub(crate) fn bounded(x: f64, what: &str, lo: f64, hi: f64) -> anyhow::Result<f64> {
     anyhow::ensure!(
         x.is_finite() && (lo..=hi).contains(&x),
         "Python reported {what} = {x}, outside {lo}..={hi}"
