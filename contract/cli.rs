@@ -22,26 +22,6 @@ use super::judge::{ATTEMPT_BUDGET, ATTEMPTS};
 use super::record::{Report, Verdict};
 use super::steal::{CpuTimes, STEAL_LIMIT};
 
-/// Set once Ctrl-C was pressed and the program chose to stop cleanly
-/// rather than die at once (see [`note_interrupt`]).
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Records an interrupt, for a crate whose `SIGINT` handler lets the
-/// current experiment stop and clean up: the driver then starts no further
-/// experiment and exits with 130 (128 + `SIGINT`, as a shell reports a
-/// death by Ctrl-C). One atomic store: safe to call from a signal handler.
-pub fn note_interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
-/// Whether [`note_interrupt`] was called.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
-/// The exit status after an interrupt.
-const INTERRUPTED_EXIT: u8 = 130;
-
 /// What `list` and a full run say of a demo with no experiments.
 const NOT_BUILT: &str = "no experiments yet; this demo is not built yet.";
 
@@ -253,10 +233,6 @@ impl Demo {
                     fail(self.name, e.name, &err);
                     failed = true;
                 }
-            }
-            if interrupted() {
-                eprintln!("{}: interrupted: no further experiment starts", self.name);
-                return ExitCode::from(INTERRUPTED_EXIT);
             }
         }
         if failed {

@@ -115,6 +115,7 @@ pub fn fork_with(child: impl FnOnce() -> i32) -> Result<ChildGuard, ForkError> {
         match unsafe { nix::unistd::fork() }? {
             ForkResult::Parent { child } => Ok(ChildGuard::new(child)),
             ForkResult::Child => {
+                crate::signals::default_in_forked_child();
                 let code =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
                 exit_now(code)

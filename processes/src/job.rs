@@ -3,7 +3,8 @@
 //! A spawned worker is a fresh run of the same binary: it shares no memory
 //! with the parent, so the parent cannot hand it a closure. It sends the
 //! *name* of the function and the serialized arguments instead, and the
-//! worker looks the name up in a [`Registry`] compiled into the binary.
+//! worker looks the name up in a [`crate::registry::Registry`] compiled
+//! into the binary.
 //! CPython does the same: `pickle` sends a function as its module and
 //! qualified name, and the child imports it. A forked worker could call any
 //! closure (it has a copy of the parent's memory); the pool still uses the
@@ -41,46 +42,4 @@ pub trait Job: 'static {
     type Output: Serialize + DeserializeOwned + Send + std::fmt::Debug + 'static;
     /// Runs one task.
     fn run(task: Self::Task) -> Result<Self::Output, String>;
-}
-
-/// A job, type-erased: its name and the worker loop that serves it.
-#[derive(Debug, Clone, Copy)]
-pub struct JobEntry {
-    /// See [`Job::NAME`].
-    pub name: &'static str,
-    /// Serves the job on the given channel ends until the parent hangs up.
-    pub(crate) serve: fn(crate::worker::Ends) -> Result<(), crate::worker::WorkerError>,
-}
-
-impl JobEntry {
-    /// The entry for job `J`.
-    pub const fn of<J: Job>() -> JobEntry {
-        JobEntry {
-            name: J::NAME,
-            serve: crate::worker::serve_ends::<J>,
-        }
-    }
-}
-
-/// The jobs a binary's workers can run, looked up by name.
-///
-/// ```
-/// use processes::job::Registry;
-/// static JOBS: Registry = processes::jobs::REGISTRY;
-/// assert!(JOBS.find("primes").is_some());
-/// assert!(JOBS.find("no-such-job").is_none());
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct Registry(pub &'static [JobEntry]);
-
-impl Registry {
-    /// The entry named `name`.
-    pub fn find(&self, name: &str) -> Option<&JobEntry> {
-        self.0.iter().find(|e| e.name == name)
-    }
-
-    /// Every job name, for error messages.
-    pub fn names(&self) -> Vec<&'static str> {
-        self.0.iter().map(|e| e.name).collect()
-    }
 }

@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 use subprocess_pipes::blob::Blob;
 
-use crate::job::{Job, JobEntry, Registry};
+use crate::job::Job;
+use crate::registry::{JobEntry, Registry};
 
 /// Every job of the `processes` binary; `main` passes it to
-/// [`crate::worker::enter_if_worker`].
+/// [`subprocess_pipes::worker::main_if_worker`].
 pub static REGISTRY: Registry = Registry(&[
     JobEntry::of::<Primes>(),
     JobEntry::of::<Tiny>(),

@@ -21,8 +21,9 @@
 //!
 //! ## 2. The worker hook: first line of `main`
 //!
-//! Workers re-execute the binary as `<bin> __worker <job>`; [`worker`]
-//! explains why the hook must come first (the analogue of
+//! Workers re-execute the binary as `<bin> __worker <job>`, found in the
+//! binary's [`registry::Registry`]; [`worker`] explains why the hook must
+//! come first (the analogue of
 //! `if __name__ == "__main__":`).
 //!
 //! ## 3. A pool: `map`, `imap_unordered`, `chunksize`
@@ -48,8 +49,10 @@
 //! the worker is replaced ([`pool`]); a replacement that dies before its
 //! hello is started again, up to [`pool::MAX_START_FAILURES`] times in a
 //! row. Every child is reaped by a [`child::ChildGuard`], also on errors
-//! and panics, and a worker's own children go with it (its process group);
-//! Ctrl-C: [`interrupt`].
+//! and panics, and a worker's own children go with it (its process group).
+//! Ctrl-C follows the one policy of the workspace,
+//! [`subprocess_pipes::interrupt`]: every child is killed and the program
+//! exits; workers ignore `SIGINT` ([`signals`]).
 //!
 //! ## 5. Start methods: spawn, fork, and the fork server
 //!
@@ -89,17 +92,19 @@
 //! Linux only: `/proc`, `fork` and the signal handling are Unix/Linux APIs.
 #![deny(unsafe_op_in_unsafe_fn)]
 
-pub mod child;
+/// The kill-and-reap guard, from the crate that owns the process lifecycle.
+pub use subprocess_pipes::child;
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod experiments;
 pub mod fork;
-pub mod interrupt;
 pub mod job;
 pub mod jobs;
 pub mod pool;
 pub mod proc_info;
 pub mod protocol;
+pub mod registry;
+pub mod signals;
 pub mod worker;
 
 /// The demo: its name, what it teaches, and its experiments.

@@ -4,11 +4,15 @@
 //!
 //! With the `spawn` start method a worker is the same binary started again
 //! as `<bin> __worker <job>`. Its `main` must hand control to the worker
-//! *first thing*:
+//! *first thing*, through the workspace's one worker hook
+//! ([`subprocess_pipes::worker::main_if_worker`]) with the binary's job
+//! table ([`crate::registry::Registry`]):
 //!
 //! ```no_run
 //! fn main() -> std::process::ExitCode {
-//!     processes::worker::enter_if_worker(&processes::jobs::REGISTRY); // never returns in a worker
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::jobs::REGISTRY) {
+//!         return code; // a worker run ends here
+//!     }
 //!     processes::DEMO.main()
 //! }
 //! ```
@@ -26,18 +30,15 @@
 //! worker moves the channel to fresh descriptors, then points its stdout at
 //! stderr and its stdin at `/dev/null`, so a task that prints or reads
 //! cannot corrupt the frames. It ignores `SIGINT`: on Ctrl-C the parent
-//! decides (see [`crate::interrupt`]).
+//! decides (see [`crate::signals`]).
 
 use std::fs::File;
 use std::io;
 
 use subprocess_pipes::channel::{ChannelError, Receiver, Sender};
 
-use crate::job::{Job, Registry};
+use crate::job::Job;
 use crate::protocol::{Batch, Corked, Reply};
-
-/// The first argument that makes a run of the binary a worker.
-pub const WORKER_ARG: &str = "__worker";
 
 /// The largest frame a worker accepts from the parent (same as the pool's default).
 pub const MAX_FRAME: usize = subprocess_pipes::frame::DEFAULT_MAX_FRAME;
@@ -60,52 +61,14 @@ pub enum WorkerError {
     /// Setting up the descriptors failed.
     #[error("worker setup: {0}")]
     Setup(#[from] io::Error),
-    /// The parent asked for a job this binary does not have.
-    #[error("no job named {name:?} in this binary (it has: {known})")]
-    UnknownJob {
-        /// The name asked for.
-        name: String,
-        /// The names the registry has.
-        known: String,
-    },
 }
 
-/// If this process was started as `<bin> __worker <job>`, serves that job
-/// and exits (status 0 when the parent hung up cleanly, 3 on a channel
-/// error, 2 on an unknown job); otherwise returns at once.
-pub fn enter_if_worker(registry: &Registry) {
-    let mut args = std::env::args_os().skip(1);
-    if args.next().as_deref() != Some(WORKER_ARG.as_ref()) {
-        return;
-    }
-    let name = args
-        .next()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let code = match run_worker(registry, &name) {
-        Ok(()) => 0,
-        Err(e @ WorkerError::UnknownJob { .. }) => {
-            eprintln!("worker {}: {e}", std::process::id());
-            2
-        }
-        Err(e) => {
-            eprintln!("worker {}: {e}", std::process::id());
-            3
-        }
-    };
-    std::process::exit(code);
-}
-
-/// Serves job `name` on this process's stdin/stdout (a spawned worker).
-pub fn run_worker(registry: &Registry, name: &str) -> Result<(), WorkerError> {
-    let entry = registry.find(name).ok_or_else(|| WorkerError::UnknownJob {
-        name: name.to_string(),
-        known: registry.names().join(", "),
-    })?;
-    let _ = crate::interrupt::ignore();
-    let ends = take_stdio()?;
-    (entry.serve)(ends)
+/// Serves a job on this process's stdin and stdout (a spawned worker):
+/// ignores `SIGINT` (the parent decides on Ctrl-C), moves the channel off
+/// fds 0 and 1, and runs `serve` (a [`crate::registry::JobEntry`]'s loop).
+pub fn serve_stdio(serve: fn(Ends) -> Result<(), WorkerError>) -> Result<(), WorkerError> {
+    let _ = crate::signals::ignore_sigint();
+    serve(take_stdio()?)
 }
 
 /// Moves the channel off fds 0 and 1: returns them as fresh descriptors and
@@ -118,7 +81,7 @@ fn take_stdio() -> io::Result<Ends> {
     Ok(Ends { tasks, replies })
 }
 
-/// Type-erased entry point for [`crate::job::JobEntry`].
+/// Type-erased entry point for [`crate::registry::JobEntry`].
 pub(crate) fn serve_ends<J: Job>(ends: Ends) -> Result<(), WorkerError> {
     serve::<J, _, _>(ends.tasks, ends.replies)
 }

@@ -9,17 +9,17 @@
 //! [`processes::fork::fork_with`]: it applies the rule
 //! ([`processes::fork::check_single_threaded`] counts `/proc/self/task`,
 //! waiting briefly for just-joined threads to leave it) and hands back a
-//! [`processes::child::ChildGuard`]. This module only gives it this crate's
+//! [`subprocess_pipes::child::ChildGuard`]. This module only gives it this crate's
 //! error type and a wait that kills on timeout. Test harnesses run tests on
 //! threads, which is why this crate's fork tests use `harness = false`.
 
 use std::time::Duration;
 
-use processes::child::ChildGuard;
+use processes::fork::{ForkError, check_single_threaded, fork_with};
+use subprocess_pipes::child::ChildGuard;
 /// How a child ended: the enum of `processes`, shared with
 /// [`crate::workers::WorkerSet::wait_all`].
-pub use processes::child::ExitCause;
-use processes::fork::{ForkError, check_single_threaded, fork_with};
+pub use subprocess_pipes::child::ExitCause;
 
 use crate::error::{Context, Error, Result};
 

@@ -4,10 +4,10 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if let Some(code) = shared_mmap::worker::main_if_worker() {
+    if let Some(code) = subprocess_pipes::worker::main_if_worker(&shared_mmap::worker::MODES) {
         return code;
     }
-    // Before any thread starts: Ctrl-C (or SIGTERM) kills the workers and
+    // Ctrl-C (or SIGTERM) kills the workers and
     // removes the demo's temporary files, then exits 128 + the signal.
     // Forks stop the waiting thread for their moment (see
     // `subprocess_pipes::interrupt::without_watcher`).

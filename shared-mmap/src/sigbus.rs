@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use memmap2::Mmap;
 use nix::sys::resource::{Resource, setrlimit};
-use processes::child::ExitCause;
+use subprocess_pipes::child::ExitCause;
 
 use crate::error::{Context, Error, Result};
 use crate::memfd::SealedMemfd;

@@ -1,5 +1,7 @@
 //! The worker side: what `shared-mmap __worker <mode> …` does in a child
-//! process. `main.rs` calls [`main_if_worker`] first thing.
+//! process. The modes are this binary's worker roles ([`MODES`]), run
+//! through the workspace's one worker hook: `main.rs` calls
+//! [`subprocess_pipes::worker::main_if_worker`] with them first thing.
 //!
 //! Modes (replies are [`Reply`] frames on stdout; the worker exits when its
 //! stdin closes):
@@ -11,6 +13,7 @@
 //! - `mailbox-recv <path> <count>`: take `count` 8-byte messages, reply `Sum`.
 //! - `sigbus-file <path>` and `sigbus-memfd`: see [`crate::sigbus`].
 
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
@@ -22,26 +25,45 @@ use crate::dataset::checksum;
 use crate::error::{Context, Error, Result};
 use crate::memfd::{MAX_LEN, map_sealed_range};
 use crate::reply::{Reply, send};
-use crate::workers::WORKER_ARG;
+use subprocess_pipes::worker::Roles;
 
 /// How long a worker waits for one mailbox message.
 const MAILBOX_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs the worker if the process was started as `<bin> __worker …` and
-/// returns its exit code; `None` for a normal start.
-pub fn main_if_worker() -> Option<ExitCode> {
-    let born = Instant::now();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some(WORKER_ARG) {
-        return None;
+/// This binary's worker modes, for [`subprocess_pipes::worker::main_if_worker`].
+pub static MODES: Modes = Modes;
+
+/// The type of [`MODES`].
+#[derive(Debug)]
+pub struct Modes;
+
+impl Roles for Modes {
+    fn names(&self) -> Vec<&str> {
+        vec![
+            "reduce",
+            "scan",
+            "mailbox-recv",
+            "sigbus-file",
+            "sigbus-memfd",
+        ]
     }
-    Some(match run(&args[1..], born) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("shared-mmap worker: {e}");
-            ExitCode::FAILURE
+
+    fn run(&self, mode: &str, args: &[OsString]) -> Option<ExitCode> {
+        let born = Instant::now();
+        if !self.names().contains(&mode) {
+            return None;
         }
-    })
+        let args: Vec<String> = std::iter::once(mode.to_string())
+            .chain(args.iter().map(|a| a.to_string_lossy().into_owned()))
+            .collect();
+        Some(match run(&args, born) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("shared-mmap worker: {e}");
+                ExitCode::FAILURE
+            }
+        })
+    }
 }
 
 fn run(args: &[String], born: Instant) -> Result<()> {

@@ -7,17 +7,21 @@
 //! reaches the worker as an inherited memfd descriptor, never through a pipe
 //! (except in the deliberate "copy through pipes" comparison). Replies come
 //! back as frames ([`crate::reply`]); waiting on them is `poll` with a
-//! deadline, so no reader threads are needed. Each child is held by the
-//! kill-and-reap guard of `processes` ([`ChildGuard`]).
+//! deadline, so no reader threads are needed. The lifecycle is
+//! `subprocess-pipes`' own: the command of its worker hook
+//! ([`subprocess_pipes::worker::command`]), a process group of its own per
+//! worker, and its kill-and-reap guard ([`ChildGuard`]), which lists the
+//! worker for the Ctrl-C policy ([`subprocess_pipes::interrupt`]).
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{ChildStdin, ChildStdout};
 use std::time::{Duration, Instant};
 
 use subprocess_pipes::deadline;
 
-use processes::child::{ChildGuard, ExitCause};
 use subprocess_pipes::channel::{ChannelError, Receiver};
+use subprocess_pipes::child::{ChildGuard, ExitCause};
 
 use crate::error::{Context, Error, Result};
 
@@ -25,9 +29,6 @@ use crate::error::{Context, Error, Result};
 /// the error can say how it ended.
 const EXIT_GRACE: Duration = Duration::from_millis(500);
 use crate::reply::{MAX_REPLY, Reply};
-
-/// The hidden first argument that turns the binary into a worker.
-pub const WORKER_ARG: &str = "__worker";
 
 /// Where the worker binary is: this crate's `shared-mmap` executable.
 #[derive(Debug, Clone)]
@@ -55,8 +56,9 @@ pub struct WorkerSet {
 }
 
 impl WorkerSet {
-    /// Spawns one worker per argument list: `<exe> __worker <args…>`, with
-    /// stdin and stdout piped and stderr inherited.
+    /// Spawns one worker per argument list (a mode, then its arguments):
+    /// `<exe> __worker <mode> <args…>`, with stdin and stdout piped and
+    /// stderr inherited, each leading a process group of its own.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -78,19 +80,20 @@ impl WorkerSet {
             replies: Vec::new(),
         };
         for a in args {
-            let mut child = Command::new(&exe.0)
-                .arg(WORKER_ARG)
-                .args(a)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .ctx("spawn worker")?; // `set` drops: earlier workers are killed and reaped.
+            let (mode, rest) = a
+                .split_first()
+                .ok_or_else(|| Error::Invalid("a worker needs a mode".into()))?;
+            let mut cmd = subprocess_pipes::worker::command(&exe.0, mode);
+            // Its own group: the terminal's Ctrl-C reaches the demo only,
+            // whose policy then kills every listed worker.
+            cmd.args(rest).process_group(0);
+            let mut child = cmd.spawn().ctx("spawn worker")?; // `set` drops: earlier workers are killed and reaped.
             let out = child.stdout.take().expect("stdout is piped");
             set.replies
                 .push(Receiver::new(out).with_max_frame(MAX_REPLY));
             set.stdins.push(child.stdin.take());
-            set.children.push(ChildGuard::from_child(child));
+            set.children
+                .push(ChildGuard::from_child(child).into_group_leader());
         }
         Ok(set)
     }

@@ -137,14 +137,15 @@ fn a_worker_slice_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
 fn a_worker_that_dies_before_replying_is_named_with_how_it_ended() {
     use shared_mmap::workers::{WorkerExe, WorkerSet};
     let exe = WorkerExe::at(env!("CARGO_BIN_EXE_shared-mmap"));
-    // An unknown mode: the worker exits with status 1 before sending Ready.
+    // An unknown mode: the worker hook exits with status 2
+    // (`subprocess_pipes::worker::UNKNOWN_ROLE`) before sending Ready.
     let mut set = WorkerSet::spawn(&exe, &[vec!["no-such-mode".into()]]).unwrap();
     let err = set
         .collect("Ready", std::time::Duration::from_secs(10), |_| Some(()))
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("worker 0 exited with status 1 before sending Ready"),
+        err.contains("worker 0 exited with status 2 before sending Ready"),
         "{err}"
     );
     // And a worker index that does not exist is an error, not a panic.

@@ -11,21 +11,26 @@ use nix::unistd::Pid;
 /// Trials per signal: the signal lands at a different moment of the run each time.
 const TRIALS: u64 = 20;
 
-/// Live (not zombie) processes whose process group is `pgid`.
-fn members(pgid: i32) -> Vec<i32> {
+/// Live (not zombie) processes of one run: those whose environment holds
+/// `TMPDIR=<tmp>`, which every process the demo starts inherits (workers
+/// lead process groups of their own, so the demo's group does not find them).
+fn members(tmp: &std::path::Path) -> Vec<i32> {
+    let mark = format!("TMPDIR={}", tmp.display()).into_bytes();
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        let (Ok(stat), Ok(env)) = (
+            std::fs::read_to_string(format!("/proc/{pid}/stat")),
+            std::fs::read(format!("/proc/{pid}/environ")),
+        ) else {
             continue;
         };
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        if f.len() > 3 && f[0] != "Z" && f[3] == pgid.to_string() {
+        let zombie = stat
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'));
+        if !zombie && env.split(|&b| b == 0).any(|v| v == mark.as_slice()) {
             out.push(pid);
         }
     }
@@ -34,7 +39,7 @@ fn members(pgid: i32) -> Vec<i32> {
 
 /// Starts the demo with `args` (its temp dir in `tmp`), sends `sig` to its
 /// group after `delay`, and waits (at most 1 s) for it to end and for every
-/// process of its group to be gone. Returns how it ended.
+/// process it started to be gone. Returns how it ended.
 fn signal_mid_run(
     tmp: &tempfile::TempDir,
     args: &[&str],
@@ -64,11 +69,11 @@ fn signal_mid_run(
         std::thread::sleep(Duration::from_millis(2));
     };
     let until = Instant::now() + Duration::from_secs(1);
-    while !members(pgid).is_empty() {
+    while !members(tmp.path()).is_empty() {
         assert!(
             Instant::now() < until,
             "{args:?}: {:?} outlived the demo",
-            members(pgid)
+            members(tmp.path())
         );
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use shared_mmap::reply::Reply;
-use shared_mmap::workers::{WORKER_ARG, WorkerExe, WorkerSet};
+use shared_mmap::workers::{WorkerExe, WorkerSet};
 use shared_mmap::{Error, Mailbox, sigbus};
+use subprocess_pipes::worker::WORKER_FLAG;
 
 /// Messages sent to the receiving process.
 const MESSAGES: u64 = 500;
@@ -56,7 +57,7 @@ fn a_killed_receiver_is_a_timeout_and_the_file_still_goes_away() {
     let mb = Mailbox::create_in(dir.path(), 64).unwrap();
     let mut child = Command::new(exe())
         .args([
-            WORKER_ARG,
+            WORKER_FLAG,
             "mailbox-recv",
             mb.path().to_str().unwrap(),
             "1000",

@@ -89,6 +89,7 @@
 
 pub mod blob;
 pub mod channel;
+pub mod child;
 pub mod codec;
 #[path = "../../contract/mod.rs"]
 pub mod contract;

@@ -1,11 +1,12 @@
 //! `Popen`: a child with piped stdio, a timed wait, `communicate`, and a guard that kills and reaps it on drop.
 //!
-//! [`Popen`] owns a `std::process::Child`. Whatever happens (an error, a
+//! [`Popen`] owns the child's pipes and a [`ChildGuard`], the one
+//! kill-and-reap guard of the workspace. Whatever happens (an error, a
 //! panic, an early return), dropping it kills the child's process group and
 //! waits for it, so no zombie and no orphan is left behind. The child is
-//! started in a process group of its own (`process_group(0)`), so that a
-//! kill also reaches whatever it started (`sh -c 'sleep 100'` leaves no
-//! `sleep` holding our pipes open). The terminal's Ctrl-C then no longer
+//! started in a process group of its own (`process_group(0)`) and ended
+//! with it, also when it exits on its own: whatever it started goes too
+//! (`sh -c 'sleep 100 &'` leaves no `sleep` holding our pipes open). The terminal's Ctrl-C then no longer
 //! reaches the children: see [`crate::interrupt`] for how the demo binary
 //! (and any program that asks) still ends them.
 //!
@@ -25,14 +26,14 @@
 
 use std::ffi::OsStr;
 use std::io;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
 
 use crate::channel::Channel;
+use crate::child::{ChildGuard, ExitCause};
 
 mod communicate;
 pub use communicate::{CommunicateError, Output};
@@ -40,11 +41,13 @@ pub use communicate::{CommunicateError, Output};
 /// A running child that is killed and reaped when dropped. See the module docs.
 #[derive(Debug)]
 pub struct Popen {
-    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Option<ChildStdout>,
+    stderr: Option<ChildStderr>,
+    /// Kills the group and reaps the child on drop; lists it for Ctrl-C meanwhile.
+    guard: ChildGuard,
     /// The command line, for error messages.
     argv: String,
-    /// Set once the child has been waited for.
-    status: Option<ExitStatus>,
 }
 
 impl Popen {
@@ -53,20 +56,21 @@ impl Popen {
     pub fn spawn(mut cmd: Command) -> io::Result<Popen> {
         let argv = describe(&cmd);
         cmd.process_group(0);
-        let child = cmd
+        let mut child = cmd
             .spawn()
             .map_err(|e| io::Error::new(e.kind(), format!("starting `{argv}`: {e}")))?;
-        crate::interrupt::register(child.id());
         Ok(Popen {
-            child,
+            stdin: child.stdin.take(),
+            stdout: child.stdout.take(),
+            stderr: child.stderr.take(),
+            guard: ChildGuard::from_child(child).into_group_leader(),
             argv,
-            status: None,
         })
     }
 
     /// The child's process id.
     pub fn id(&self) -> u32 {
-        self.child.id()
+        self.guard.pid().as_raw() as u32
     }
 
     /// The command line, as shown in errors.
@@ -76,17 +80,17 @@ impl Popen {
 
     /// Takes the child's stdin pipe (if it was piped); dropping it sends EOF.
     pub fn take_stdin(&mut self) -> Option<ChildStdin> {
-        self.child.stdin.take()
+        self.stdin.take()
     }
 
     /// Takes the child's stdout pipe (if it was piped).
     pub fn take_stdout(&mut self) -> Option<ChildStdout> {
-        self.child.stdout.take()
+        self.stdout.take()
     }
 
     /// Takes the child's stderr pipe (if it was piped).
     pub fn take_stderr(&mut self) -> Option<ChildStderr> {
-        self.child.stderr.take()
+        self.stderr.take()
     }
 
     /// A typed channel over the child's stdout (to receive `Rx`) and stdin
@@ -105,10 +109,10 @@ impl Popen {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn channel<Tx, Rx>(&mut self) -> Option<Channel<Tx, Rx, ChildStdout, ChildStdin>> {
-        match (self.child.stdout.take(), self.child.stdin.take()) {
+        match (self.stdout.take(), self.stdin.take()) {
             (Some(out), Some(inp)) => Some(Channel::new(out, inp)),
             (out, inp) => {
-                (self.child.stdout, self.child.stdin) = (out, inp);
+                (self.stdout, self.stdin) = (out, inp);
                 None
             }
         }
@@ -116,13 +120,7 @@ impl Popen {
 
     /// The exit status if the child has exited (and reaps it), without blocking.
     pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
-        if self.status.is_none() {
-            self.status = self.child.try_wait()?;
-            if self.status.is_some() {
-                crate::interrupt::forget(self.child.id());
-            }
-        }
-        Ok(self.status)
+        Ok(self.guard.try_wait()?.map(status_of))
     }
 
     /// Waits for the child to exit, at most until `deadline`; `Ok(None)` if it
@@ -154,13 +152,12 @@ impl Popen {
 
     /// Waits for the child to exit, without a limit.
     pub fn wait(&mut self) -> io::Result<ExitStatus> {
-        if let Some(status) = self.status {
-            return Ok(status);
-        }
-        let status = self.child.wait()?;
-        self.status = Some(status);
-        crate::interrupt::forget(self.child.id());
-        Ok(status)
+        Ok(status_of(self.guard.wait()?))
+    }
+
+    /// How the child ended, once it has been reaped (by a wait or a kill).
+    pub fn exit_cause(&self) -> Option<ExitCause> {
+        self.guard.exit_cause()
     }
 
     /// Sends `SIGKILL` to the child's process group and reaps the child.
@@ -169,28 +166,28 @@ impl Popen {
         if let Some(status) = self.try_wait()? {
             return Ok(status);
         }
-        self.signal(Signal::SIGKILL)?;
-        self.wait()
+        Ok(status_of(self.guard.kill()?))
     }
 
     /// Sends `sig` to the child's process group (the child and what it started).
     pub fn signal(&self, sig: Signal) -> io::Result<()> {
-        if self.status.is_some() {
+        if self.guard.exit_cause().is_some() {
             return Ok(()); // reaped: its pid may already belong to someone else
         }
-        let pgid = Pid::from_raw(self.child.id() as i32);
-        match killpg(pgid, sig) {
+        match killpg(self.guard.pid(), sig) {
             Ok(()) | Err(nix::errno::Errno::ESRCH) => Ok(()),
             Err(e) => Err(e.into()),
         }
     }
 }
 
-impl Drop for Popen {
-    /// The guard: a child still running is killed and reaped, so none is left as a zombie.
-    fn drop(&mut self) {
-        let _ = self.kill_and_reap();
-    }
+/// The `ExitStatus` std would have reported for `cause` (a core dump's flag
+/// aside): `Exited(c)` is `c << 8`, `Signaled(s)` is the signal's number.
+fn status_of(cause: ExitCause) -> ExitStatus {
+    ExitStatus::from_raw(match cause {
+        ExitCause::Exited(code) => (code & 0xff) << 8,
+        ExitCause::Signaled(sig) => sig as i32,
+    })
 }
 
 /// `prog arg1 arg2`, for messages.

@@ -148,7 +148,7 @@ impl Experiment for StartCost {
 fn spawn_worker() -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
-        .args([crate::worker::WORKER_ARG, Tiny::NAME])
+        .args([subprocess_pipes::worker::WORKER_FLAG, Tiny::NAME])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()?;

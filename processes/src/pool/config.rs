@@ -9,7 +9,7 @@ use std::time::Duration;
 pub enum StartMethod {
     /// Run a program as `<program> __worker <job>`; `None` means this very
     /// binary (`std::env::current_exe`), which must call
-    /// [`crate::worker::enter_if_worker`] first thing in `main`. Tests pass
+    /// [`subprocess_pipes::worker::main_if_worker`] first thing in `main`. Tests pass
     /// the crate's binary (`env!("CARGO_BIN_EXE_processes")`), since the
     /// test harness binary has no worker mode.
     Spawn(Option<PathBuf>),

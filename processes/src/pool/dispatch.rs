@@ -120,7 +120,7 @@ impl<J: Job> ProcessPool<J> {
             if !s.broken && tx.get_mut().push().is_err() {
                 s.broken = true;
             }
-            if tx.get_mut().get_mut().stalled() && !crate::interrupt::requested() && !s.timed_out {
+            if tx.get_mut().get_mut().stalled() && !s.timed_out {
                 // It read nothing for the task timeout: it is hung.
                 s.kill_timed_out();
             }
@@ -293,11 +293,8 @@ impl<J: Job> ProcessPool<J> {
         }
     }
 
-    /// Ctrl-C? A batch past the task timeout? (After every wake-up.)
+    /// A batch past the task timeout? A replacement slow to start? (After every wake-up.)
     fn on_tick(&mut self) -> Result<(), PoolError> {
-        if crate::interrupt::requested() {
-            return Err(PoolError::Interrupted);
-        }
         // A replacement that does not say hello in time is killed; its
         // death (before the hello) is handled like any other.
         let start_limit = self.cfg.start_timeout;

@@ -88,9 +88,6 @@ pub enum PoolError {
     /// The configuration cannot run (see [`crate::pool::PoolConfig::validate`]).
     #[error("invalid pool configuration: {0}")]
     InvalidConfig(String),
-    /// Ctrl-C was pressed (see [`crate::interrupt`]).
-    #[error("interrupted (Ctrl-C): workers stopped")]
-    Interrupted,
 }
 
 #[cfg(test)]

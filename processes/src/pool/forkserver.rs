@@ -63,7 +63,7 @@ impl ForkServer {
         let keep = theirs.as_raw_fd();
         let server = crate::fork::fork_with(move || {
             crate::fork::close_all_but(&[keep]);
-            let _ = crate::interrupt::ignore();
+            let _ = crate::signals::ignore_sigint();
             let _ = nix::unistd::dup2_stdout(io::stderr());
             serve::<J>(keep);
             0

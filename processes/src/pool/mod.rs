@@ -37,7 +37,7 @@
 //!   before its hello is an error of [`ProcessPool::with_config`].)
 //! - Dropping the pool (also while unwinding from a panic, or after an
 //!   error) closes every worker's task pipe, gives it a moment to exit, then
-//!   kills it, and reaps it. Ctrl-C: see [`crate::interrupt`].
+//!   kills it, and reaps it. Ctrl-C: see [`crate::signals`].
 
 mod config;
 mod dispatch;
@@ -91,7 +91,6 @@ pub struct ProcessPool<J: Job> {
     building: bool,
     /// The fork server of a `fork` pool (dropped after the workers).
     server: Option<forkserver::ForkServer>,
-    _live: crate::interrupt::LivePool,
 }
 
 /// Builds a [`ProcessPool`]; every setting has a default (see [`PoolConfig`]).
@@ -171,7 +170,6 @@ impl<J: Job> ProcessPool<J> {
             start_failures: vec![0; cfg.workers],
             building: true,
             server: None,
-            _live: crate::interrupt::LivePool::new(),
             cfg,
         };
         // A fork pool forks its server first, while this process is still

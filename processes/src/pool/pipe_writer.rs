@@ -1,12 +1,11 @@
 //! The pool's end of a task pipe: non-blocking writes that wait for room
 //! with `poll`, one tick at a time, so a worker that stops reading (hung in
-//! a task, with its pipe full) cannot block the dispatcher past Ctrl-C or
-//! past the task timeout.
+//! a task, with its pipe full) cannot block the dispatcher past the task
+//! timeout.
 //!
 //! The fast path is one `write` that succeeds, as before. Only when the pipe
-//! is full does the writer poll, and between polls it checks
-//! [`crate::interrupt::requested`] and how long it has waited without the
-//! worker making any room ([`Until`]). Giving up
+//! is full does the writer poll, and between polls it checks how long it
+//! has waited without the worker making any room ([`Until`]). Giving up
 //! returns `ErrorKind::TimedOut` and marks the writer [`PipeWriter::stalled`]:
 //! a frame may be half written, so the pool must not write to it again.
 
@@ -83,9 +82,6 @@ impl Write for PipeWriter {
             match (&self.file).write(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 r => return r,
-            }
-            if crate::interrupt::requested() {
-                return Err(self.give_up("interrupted (Ctrl-C)"));
             }
             let wait = match self.until {
                 Until::Ever => TICK,

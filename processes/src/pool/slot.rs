@@ -146,7 +146,7 @@ pub(crate) fn start<J: Job>(
                 None => std::env::current_exe()?,
             };
             let mut cmd = Command::new(program);
-            cmd.args([crate::worker::WORKER_ARG, J::NAME]);
+            cmd.args([subprocess_pipes::worker::WORKER_FLAG, J::NAME]);
             cmd
         }
         (StartMethod::Command(program, args), _) => {
@@ -156,8 +156,9 @@ pub(crate) fn start<J: Job>(
         }
     };
     // Its own process group: when the pool ends a worker, whatever the
-    // worker started goes too (workers ignore the terminal's Ctrl-C anyway;
-    // the pool handles it, see `crate::interrupt`).
+    // worker started goes too (the terminal's Ctrl-C then reaches the
+    // parent only, whose policy kills every listed worker; see
+    // `subprocess_pipes::interrupt`).
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

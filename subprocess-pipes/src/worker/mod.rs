@@ -1,8 +1,12 @@
 //! Worker mode: this crate's own binary, re-executed as `subprocess-pipes __worker <role> [args]`, is the child in the demos and tests.
 //!
-//! [`main_if_worker`] runs first thing in `main`: when the first argument
-//! is [`WORKER_FLAG`], it runs the role and returns its exit code. Roles log
-//! to stderr only; stdout carries the protocol.
+//! [`main_if_worker`] is the one worker hook of the workspace: it runs
+//! first thing in `main` of every demo that re-executes itself, and when
+//! the first argument is [`WORKER_FLAG`], it runs the role named next from
+//! the binary's [`Roles`] table and returns its exit code. This crate's
+//! table is [`PIPE_ROLES`]; `processes` serves its pool jobs and
+//! `shared-mmap` its worker modes through the same hook. Roles log to
+//! stderr only; stdout carries the protocol.
 //!
 //! | role            | protocol on stdin/stdout                                  |
 //! |-----------------|-----------------------------------------------------------|
@@ -34,35 +38,74 @@ use std::process::{Command, ExitCode, Stdio};
 /// The hidden first argument that selects worker mode.
 pub const WORKER_FLAG: &str = "__worker";
 
-/// Every role's name.
-pub const ROLES: &[&str] = &[
-    "cat",
-    "pingpong",
-    "echo",
-    "raw-sink",
-    "frame-sink",
-    "frame-sink-owned",
-    "jobs",
-    "die-mid-frame",
-    "exit-early",
-    "silent",
-    "garbage",
-];
+/// The roles a binary can be re-executed as: `<bin> __worker <role> [args…]`.
+/// A binary has one table and passes it to [`main_if_worker`].
+pub trait Roles: Sync {
+    /// Every role's name, for the message when an unknown one is asked for.
+    fn names(&self) -> Vec<&str>;
+    /// Runs `role` with the arguments after it and returns the exit code;
+    /// `None` when the table has no such role.
+    fn run(&self, role: &str, args: &[OsString]) -> Option<ExitCode>;
+}
 
-/// Runs the worker role if `std::env::args_os()` asks for one.
-pub fn main_if_worker() -> Option<ExitCode> {
+/// The exit status of a worker asked for a role its binary does not have.
+pub const UNKNOWN_ROLE: u8 = 2;
+
+/// Runs the worker role if `std::env::args_os()` asks for one: `None` for
+/// a normal start, else the role's exit code ([`UNKNOWN_ROLE`] for a name
+/// the table does not have).
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     // First line: a worker run of this binary ends here.
+///     if let Some(code) = subprocess_pipes::worker::main_if_worker(&subprocess_pipes::worker::PIPE_ROLES) {
+///         return code;
+///     }
+///     subprocess_pipes::DEMO.main()
+/// }
+/// ```
+pub fn main_if_worker(roles: &dyn Roles) -> Option<ExitCode> {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     if args.first().is_none_or(|a| a != WORKER_FLAG) {
         return None;
     }
-    let role = args.get(1).and_then(|r| r.to_str()).unwrap_or("");
-    Some(match roles::run(role, args.get(2..).unwrap_or_default()) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("worker {role}: {e:#}");
-            ExitCode::from(1)
-        }
-    })
+    let role = args.get(1).map(|r| r.to_string_lossy()).unwrap_or_default();
+    Some(
+        roles
+            .run(&role, args.get(2..).unwrap_or_default())
+            .unwrap_or_else(|| {
+                eprintln!(
+                    "worker {}: no role {role:?} in this binary (it has: {})",
+                    std::process::id(),
+                    roles.names().join(", ")
+                );
+                ExitCode::from(UNKNOWN_ROLE)
+            }),
+    )
+}
+
+/// This crate's roles (the table in the module docs).
+pub static PIPE_ROLES: PipeRoles = PipeRoles;
+
+/// The type of [`PIPE_ROLES`].
+#[derive(Debug)]
+pub struct PipeRoles;
+
+impl Roles for PipeRoles {
+    fn names(&self) -> Vec<&str> {
+        roles::NAMES.to_vec()
+    }
+
+    fn run(&self, role: &str, args: &[OsString]) -> Option<ExitCode> {
+        let result = roles::run(role, args)?;
+        Some(match result {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                eprintln!("worker {role}: {e:#}");
+                ExitCode::from(1)
+            }
+        })
+    }
 }
 
 /// A command that starts `exe` as a worker in `role`, with stdin and stdout

@@ -1,5 +1,8 @@
 //! A child process that is always reaped: [`ChildGuard`] kills and waits on
-//! drop, so no error path and no panic leaves a zombie or an orphan.
+//! drop, so no error path and no panic leaves a zombie or an orphan. It is
+//! the one kill-and-reap guard of the library crates: [`crate::popen::Popen`]
+//! holds one, as do the `processes` pool's workers and fork server and
+//! `shared-mmap`'s workers.
 //!
 //! A child that leads its own process group ([`ChildGuard::group_leader`])
 //! is ended with its whole group: whatever it started (a worker that forks,
@@ -12,7 +15,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use subprocess_pipes::deadline;
+use crate::deadline;
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
@@ -41,7 +44,7 @@ impl fmt::Display for ExitCause {
 /// runs and reaps it.
 ///
 /// ```no_run
-/// use processes::child::ChildGuard;
+/// use subprocess_pipes::child::ChildGuard;
 /// let guard = ChildGuard::from_child(std::process::Command::new("sleep").arg("60").spawn()?);
 /// drop(guard); // killed and reaped: no zombie
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -59,12 +62,12 @@ impl ChildGuard {
     /// Takes ownership of the child `pid` (which must be our child).
     ///
     /// Until it is reaped, the child is listed with
-    /// [`subprocess_pipes::interrupt::register`], so that a program that
+    /// [`crate::interrupt::register`], so that a program that
     /// ends on Ctrl-C through that module kills it on the way out. It is
     /// taken off the list the moment it is reaped, before its pid can be
     /// reused (the same reasoning as for the group kill below).
     pub fn new(pid: Pid) -> ChildGuard {
-        subprocess_pipes::interrupt::register(pid.as_raw() as u32);
+        crate::interrupt::register(pid.as_raw() as u32);
         ChildGuard {
             pid,
             group: false,
@@ -75,7 +78,7 @@ impl ChildGuard {
     /// Records how the child ended, and takes it off the interrupt list.
     fn set_reaped(&mut self, how: Option<ExitCause>) {
         if how.is_some() {
-            subprocess_pipes::interrupt::forget(self.pid.as_raw() as u32);
+            crate::interrupt::forget(self.pid.as_raw() as u32);
         }
         self.reaped = how;
     }
@@ -87,7 +90,7 @@ impl ChildGuard {
     ///
     /// ```no_run
     /// use std::os::unix::process::CommandExt;
-    /// use processes::child::ChildGuard;
+    /// use subprocess_pipes::child::ChildGuard;
     /// let child = std::process::Command::new("sh")
     ///     .args(["-c", "sleep 60 & sleep 60"])
     ///     .process_group(0)
@@ -240,8 +243,8 @@ mod tests {
         let guard = spawn("sleep", &["30"]);
         let pid = guard.pid();
         drop(guard);
-        let me = nix::unistd::getpid();
-        assert!(!crate::proc_info::children(me).unwrap().contains(&pid));
+        // Reaped: not even a zombie is left under that pid.
+        assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
     }
 
     #[test]

@@ -7,58 +7,51 @@
 //! program and leave its children running, orphaned, with no guard left to
 //! reap them.
 //!
-//! The help is [`kill_children_on_interrupt`]: every live `Popen` is listed
-//! in a registry (added at spawn, removed once reaped), and a thread waits
-//! for `SIGINT`, `SIGTERM` or `SIGHUP` with `sigwait` (no signal handler, so
-//! no `unsafe`), kills every listed group with `SIGKILL` and exits with
-//! status 128 + the signal's number, as a shell reports a death by that
-//! signal. The killed children are then reaped by init.
-//!
-//! A library user who wants the same calls it first thing in `main`, before
-//! starting any thread: the signals are blocked in the calling thread and
-//! in every thread it starts afterwards, so that only the waiting thread
-//! receives them. (A child's signal mask is reset by `std::process`, so
-//! children are not affected.)
+//! The help is [`kill_children_on_interrupt`], the one Ctrl-C policy of
+//! every demo that starts children: every live child guard is listed in a
+//! registry (added at spawn, removed once reaped), and a thread waits for
+//! `SIGINT`, `SIGTERM` or `SIGHUP` (through `signal-hook`'s self-pipe: no
+//! signal is blocked, so no child inherits a blocked mask, and no handler
+//! of ours runs), kills every listed group with
+//! `SIGKILL` and exits at once with status 128 + the signal's number, as a
+//! shell reports a death by that signal. The killed children are reaped by
+//! init; waiting for them here would let another thread see its child die
+//! and carry on (even end `main` with status 0) before the exit.
 //!
 //! Two more things are ended on the way out:
-//! - groups listed with [`register`] by other guards (the `processes`
-//!   crate's `ChildGuard` lists the groups it leads), and
+//! - groups listed with [`register`] by other guards ([`crate::child::ChildGuard`]
+//!   lists every child it owns), and
 //! - files and directories made through [`remove_on_interrupt`] (a demo's
-//!   temporary files), removed before the exit.
+//!   temporary files and shared-memory files), removed before the exit.
 //!
 //! `fork` needs a single-threaded process, and the waiting thread is a
 //! thread: [`without_watcher`] stops it, runs the fork, and starts it
-//! again; a signal that arrives meanwhile stays pending (it is blocked in
-//! every thread) and is taken by the new watcher at once.
+//! again; a signal that arrives meanwhile waits in the pipe and is taken by
+//! the new thread at once. A forked child that does not `exec` inherits the
+//! handlers, which write to the parent's pipe: the `processes` crate's
+//! `fork::fork_with` gives them their default action back in the child.
 //!
 //! ```no_run
-//! // First thing in `main`, before any thread starts:
+//! // Early in `main` (after the worker hook):
 //! subprocess_pipes::interrupt::kill_children_on_interrupt()?;
 //! // ... start children with Popen / Run; Ctrl-C now also ends them.
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod watcher;
+
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::thread::JoinHandle;
 
-use nix::sys::signal::{SigSet, Signal, kill, killpg};
-use nix::unistd::{Pid, getpid};
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::unistd::Pid;
 
 /// Process groups of the live children (each led by the child's pid).
 static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 /// Files and directories to remove on an interrupt.
 static PATHS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
-/// The waiting thread, while it runs.
-static WATCHER: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
-
-/// The signals that end the program, and the private one that tells the
-/// waiting thread to stop ([`without_watcher`]). A program that uses
-/// `SIGUSR2` itself should not use this module.
-const ENDING: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
-const PAUSE: Signal = Signal::SIGUSR2;
 
 fn lock<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
     // A panic while holding the lock leaves plain data behind: still usable.
@@ -142,52 +135,24 @@ impl<T> Drop for Listed<T> {
     }
 }
 
-/// Blocks `SIGINT`, `SIGTERM` and `SIGHUP` in this thread (and so in every
-/// thread started after it) and starts a thread that, when one of them
-/// arrives, kills the process group of every listed child, removes every
-/// listed path and exits the program with status 128 + the signal's
-/// number. Call it once, first thing in `main`. See the module docs.
+/// Starts a thread that, when `SIGINT`, `SIGTERM` or `SIGHUP` arrives,
+/// kills the process group of every listed child, removes every listed
+/// path and exits the program with status 128 + the signal's number. Call
+/// it once, early in `main`; calling it again does nothing. A program that
+/// uses `SIGUSR2` itself should not use this module (it pauses the thread
+/// for a fork). See the module docs.
 pub fn kill_children_on_interrupt() -> std::io::Result<()> {
-    signals().thread_block()?;
-    start_watcher()
-}
-
-fn signals() -> SigSet {
-    let mut set = SigSet::empty();
-    for sig in ENDING.into_iter().chain([PAUSE]) {
-        set.add(sig);
-    }
-    set
-}
-
-fn start_watcher() -> std::io::Result<()> {
-    let mut slot = lock(&WATCHER);
-    if slot.is_some() {
-        return Ok(());
-    }
-    let set = signals();
-    *slot = Some(
-        std::thread::Builder::new()
-            .name("interrupt".into())
-            .spawn(move || {
-                let sig = loop {
-                    match set.wait() {
-                        Ok(PAUSE) => return, // without_watcher: stop, start again later
-                        Ok(sig) => break sig,
-                        Err(_) => {}
-                    }
-                };
-                end_everything(sig)
-            })?,
-    );
-    Ok(())
+    watcher::start(end_everything)
 }
 
 /// Kills every listed group, removes every listed path, and exits.
-fn end_everything(sig: Signal) -> ! {
-    // Hold stderr to the end: a thread that sees its child die below and
-    // goes to report the error blocks on it, so the exit status is ours
-    // (128 + the signal), not that error's.
+fn end_everything(sig: i32) -> ! {
+    let name = Signal::try_from(sig).map_or_else(|_| format!("signal {sig}"), |s| s.to_string());
+    // Hold stdout and stderr to the end: a thread that sees its child die
+    // below and goes to report it blocks on them, so it neither prints a
+    // misleading result nor ends first, and the exit status is ours
+    // (128 + the signal).
+    let _stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let listed = live_groups();
     for &pgid in &listed {
@@ -205,33 +170,27 @@ fn end_everything(sig: Signal) -> ! {
     }
     let _ = writeln!(
         stderr,
-        "{sig}: interrupted; killed {} child process group(s), removed {} temporary path(s); exiting",
+        "{name}: interrupted; killed {} child process group(s), removed {} temporary path(s); exiting",
         listed.len(),
         paths.len()
     );
-    std::process::exit(128 + sig as i32);
+    std::process::exit(128 + sig);
 }
 
 /// Runs `f` while no waiting thread exists, then starts it again: for
 /// `fork`, which needs a single-threaded process. Without a watcher
 /// (no [`kill_children_on_interrupt`] in this program) it only runs `f`.
-/// A signal that arrives while `f` runs stays pending and ends the program
-/// as soon as the watcher is back.
+/// A signal that arrives while `f` runs waits in the handlers' pipe and
+/// ends the program as soon as the watcher is back.
 ///
 /// ```
 /// let n = subprocess_pipes::interrupt::without_watcher(|| 7);
 /// assert_eq!(n, 7);
 /// ```
 pub fn without_watcher<T>(f: impl FnOnce() -> T) -> T {
-    let running = lock(&WATCHER).take();
-    let had = running.is_some();
-    if let Some(handle) = running {
-        // Process-directed: every thread blocks it, the watcher alone waits for it.
-        let _ = kill(getpid(), PAUSE);
-        let _ = handle.join();
-    }
+    let had = watcher::pause();
     let out = f();
-    if had && let Err(e) = start_watcher() {
+    if had && let Err(e) = watcher::resume(end_everything) {
         eprintln!("cannot watch for Ctrl-C again: {e}");
     }
     out
