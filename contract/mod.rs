@@ -6,7 +6,10 @@
 //! record (schema 1) and the measuring helpers are written once. `xtask`
 //! includes [`record`] the same way, so the producer and the consumer of the
 //! records cannot drift apart. It is a module, not a crate: each demo crate
-//! still builds and runs on its own.
+//! still builds and runs on its own. Its CPython runs ([`python`]) use the
+//! workspace's process lifecycle, so every crate that includes it depends
+//! on `subprocess-pipes` (which includes it too, naming itself by that
+//! path).
 
 pub mod cli;
 pub mod experiment;

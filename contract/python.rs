@@ -7,11 +7,12 @@
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{OnceLock, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+use subprocess_pipes::child::{ChildGuard, ExitCause};
 
 /// A Python interpreter found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,34 +110,28 @@ pub fn run_json_lines(
     stdin: Stdio,
 ) -> anyhow::Result<Vec<Value>> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let child = cmd
+    let mut child = cmd
         .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
         .map_err(|e| anyhow::anyhow!("starting {program}: {e}"))?;
-    let mut group = Group(child);
-    let out = drain(group.0.stdout.take().expect("piped"))?;
-    let err = drain(group.0.stderr.take().expect("piped"))?;
-    // A limit too long to be a deadline means none (no overflow panic).
-    let deadline = Instant::now().checked_add(limit);
-    let status = loop {
-        if let Some(status) = group.0.try_wait()? {
-            break Some(status);
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    // The one child guard of the workspace, as a group leader: the group is
+    // killed when the leader ends or times out, and the leader reaped, also
+    // on an early error return (drop). Listed for the Ctrl-C policy.
+    let mut group = ChildGuard::from_child(child).into_group_leader();
+    let out = drain(stdout.expect("piped"))?;
+    let err = drain(stderr.expect("piped"))?;
     // Leftover workers of the script die with the group, closing the pipes.
-    group.kill();
+    let status = group.wait_timeout(limit)?;
+    let _ = group.kill();
     let grace = Duration::from_secs(2);
     let stdout = out.recv_timeout(grace).unwrap_or_default();
     let stderr = err.recv_timeout(grace).unwrap_or_default();
     let status = status.ok_or_else(|| anyhow::anyhow!("{name} ran past {limit:?}; killed"))?;
-    if !status.success() {
+    if status != ExitCause::Exited(0) {
         let lines: Vec<&str> = stderr.lines().collect();
         let tail = lines[lines.len().saturating_sub(5)..].join("\n");
         anyhow::bail!("{name} failed ({status}): {tail}");
@@ -161,40 +156,6 @@ fn drain(mut r: impl Read + Send + 'static) -> anyhow::Result<mpsc::Receiver<Str
         })
         .map_err(|e| anyhow::anyhow!("starting a thread to read python's output: {e}"))?;
     Ok(rx)
-}
-
-/// A child that leads its own process group: on drop (also on an early
-/// error return) the group is killed and the child reaped.
-struct Group(Child);
-
-impl Group {
-    /// Kills the whole group with `killpg` (nix's safe wrapper: two of the
-    /// crates that include this file forbid `unsafe`; every one depends on
-    /// nix with its `signal` feature). No new process is needed, so this
-    /// works where no process can start (`ulimit -u` spent), which is also
-    /// when leftover workers matter most.
-    ///
-    /// Pid reuse cannot aim it at strangers: while the leader is unreaped
-    /// its pid is taken, and while any member of the group lives the kernel
-    /// hands out no pid equal to the group id; once neither holds, the
-    /// group is empty and the signal finds nobody (`ESRCH`).
-    fn kill(&mut self) {
-        use nix::sys::signal::{Signal, killpg};
-        use nix::unistd::Pid;
-        let pgid = Pid::from_raw(self.0.id() as i32);
-        if killpg(pgid, Signal::SIGKILL).is_err() {
-            let _ = self.0.kill();
-        }
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        if !matches!(self.0.try_wait(), Ok(Some(_))) {
-            self.kill();
-        }
-        let _ = self.0.wait();
-    }
 }
 
 #[cfg(test)]
@@ -245,7 +206,7 @@ mod tests {
             pidfile.display().to_string()
         );
         let hang = script(&dir, &body);
-        let start = Instant::now();
+        let start = std::time::Instant::now();
         let limit = Duration::from_millis(1500);
         let e = py.run_json(&hang, &[], limit).unwrap_err().to_string();
         assert!(e.contains("ran past"), "{e}");

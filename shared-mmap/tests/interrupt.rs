@@ -11,30 +11,11 @@ use nix::unistd::Pid;
 /// Trials per signal: the signal lands at a different moment of the run each time.
 const TRIALS: u64 = 20;
 
-/// Live (not zombie) processes of one run: those whose environment holds
-/// `TMPDIR=<tmp>`, which every process the demo starts inherits (workers
-/// lead process groups of their own, so the demo's group does not find them).
-fn members(tmp: &std::path::Path) -> Vec<i32> {
-    let mark = format!("TMPDIR={}", tmp.display()).into_bytes();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let (Ok(stat), Ok(env)) = (
-            std::fs::read_to_string(format!("/proc/{pid}/stat")),
-            std::fs::read(format!("/proc/{pid}/environ")),
-        ) else {
-            continue;
-        };
-        let zombie = stat
-            .rsplit_once(')')
-            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'));
-        if !zombie && env.split(|&b| b == 0).any(|v| v == mark.as_slice()) {
-            out.push(pid);
-        }
-    }
-    out
+/// Live processes of one run: every process the demo starts inherits
+/// `TMPDIR=<tmp>` (workers lead process groups of their own, so the demo's
+/// group does not find them).
+fn members(tmp: &std::path::Path) -> Vec<u32> {
+    subprocess_pipes::child::running_with_env("TMPDIR", &tmp.display().to_string()).unwrap()
 }
 
 /// Starts the demo with `args` (its temp dir in `tmp`), sends `sig` to its

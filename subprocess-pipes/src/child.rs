@@ -221,6 +221,41 @@ impl Drop for ChildGuard {
     }
 }
 
+/// The live processes (not zombies) whose environment holds `var=value`.
+/// Every process a program starts inherits its environment, whichever
+/// process group it leads, so a test that runs a program with a marker
+/// variable finds everything the run left behind with this.
+///
+/// ```
+/// // This process, run without the marker, has no such processes.
+/// let pids = subprocess_pipes::child::running_with_env("NO_SUCH_MARKER", "1")?;
+/// assert!(pids.is_empty());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn running_with_env(var: &str, value: &str) -> std::io::Result<Vec<u32>> {
+    let mark = format!("{var}={value}").into_bytes();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc")?.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        // Gone meanwhile, or not ours to read: not a process of the run.
+        let (Ok(stat), Ok(env)) = (
+            std::fs::read_to_string(format!("/proc/{pid}/stat")),
+            std::fs::read(format!("/proc/{pid}/environ")),
+        ) else {
+            continue;
+        };
+        let zombie = stat
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'));
+        if !zombie && env.split(|&b| b == 0).any(|v| v == mark.as_slice()) {
+            out.push(pid);
+        }
+    }
+    Ok(out)
+}
+
 fn cause(status: WaitStatus) -> Option<ExitCause> {
     match status {
         WaitStatus::Exited(_, code) => Some(ExitCause::Exited(code)),

@@ -87,6 +87,10 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![forbid(unsafe_code)]
 
+// The contract (compiled into every demo crate) names the process
+// lifecycle by its crate path; here that path is this crate.
+extern crate self as subprocess_pipes;
+
 pub mod blob;
 pub mod channel;
 pub mod child;

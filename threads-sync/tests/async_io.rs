@@ -170,6 +170,7 @@ fn a_server_child_without_a_socket_or_with_bad_arguments_says_why() {
         (vec![role, "threads", "1", "1", "1"], "listening socket"),
     ] {
         let out = std::process::Command::new(exe)
+            .arg(subprocess_pipes::worker::WORKER_FLAG)
             .args(&args)
             .stdin(std::process::Stdio::null())
             .output()

@@ -179,6 +179,14 @@ pub fn run_demo(
 }
 
 /// A process group to kill when the run ends.
+///
+/// xtask keeps this minimal guard instead of `subprocess_pipes::child::ChildGuard`,
+/// the workspace's one kill-and-reap guard: xtask builds and runs the demo
+/// crates, so it must not depend on one of them (a broken demo crate would
+/// stop the runner that reports it broken, and every xtask command would
+/// compile a demo first). Its Ctrl-C policy differs for the same reason:
+/// it forwards the signal to the running demo, whose own policy then ends
+/// that demo's children (see `interrupt.rs`).
 struct Group(libc::pid_t);
 
 impl Group {

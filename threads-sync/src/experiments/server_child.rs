@@ -1,6 +1,8 @@
 //! `many-slow-connections` runs every server in a child process, Rust's
-//! as well as CPython's: the demo binary started again with [`ROLE`] as its
-//! first argument and the listening socket as its standard input.
+//! as well as CPython's: the demo binary started again in worker role
+//! [`ROLE`] (`threads-sync __worker slow-server …`, the workspace's one
+//! worker hook, with [`ROLES`]) and the listening socket as its standard
+//! input.
 //!
 //! A child's memory is its own. In the demo's process the async server's
 //! few hundred bytes per connection would land in heap that earlier
@@ -9,6 +11,7 @@
 //! reports for CPython: its resident memory when it started serving and its
 //! peak (`VmHWM`, which starts afresh at `exec`), and its counts.
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::net::TcpListener;
 use std::os::fd::AsFd;
@@ -18,31 +21,48 @@ use std::time::{Duration, Instant};
 use crate::async_io::{ServeConfig, Shutdown, task_server, thread_server};
 use crate::experiments::rss::{peak_rss_bytes, rss_bytes};
 
-/// The first argument that makes the demo binary a server child.
-pub const ROLE: &str = "__slow-server";
+/// The worker role of a server child.
+pub const ROLE: &str = "slow-server";
 
-/// For `main`: when this process was started as a server child, serve and
-/// return its exit status; otherwise `None`, and `main` goes on.
-pub fn main_if_server() -> Option<ExitCode> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some(ROLE) {
-        return None;
+/// The demo binary's worker roles, for [`subprocess_pipes::worker::main_if_worker`].
+pub static ROLES: ServerRoles = ServerRoles;
+
+/// The type of [`ROLES`]: one role, [`ROLE`].
+#[derive(Debug)]
+pub struct ServerRoles;
+
+impl subprocess_pipes::worker::Roles for ServerRoles {
+    fn names(&self) -> Vec<&str> {
+        vec![ROLE]
     }
-    Some(match serve(&args[1..]) {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
+
+    /// Serves, prints the report line and exits 0; 1 on an error.
+    fn run(&self, role: &str, args: &[OsString]) -> Option<ExitCode> {
+        if role != ROLE {
+            return None;
         }
-        Err(e) => {
-            eprintln!("{ROLE}: {e:#}");
-            ExitCode::FAILURE
-        }
-    })
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        Some(match serve(&args) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{ROLE}: {e:#}");
+                ExitCode::FAILURE
+            }
+        })
+    }
 }
 
-/// The arguments of a server child: `threads|tasks DELAY_MS CONNECTIONS TIMEOUT_S`.
+/// The arguments of a server child:
+/// `__worker slow-server threads|tasks DELAY_MS CONNECTIONS TIMEOUT_S`.
 pub fn args(threads: bool, delay: Duration, connections: usize, limit: Duration) -> Vec<String> {
     vec![
+        subprocess_pipes::worker::WORKER_FLAG.to_string(),
         ROLE.to_string(),
         if threads { "threads" } else { "tasks" }.to_string(),
         delay.as_millis().to_string(),
