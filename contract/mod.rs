@@ -12,6 +12,7 @@
 //! path).
 
 pub mod cli;
+pub mod ctrl_c;
 pub mod experiment;
 pub mod judge;
 pub mod measure;
