@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::instr::Instr;
 use super::lock::VmLock;
 use super::objects::Objects;
-use super::run::ThreadStats;
+use super::outcome::ThreadStats;
 use crate::gil::{Gil, Held, Shared};
 use crate::trace::{MarkKind, State, ThreadTrace};
 

@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use super::cold::{Heap, first_take, released, switch, touch};
 use super::instr::Instr;
+use super::job::Job;
+use super::outcome::{ThreadStats, VmError};
 use super::program::Program;
-use super::run::{Job, ThreadStats, VmError};
 use crate::gil::{Checks, Gil, Shared};
 use crate::trace::{State, ThreadTrace};
 

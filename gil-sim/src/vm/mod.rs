@@ -7,6 +7,7 @@ pub mod dis;
 mod fn_builder;
 pub mod instr;
 mod interp;
+mod job;
 pub mod lock;
 pub mod objects;
 mod outcome;

@@ -16,13 +16,14 @@
 
 use std::time::Instant;
 
+pub use super::job::Job;
 pub use super::outcome::{Outcome, ThreadStats, VmError};
 
 use super::cold::Heap;
 use super::interp::exec;
 use super::lock::VmLock;
 use super::objects::{Objects, RefCounting};
-use super::program::{FuncId, Program};
+use super::program::Program;
 use crate::gil::{
     Gil, GilConfig, Policy, Shared, nogil::NoGil, py2::Py2, py39::Py39, py311::Py311,
 };
@@ -30,29 +31,6 @@ use crate::trace::{self, Clock, ThreadTrace, Trace, Track};
 
 /// Most threads one run may start.
 pub const MAX_THREADS: usize = 256;
-
-/// What a VM thread runs: a function, its arguments, and optionally the
-/// read end of a pipe for `IO_READ`.
-#[derive(Debug)]
-pub struct Job {
-    /// The function to run.
-    pub func: FuncId,
-    /// Its arguments.
-    pub args: Vec<i64>,
-    /// Where `IO_READ` reads from.
-    pub pipe: Option<std::io::PipeReader>,
-}
-
-impl Job {
-    /// A job without a pipe.
-    pub fn new(func: FuncId, args: &[i64]) -> Job {
-        Job {
-            func,
-            args: args.to_vec(),
-            pipe: None,
-        }
-    }
-}
 
 /// How to run: the GIL policy, and optionally one CPU to pin every thread to.
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,8 @@
 //! figures are missing from the records is left out, not guessed; the choice
 //! in a row follows from the figures, not from the lecture.
 
-use super::page::{data, esc};
+use super::html::{data, esc};
+use super::records::{find, metric};
 use crate::contract::record::Record;
 
 /// One row of advice.
@@ -19,18 +20,6 @@ pub struct Advice {
     pub chart: String,
     /// The command that measures it again.
     pub command: String,
-}
-
-/// The record of `demo experiment`, if it ran.
-pub fn find<'a>(records: &'a [Record], demo: &str, experiment: &str) -> Option<&'a Record> {
-    records
-        .iter()
-        .find(|r| r.demo == demo && r.experiment == experiment)
-}
-
-/// A metric of a record, by name.
-pub fn metric(rec: &Record, name: &str) -> Option<f64> {
-    rec.metrics.get(name).and_then(serde_json::Value::as_f64)
 }
 
 type Rule = fn(&[Record]) -> Option<Advice>;

@@ -1,9 +1,9 @@
 //! The charts of the "many slow waits" branch: what an idle waiter costs
 //! (threads vs tasks), and what many slow connections get from each server.
 
-use super::advice::{find, metric};
-use super::catalog::{bars, chart};
+use super::build::{bars, chart};
 use super::chart::Chart;
+use super::records::{find, metric};
 use crate::contract::record::Record;
 
 /// Resident memory per idle waiter, threads vs tasks, Rust and CPython.

@@ -5,10 +5,13 @@
 
 pub mod advice;
 pub mod async_charts;
+pub mod build;
 pub mod catalog;
 pub mod chart;
+pub mod html;
 pub mod machine;
 pub mod page;
+pub mod records;
 pub mod timelines;
 
 use std::io::Write;

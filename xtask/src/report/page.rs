@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::advice::Advice;
 use super::chart::Chart;
+use super::html::esc;
 use super::machine::MachineInfo;
 use super::timelines::Timeline;
 use crate::contract::record::Record;
@@ -18,22 +19,6 @@ th{background:#f3f3f3}.holds{color:#176317}.does-not-hold{color:#a31515}.info{co
 figure{margin:1.5em 0}figcaption{color:#444;font-size:0.92em}code{background:#f6f6f6;padding:0 3px}\
 .machine{color:#444}data{font-weight:bold}figure.timeline svg{max-width:100%;height:auto}\
 figure.timeline pre{overflow-x:auto;font-size:0.8em;background:#f6f6f6;padding:4px}";
-
-/// Escapes text for HTML and XML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Renders the whole page. `svgs` are the charts drawn, in `charts` order;
 /// `tallies` say, per experiment, how the verdicts of repeated runs fell.
@@ -150,31 +135,4 @@ fn timelines_section(h: &mut String, timelines: &[Timeline]) {
             summary = esc(&t.summary),
         );
     }
-}
-
-/// A number with about three significant digits, for tables.
-pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1000.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 0.01 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.2e}")
-    }
-}
-
-/// A number in an HTML `<data>` element: the exact figure in `value`, the
-/// rounded one shown (seconds below one as milliseconds).
-pub fn data(v: f64, unit: &str) -> String {
-    let (shown, unit) = if unit.trim() == "s" && v.abs() < 1.0 {
-        (v * 1e3, " ms")
-    } else {
-        (v, unit)
-    };
-    format!("<data value=\"{v}\">{}</data>{}", fmt_num(shown), esc(unit))
 }
