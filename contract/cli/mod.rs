@@ -8,19 +8,19 @@
 //! ([`ToolEntry`], built from a [`Tool`](super::Tool)). `main.rs` is then one line:
 //! `fn main() -> ExitCode { DEMO.main() }`.
 
+mod emit;
+mod guarded;
+
 use std::ffi::OsString;
-use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::experiment::{Ctx, Entry, ToolEntry};
-use super::judge::{ATTEMPT_BUDGET, ATTEMPTS};
-use super::record::{Report, Verdict};
-use super::steal::{CpuTimes, STEAL_LIMIT};
+use emit::{emit, fail};
+use guarded::{note_panic, run_caught};
 
 /// What `list` and a full run say of a demo with no experiments.
 const NOT_BUILT: &str = "no experiments yet; this demo is not built yet.";
@@ -105,20 +105,7 @@ impl Demo {
     /// one-line error naming where it happened, and the demo exits 1, not
     /// 101 with a backtrace.
     pub fn main(&self) -> ExitCode {
-        std::panic::set_hook(Box::new(|info| {
-            let line = format!(
-                "panicked at {}: {}",
-                info.location()
-                    .map_or("?".into(), |l| format!("{}:{}", l.file(), l.line())),
-                panic_text(info.payload())
-            );
-            // Inside an experiment the driver reports it (one line); elsewhere say it here.
-            if IN_EXPERIMENT.load(Ordering::SeqCst) {
-                *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(line);
-            } else {
-                eprintln!("{line}");
-            }
-        }));
+        std::panic::set_hook(Box::new(note_panic));
         self.main_from(std::env::args_os())
     }
 
@@ -243,200 +230,10 @@ impl Demo {
     }
 }
 
-/// True while an experiment runs under [`run_caught`].
-static IN_EXPERIMENT: AtomicBool = AtomicBool::new(false);
-/// Where and why the last panic inside an experiment happened.
-static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-/// The text of a panic's payload.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".into())
-}
-
-/// [`run_until_decided`], with a panic turned into an error.
-fn run_caught(
-    e: &Entry,
-    m: &ArgMatches,
-    ctx: &Ctx,
-    started: Instant,
-) -> anyhow::Result<(Report, Map<String, Value>)> {
-    // A panic an earlier experiment caught itself must not be reported here.
-    LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-    IN_EXPERIMENT.store(true, Ordering::SeqCst);
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_until_decided(e, m, ctx, started)
-    }));
-    IN_EXPERIMENT.store(false, Ordering::SeqCst);
-    out.unwrap_or_else(|payload| {
-        let recorded = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-        Err(anyhow::anyhow!(
-            "the experiment {}",
-            recorded.unwrap_or_else(|| format!("panicked: {}", panic_text(&*payload)))
-        ))
-    })
-}
-
-/// Runs `e`; while its measurements cannot decide, runs it again, at most
-/// [`ATTEMPTS`] times and not past [`ATTEMPT_BUDGET`]. Only an undecided
-/// run is repeated, never a decided one, so a retry cannot tilt the verdict
-/// towards either side: it only gives a disturbed machine a second chance
-/// to say something. The detail says how many attempts it took.
-fn run_until_decided(
-    e: &Entry,
-    m: &ArgMatches,
-    ctx: &Ctx,
-    started: Instant,
-) -> anyhow::Result<(Report, Map<String, Value>)> {
-    let mut attempt = 1;
-    loop {
-        let before = CpuTimes::now();
-        let (mut report, flags) = (e.run)(m, ctx)?;
-        if e.timed {
-            distrust_if_stolen(&mut report, before, CpuTimes::now());
-        }
-        let again = report.undecided && attempt < ATTEMPTS && started.elapsed() < ATTEMPT_BUDGET;
-        if !again {
-            if attempt > 1 {
-                let outcome = if report.undecided {
-                    "still undecided"
-                } else {
-                    "decided"
-                };
-                report
-                    .detail
-                    .push_str(&format!(" [{outcome} on attempt {attempt} of {ATTEMPTS}]"));
-            }
-            return Ok((report, flags));
-        }
-        eprintln!(
-            "  ({} {}: the measurements could not decide; measuring again, attempt {} of {ATTEMPTS})",
-            e.name,
-            report.detail,
-            attempt + 1
-        );
-        attempt += 1;
-    }
-}
-
-/// Turns a decided verdict into an undecided one when the host took more
-/// than [`STEAL_LIMIT`] of the machine's time between `before` and
-/// `after`: such a run's timings describe the neighbours.
-fn distrust_if_stolen(report: &mut Report, before: Option<CpuTimes>, after: Option<CpuTimes>) {
-    let Some(stolen) = before.zip(after).and_then(|(b, a)| b.steal_fraction(a)) else {
-        return;
-    };
-    if report.undecided || report.verdict == Verdict::Info || stolen <= STEAL_LIMIT {
-        return;
-    }
-    report.detail = format!(
-        "undecided: the host took {:.0}% of this machine's CPU time while it measured \
-         (steal, limit {:.0}%), so this run's \"{}\" is not trusted; {}",
-        stolen * 100.0,
-        STEAL_LIMIT * 100.0,
-        report.verdict.as_str(),
-        report.detail
-    );
-    report.verdict = Verdict::Info;
-    report.undecided = true;
-}
-
 fn flag(name: &'static str, help: &'static str) -> Arg {
     Arg::new(name)
         .long(name)
         .global(true)
         .action(ArgAction::SetTrue)
         .help(help)
-}
-
-fn fail(demo: &str, what: &str, err: &anyhow::Error) -> ExitCode {
-    eprintln!("{demo} {what}: error: {err:#}");
-    ExitCode::FAILURE
-}
-
-/// Prints one experiment's outcome: human text (stdout, or stderr under
-/// `--json`) and, under `--json`, the record as one line on stdout.
-fn emit(
-    demo: &str,
-    e: &Entry,
-    report: Report,
-    flags: Map<String, Value>,
-    ctx: &Ctx,
-    started: Instant,
-) {
-    let mut text = format!("== {demo} {}: {}\n", e.name, e.claim);
-    for line in &report.lines {
-        text.push_str(&format!("  {line}\n"));
-    }
-    for (name, value, unit) in &report.metrics {
-        let (shown, unit) = super::show::metric(*value, unit);
-        let line = format!("  {name:<32} {shown:>14} {unit}");
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    // `holds` -> `HOLDS`, `does-not-hold` -> `DOES NOT HOLD`.
-    let verdict = report.verdict.as_str().to_uppercase().replace('-', " ");
-    text.push_str(&format!(
-        "  verdict: {verdict}: {} ({:.1}s)\n\n",
-        report.detail,
-        started.elapsed().as_secs_f64()
-    ));
-    let record = report.into_record(demo, e.name, e.claim, flags);
-    if ctx.json {
-        eprint!("{text}");
-        let line = serde_json::to_string(&record).expect("a record always serializes");
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
-    } else {
-        print!("{text}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Counters with `steal` of `total`.
-    fn times(total: u64, steal: u64) -> Option<CpuTimes> {
-        Some(CpuTimes {
-            busy: total / 2,
-            steal,
-            total,
-        })
-    }
-
-    #[test]
-    fn a_decided_verdict_measured_under_heavy_steal_is_not_trusted() {
-        let mut r = Report::new(Verdict::DoesNotHold, "1.1x");
-        distrust_if_stolen(&mut r, times(0, 0), times(1000, 200));
-        assert_eq!((r.verdict, r.undecided), (Verdict::Info, true));
-        assert!(
-            r.detail.starts_with("undecided: the host took 20%"),
-            "{}",
-            r.detail
-        );
-        assert!(
-            r.detail.ends_with("\"does-not-hold\" is not trusted; 1.1x"),
-            "{}",
-            r.detail
-        );
-    }
-
-    #[test]
-    fn light_steal_info_and_no_witness_change_nothing() {
-        let quiet = Report::new(Verdict::Holds, "1.9x");
-        let mut r = quiet.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(1000, 40));
-        assert_eq!(r, quiet);
-        distrust_if_stolen(&mut r, None, times(0, 100));
-        assert_eq!(r, quiet);
-        let info = Report::new(Verdict::Info, "figures only");
-        let mut r = info.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(100, 90));
-        assert_eq!(r, info);
-    }
 }
