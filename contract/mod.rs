@@ -3,7 +3,7 @@
 //! Every demo crate includes this directory with
 //! `#[path = "../../contract/mod.rs"] pub mod contract;` so that the CLI
 //! shape (`list`, `--quick`, `--json`, one experiment by name), the JSON
-//! record (schema 1) and the measuring helpers are written once. `xtask`
+//! record (schema 2) and the measuring helpers are written once. `xtask`
 //! includes [`record`] the same way, so the producer and the consumer of the
 //! records cannot drift apart. It is a module, not a crate: each demo crate
 //! still builds and runs on its own. Its CPython runs ([`python`]) use the
@@ -18,6 +18,7 @@ pub mod judge;
 pub mod measure;
 pub mod python;
 pub mod record;
+pub mod series;
 pub mod show;
 pub mod steal;
 

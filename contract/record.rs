@@ -1,22 +1,31 @@
-//! The JSON record an experiment emits (schema 1), and the [`Report`] an
+//! The JSON record an experiment emits (schema 2), and the [`Report`] an
 //! experiment returns before the driver turns it into one.
 //!
 //! One record is one line on stdout in `--json` mode:
 //!
 //! ```text
-//! {"schema":1,"demo":"gil-sim","experiment":"cpu-bound","claim":"...",
-//!  "params":{...},"metrics":{"speedup":0.98},"units":{"speedup":"x"},
-//!  "verdict":"holds","detail":"one line"}
+//! {"schema":2,"demo":"gil-sim","experiment":"convoy","claim":"...",
+//!  "params":{...},"metrics":{"latency_ratio":0.98},"units":{"latency_ratio":"x"},
+//!  "verdict":"holds","detail":"one line",
+//!  "series":[{"name":"latency","x":"interval_us","units":{...},
+//!             "points":[{"cpu_threads":1,"interval_us":5000,"latency_s":0.0052}]}]}
 //! ```
 //!
 //! Metrics keep the order in which the experiment added them: the first one
 //! is the experiment's key figure (the one `cargo xtask run-all` shows).
+//! Metrics are flat key figures; an experiment that sweeps a parameter adds
+//! a [`Series`] (schema 2), whose points carry the parameters as fields.
+//! Schema 1 records (no series) still read: saved `--from` files.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::series::{Point, Series};
+
 /// The schema version written into every record.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
+/// The schema versions a reader accepts: 1 (before series) and 2.
+pub const READABLE: std::ops::RangeInclusive<u32> = 1..=SCHEMA;
 
 /// What the measurements say about the claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +59,11 @@ impl Verdict {
     }
 }
 
-/// One experiment's result, schema 1. See the module docs for the shape.
+/// One experiment's result, schema 2. See the module docs for the shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
-    /// Always [`SCHEMA`].
+    /// [`SCHEMA`] when written; any of [`READABLE`] when read.
     pub schema: u32,
     /// The demo binary (`gil-sim`).
     pub demo: String,
@@ -72,6 +81,9 @@ pub struct Record {
     pub verdict: Verdict,
     /// One line explaining the verdict.
     pub detail: String,
+    /// The sweeps of a parameter, by name (schema 2; none in schema 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<Series>,
 }
 
 /// Why a line is not a valid record.
@@ -87,16 +99,24 @@ impl std::fmt::Display for RecordError {
 impl std::error::Error for RecordError {}
 
 impl Record {
-    /// Parses and validates one JSON line: schema 1, metrics all numbers, a
-    /// unit for each metric, non-empty names.
+    /// Parses and validates one JSON line: a readable schema, metrics all
+    /// numbers, a unit for each metric, non-empty names, well-formed series.
     pub fn parse_line(line: &str) -> Result<Record, RecordError> {
         let rec: Record =
             serde_json::from_str(line).map_err(|e| RecordError(format!("not a record: {e}")))?;
-        if rec.schema != SCHEMA {
+        if !READABLE.contains(&rec.schema) {
             return Err(RecordError(format!(
-                "schema {} (expected {SCHEMA})",
-                rec.schema
+                "schema {} (this reader reads {} to {})",
+                rec.schema,
+                READABLE.start(),
+                READABLE.end()
             )));
+        }
+        if rec.schema < 2 && !rec.series.is_empty() {
+            return Err(RecordError("series in a schema 1 record".into()));
+        }
+        if let Some(why) = rec.series.iter().find_map(Series::problem) {
+            return Err(RecordError(why));
         }
         if rec.demo.is_empty() || rec.experiment.is_empty() {
             return Err(RecordError("empty demo or experiment name".into()));
@@ -114,6 +134,12 @@ impl Record {
         Ok(rec)
     }
 
+    /// The points of `P`'s series, typed; `None` when the record has none
+    /// (a schema 1 record, or an experiment that did not sweep).
+    pub fn series_of<P: Point>(&self) -> Option<Vec<P>> {
+        self.series.iter().find(|s| s.name == P::NAME)?.typed()
+    }
+
     /// The first `n` metrics as `(name, value, unit)`, key figure first.
     pub fn key_figures(&self, n: usize) -> Vec<(&str, f64, &str)> {
         self.metrics
@@ -129,10 +155,8 @@ impl Record {
 
 /// What an experiment returns: figures, a verdict, and the human text to show.
 ///
-/// The driver adds the demo, experiment, claim and params to make a [`Record`].
-///
-/// # Example
-#[doc = concat!("```\nuse ", env!("CARGO_CRATE_NAME"), "::contract::record::{Record, Report, Verdict};\n\nlet mut report = Report::new(Verdict::Holds, \"2 threads ran 1.9x faster\")\n    .metric(\"speedup\", 1.9, \"x\")\n    .metric(\"efficiency\", 0.95, \"\");\nreport.say(\"threads  seconds\");\nlet record = report.into_record(\"demo\", \"cpu-bound\", \"threads scale\", Default::default());\nlet line = serde_json::to_string(&record)?;\nassert_eq!(Record::parse_line(&line)?.key_figures(1), vec![(\"speedup\", 1.9, \"x\")]);\n# Ok::<(), Box<dyn std::error::Error>>(())\n```")]
+/// The driver adds the demo, experiment, claim and params to make a
+/// [`Record`] (the tests below show a round trip).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// The verdict computed from the measurements.
@@ -145,6 +169,8 @@ pub struct Report {
     pub params: Option<Map<String, Value>>,
     /// Human-readable lines (tables, explanations), printed before the verdict.
     pub lines: Vec<String>,
+    /// Sweeps of a parameter ([`Report::series`]).
+    pub series: Vec<Series>,
     /// The measurements could not decide (a figure fell between the bars,
     /// or the machine gave no parallelism at the moment): the driver
     /// measures again, a bounded number of times, before it reports `info`.
@@ -160,6 +186,7 @@ impl Report {
             metrics: Vec::new(),
             params: None,
             lines: Vec::new(),
+            series: Vec::new(),
             undecided: false,
         }
     }
@@ -188,6 +215,20 @@ impl Report {
         self.metrics.push((name, value, unit.into()));
     }
 
+    /// Adds a sweep of a parameter, as typed points (builder style); an
+    /// empty sweep adds nothing.
+    pub fn series<P: Point>(mut self, points: &[P]) -> Report {
+        self.push_series(points);
+        self
+    }
+
+    /// Adds a sweep in place.
+    pub fn push_series<P: Point>(&mut self, points: &[P]) {
+        if !points.is_empty() {
+            self.series.push(Series::of(points));
+        }
+    }
+
     /// Records the resolved parameters (anything that serializes to a JSON object).
     pub fn params(mut self, params: &impl Serialize) -> Report {
         if let Ok(Value::Object(map)) = serde_json::to_value(params) {
@@ -201,7 +242,7 @@ impl Report {
         self.lines.push(line.into());
     }
 
-    /// Turns the report into a schema-1 record.
+    /// Turns the report into a record of the current [`SCHEMA`].
     pub fn into_record(
         self,
         demo: &str,
@@ -225,6 +266,7 @@ impl Report {
             units,
             verdict: self.verdict,
             detail: self.detail,
+            series: self.series,
         }
     }
 }
@@ -233,9 +275,13 @@ impl Report {
 mod tests {
     use super::*;
 
+    use super::super::series::ConvoyLatency;
+
     #[test]
     fn a_report_round_trips_through_a_valid_record() {
-        let mut r = Report::new(Verdict::Holds, "fine").metric("speedup", 1.5, "x");
+        let mut r = Report::new(Verdict::Holds, "fine")
+            .metric("speedup", 1.5, "x")
+            .metric("efficiency", 0.75, "");
         r.say("a table");
         let rec = r.into_record("d", "e", "c", Map::new());
         let line = serde_json::to_string(&rec).unwrap();
@@ -243,13 +289,43 @@ mod tests {
         assert_eq!(back, rec);
         assert_eq!(back.key_figures(1), vec![("speedup", 1.5, "x")]);
         assert!(line.contains("\"verdict\":\"holds\""));
+        assert!(
+            line.contains("\"schema\":2") && !line.contains("series"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_sweep_travels_as_a_typed_series() {
+        let points = [ConvoyLatency {
+            cpu_threads: 1,
+            interval_us: 5000.0,
+            latency_s: 0.005,
+        }];
+        let rec = Report::new(Verdict::Info, "d").series(&points).into_record(
+            "gil-sim",
+            "convoy",
+            "c",
+            Map::new(),
+        );
+        let back = Record::parse_line(&serde_json::to_string(&rec).unwrap()).unwrap();
+        assert_eq!(back.series_of::<ConvoyLatency>(), Some(points.to_vec()));
+    }
+
+    #[test]
+    fn a_schema_1_record_still_reads() {
+        let line = r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{"m":1},"units":{"m":"s"},"verdict":"info","detail":""}"#;
+        let rec = Record::parse_line(line).unwrap();
+        assert_eq!(rec.series_of::<ConvoyLatency>(), None);
     }
 
     #[test]
     fn invalid_records_are_rejected_with_a_reason() {
         let bad = [
             "not json",
-            r#"{"schema":2,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":""}"#,
+            r#"{"schema":3,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":""}"#,
+            r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"a","units":{"a":""},"points":[{"a":1}]}]}"#,
+            r#"{"schema":2,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"a","units":{},"points":[{"a":1}]}]}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{"m":"x"},"units":{"m":"s"},"verdict":"info","detail":""}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{"m":1},"units":{},"verdict":"info","detail":""}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"maybe","detail":""}"#,

@@ -58,7 +58,7 @@ impl Demo {
             ))
             .arg(flag(
                 "json",
-                "One JSON record per experiment on stdout (schema 1); human text on stderr",
+                "One JSON record per experiment on stdout (schema 2); human text on stderr",
             ))
             .arg(
                 Arg::new("repeats")

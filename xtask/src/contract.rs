@@ -6,6 +6,8 @@
 pub mod measure;
 #[path = "../../contract/record.rs"]
 pub mod record;
+#[path = "../../contract/series.rs"]
+pub mod series;
 #[path = "../../contract/show.rs"]
 pub mod show;
 

@@ -102,7 +102,7 @@ pub fn render(
             v = verdict.as_str()
         );
     }
-    h.push_str("</table>\n<p>The raw records (JSON lines, schema 1) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
+    h.push_str("</table>\n<p>The raw records (JSON lines, schema 2) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
     h
 }
 

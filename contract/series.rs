@@ -1,0 +1,156 @@
+//! Series (schema 2): an experiment's sweep of a parameter as a named table
+//! of points, each point carrying its parameters and figures as fields
+//! (`{"cpu_threads":1,"interval_us":5000,"latency_s":0.0062}`), instead of
+//! metric names that encode the parameters (`latency_1cpu_5000us`).
+//!
+//! The point types live here, in the contract: the demo that writes a
+//! series and xtask, which reads it, compile the same struct, so a renamed
+//! field is a compile error on both sides, not a chart that silently goes
+//! missing. A record's flat metrics stay its key figures.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One point type of a series: its name in the record, the field the
+/// points vary along, and the unit of every field.
+pub trait Point: Serialize + DeserializeOwned {
+    /// The series' name in the record (`latency`).
+    const NAME: &'static str;
+    /// The field the points vary along (`interval_us`).
+    const X: &'static str;
+    /// `(field, unit)` for every field of the point.
+    const UNITS: &'static [(&'static str, &'static str)];
+}
+
+/// A series as a record carries it: the untyped form of `Vec<P: Point>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// The series' name ([`Point::NAME`]).
+    pub name: String,
+    /// The field the points vary along ([`Point::X`]).
+    pub x: String,
+    /// The unit of each field, by field name.
+    pub units: Map<String, Value>,
+    /// The points, in the order the experiment measured them.
+    pub points: Vec<Map<String, Value>>,
+}
+
+impl Series {
+    /// The series of `points`. A point that does not serialize to an object
+    /// of numbers is left out (a point type is a struct of numbers).
+    pub fn of<P: Point>(points: &[P]) -> Series {
+        let units = P::UNITS
+            .iter()
+            .map(|(f, u)| (f.to_string(), Value::String(u.to_string())))
+            .collect();
+        let points = points
+            .iter()
+            .filter_map(|p| match serde_json::to_value(p) {
+                Ok(Value::Object(map)) => Some(map),
+                _ => None,
+            })
+            .collect();
+        Series {
+            name: P::NAME.into(),
+            x: P::X.into(),
+            units,
+            points,
+        }
+    }
+
+    /// The points as `P`; `None` unless this is `P`'s series and every
+    /// point reads as one.
+    pub fn typed<P: Point>(&self) -> Option<Vec<P>> {
+        if self.name != P::NAME {
+            return None;
+        }
+        self.points
+            .iter()
+            .map(|p| serde_json::from_value(Value::Object(p.clone())).ok())
+            .collect()
+    }
+
+    /// Why the series is malformed, if it is: an empty name, a point
+    /// without the x field, a field that is not a number or has no unit.
+    pub fn problem(&self) -> Option<String> {
+        if self.name.is_empty() {
+            return Some("a series without a name".into());
+        }
+        for point in &self.points {
+            if !point.contains_key(&self.x) {
+                return Some(format!(
+                    "series {:?}: a point without {:?}",
+                    self.name, self.x
+                ));
+            }
+            for (field, value) in point {
+                if !value.is_number() {
+                    return Some(format!("series {:?}: {field:?} is not a number", self.name));
+                }
+                if !self.units.get(field).is_some_and(Value::is_string) {
+                    return Some(format!("series {:?}: {field:?} has no unit", self.name));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `gil-sim convoy`: how long the I/O thread waits for the GIL after each
+/// read, beside `cpu_threads` CPU-bound threads, at one switch interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ConvoyLatency {
+    /// CPU-bound threads beside the I/O thread.
+    pub cpu_threads: u32,
+    /// The switch interval, in microseconds.
+    pub interval_us: f64,
+    /// The median wait for the GIL after an I/O call, in seconds.
+    pub latency_s: f64,
+}
+
+impl Point for ConvoyLatency {
+    const NAME: &'static str = "latency";
+    const X: &'static str = "interval_us";
+    const UNITS: &'static [(&'static str, &'static str)] = &[
+        ("cpu_threads", "threads"),
+        ("interval_us", "µs"),
+        ("latency_s", "s"),
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_round_trips_typed_and_checks_its_fields() {
+        let points = vec![
+            ConvoyLatency {
+                cpu_threads: 1,
+                interval_us: 5000.0,
+                latency_s: 0.0052,
+            },
+            ConvoyLatency {
+                cpu_threads: 2,
+                interval_us: 1000.0,
+                latency_s: 0.0021,
+            },
+        ];
+        let s = Series::of(&points);
+        assert_eq!(s.problem(), None);
+        assert_eq!(s.typed::<ConvoyLatency>(), Some(points));
+        let line = serde_json::to_string(&s).unwrap();
+        assert!(line.contains(r#""interval_us":5000.0"#), "{line}");
+        let mut bad = s.clone();
+        bad.points[0].remove("interval_us");
+        assert!(bad.problem().unwrap().contains("without"));
+        let mut bad = s.clone();
+        bad.units.remove("latency_s");
+        assert!(bad.problem().unwrap().contains("no unit"));
+        let mut other = s;
+        other.name = "other".into();
+        assert_eq!(other.typed::<ConvoyLatency>(), None);
+    }
+}
