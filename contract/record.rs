@@ -301,6 +301,7 @@ mod tests {
             cpu_threads: 1,
             interval_us: 5000.0,
             latency_s: 0.005,
+            cpu_iters_per_s: 0.0,
         }];
         let rec = Report::new(Verdict::Info, "d").series(&points).into_record(
             "gil-sim",

@@ -106,8 +106,11 @@ pub struct ConvoyLatency {
     pub cpu_threads: u32,
     /// The switch interval, in microseconds.
     pub interval_us: f64,
-    /// The median wait for the GIL after an I/O call, in seconds.
+    /// The median time of one blocking call, the wait for the GIL after
+    /// it included, in seconds.
     pub latency_s: f64,
+    /// The CPU-bound threads' progress meanwhile (0 without them).
+    pub cpu_iters_per_s: f64,
 }
 
 impl Point for ConvoyLatency {
@@ -117,6 +120,7 @@ impl Point for ConvoyLatency {
         ("cpu_threads", "threads"),
         ("interval_us", "µs"),
         ("latency_s", "s"),
+        ("cpu_iters_per_s", "iter/s"),
     ];
 }
 
@@ -131,11 +135,13 @@ mod tests {
                 cpu_threads: 1,
                 interval_us: 5000.0,
                 latency_s: 0.0052,
+                cpu_iters_per_s: 0.0,
             },
             ConvoyLatency {
                 cpu_threads: 2,
                 interval_us: 1000.0,
                 latency_s: 0.0021,
+                cpu_iters_per_s: 4.0e7,
             },
         ];
         let s = Series::of(&points);
