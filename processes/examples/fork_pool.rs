@@ -4,7 +4,7 @@
 //! the pool's own reader threads run by then.
 //! `cargo run --release -p processes --example fork_pool`
 
-use processes::jobs::{Fault, FaultTask};
+use processes::demo_jobs::{Fault, FaultTask};
 use processes::pool::{ProcessPool, StartMethod};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

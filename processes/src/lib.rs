@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use processes::job::Job;
-//! assert_eq!(processes::jobs::Primes::run((0, 100)), Ok(25));
+//! assert_eq!(processes::demo_jobs::Primes::run((0, 100)), Ok(25));
 //! ```
 //!
 //! ## 2. The worker hook: first line of `main`
@@ -29,7 +29,7 @@
 //! ## 3. A pool: `map`, `imap_unordered`, `chunksize`
 //!
 //! ```no_run
-//! use processes::jobs::Tiny;
+//! use processes::demo_jobs::Tiny;
 //! use processes::pool::ProcessPool;
 //!
 //! let mut pool = ProcessPool::<Tiny>::builder().workers(2).chunksize(64).build()?;
@@ -96,15 +96,17 @@
 pub use subprocess_pipes::child;
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+pub mod cpython;
+pub mod demo_jobs;
 pub mod experiments;
 pub mod fork;
 pub mod job;
-pub mod jobs;
 pub mod pool;
 pub mod proc_info;
 pub mod protocol;
 pub mod registry;
 pub mod signals;
+pub mod start_flag;
 pub mod worker;
 
 /// The demo: its name, what it teaches, and its experiments.

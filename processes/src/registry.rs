@@ -5,7 +5,7 @@
 //! ```no_run
 //! fn main() -> std::process::ExitCode {
 //!     // First line: a worker run of this binary serves its job and ends here.
-//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::jobs::REGISTRY) {
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::demo_jobs::REGISTRY) {
 //!         return code;
 //!     }
 //!     processes::DEMO.main()
@@ -43,7 +43,7 @@ impl JobEntry {
 ///
 /// ```
 /// use processes::registry::Registry;
-/// static JOBS: Registry = processes::jobs::REGISTRY;
+/// static JOBS: Registry = processes::demo_jobs::REGISTRY;
 /// assert!(JOBS.find("primes").is_some());
 /// assert!(JOBS.find("no-such-job").is_none());
 /// ```

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! fn main() -> std::process::ExitCode {
-//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::jobs::REGISTRY) {
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::demo_jobs::REGISTRY) {
 //!         return code; // a worker run ends here
 //!     }
 //!     processes::DEMO.main()
@@ -101,7 +101,7 @@ pub(crate) fn serve_ends<J: Job>(ends: Ends) -> Result<(), WorkerError> {
 /// tx.send(&Batch { seq: 0, tasks: vec![1, 2] })?;
 /// tx.send(&Batch { seq: 1, tasks: vec![3] })?;
 /// let mut output = Vec::new();
-/// processes::worker::serve::<processes::jobs::Tiny, _, _>(&input[..], &mut output)?;
+/// processes::worker::serve::<processes::demo_jobs::Tiny, _, _>(&input[..], &mut output)?;
 /// let mut rx = Receiver::<Reply<u64>, _>::new(&output[..]);
 /// assert!(matches!(rx.recv()?, Some(Reply::Hello { .. })));
 /// assert_eq!(rx.recv()?, Some(Reply::Done { seq: 0, results: vec![Ok(2), Ok(4)] }));

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::getpid;
-use processes::jobs::{Fault, FaultTask};
+use processes::demo_jobs::{Fault, FaultTask};
 use processes::pool::{PoolError, ProcessPool, StartMethod, TaskError};
 use subprocess_pipes::channel::ChannelError;
 

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use processes::child::ExitCause;
+use processes::demo_jobs::{Fault, FaultTask};
 use processes::fork::{ForkError, THREADS_SETTLE, check_single_threaded, fork_with};
-use processes::jobs::{Fault, FaultTask};
 use processes::pool::{ProcessPool, StartMethod, TaskError};
 
 /// Threads started and joined right before a fork, each time.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use processes::jobs::{Fault, FaultTask, Primes, Tiny, count_primes};
+use processes::demo_jobs::{Fault, FaultTask, Primes, Tiny, count_primes};
 use processes::pool::{ProcessPool, StartMethod, TaskError};
 
 fn worker_bin() -> StartMethod {

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use nix::unistd::getpid;
-use processes::jobs::{Fault, FaultTask};
+use processes::demo_jobs::{Fault, FaultTask};
 use processes::pool::{MAX_START_FAILURES, PoolConfig, PoolError, ProcessPool, StartMethod};
 
 static SERIAL: Mutex<()> = Mutex::new(());

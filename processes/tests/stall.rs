@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use processes::jobs::{Fault, FaultTask};
+use processes::demo_jobs::{Fault, FaultTask};
 use processes::pool::{ProcessPool, StartMethod, TaskError};
 use processes::protocol::Reply;
 

@@ -5,8 +5,8 @@
 
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{num, python_side};
-use crate::jobs::Tiny;
+use crate::cpython::{num, python_side};
+use crate::demo_jobs::Tiny;
 use crate::pool::ProcessPool;
 
 /// Flags of `chunksize`.

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{num, python_side};
-use crate::jobs::{Primes, count_primes};
+use crate::cpython::{num, python_side};
+use crate::demo_jobs::{Primes, count_primes};
 use crate::pool::{ProcessPool, map_chunksize};
 
 /// Flags of `cpu-bound`.

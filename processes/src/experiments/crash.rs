@@ -8,10 +8,10 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Pid, getpid};
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::Start;
-use crate::jobs::{Fault, FaultTask};
+use crate::demo_jobs::{Fault, FaultTask};
 use crate::pool::{ProcessPool, TaskError};
 use crate::proc_info::{children, descendants};
+use crate::start_flag::Start;
 
 /// Flags of `crash`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

@@ -5,8 +5,8 @@
 
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::demo_jobs::{Payload, PayloadTask};
 use crate::job::Job;
-use crate::jobs::{Payload, PayloadTask};
 use crate::pool::ProcessPool;
 use subprocess_pipes::blob::Blob;
 

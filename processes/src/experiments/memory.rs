@@ -9,8 +9,8 @@ use nix::unistd::{Pid, getpid};
 
 use crate::child::ChildGuard;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{num, python_side};
-use crate::jobs::Tiny;
+use crate::cpython::{num, python_side};
+use crate::demo_jobs::Tiny;
 use crate::pool::ProcessPool;
 use crate::proc_info::Memory;
 

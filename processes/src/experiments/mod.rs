@@ -3,7 +3,6 @@
 use crate::contract::Entry;
 
 pub mod chunksize;
-pub mod common;
 pub mod cpu_bound;
 pub mod crash;
 pub mod data_cost;

@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 use crate::child::{ChildGuard, ExitCause};
 use crate::contract::measure::{Stats, interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{num, python_side};
+use crate::cpython::{num, python_side};
+use crate::demo_jobs::Tiny;
 use crate::job::Job;
-use crate::jobs::Tiny;
 
 /// Flags of `start-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

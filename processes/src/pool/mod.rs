@@ -3,13 +3,13 @@
 //! framed channel of `subprocess-pipes`.
 //!
 //! ```no_run
-//! use processes::jobs::Primes;
+//! use processes::demo_jobs::Primes;
 //! use processes::pool::ProcessPool;
 //!
 //! let mut pool = ProcessPool::<Primes>::builder().workers(2).build()?;
 //! let counts = pool.map((0..8).map(|i| (i * 10_000, (i + 1) * 10_000)))?;
 //! let total: u64 = counts.into_iter().map(|r| r.unwrap()).sum();
-//! assert_eq!(total, processes::jobs::count_primes(0, 80_000));
+//! assert_eq!(total, processes::demo_jobs::count_primes(0, 80_000));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

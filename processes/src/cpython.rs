@@ -1,4 +1,4 @@
-//! Helpers the experiments share: the worker program, CPython side by side.
+//! The CPython side of an experiment: runs its script from `python/` and reads the JSON records it prints.
 
 use std::time::Duration;
 
@@ -6,27 +6,6 @@ use serde_json::Value;
 
 use crate::contract::Report;
 use crate::contract::python::Python;
-use crate::pool::StartMethod;
-
-/// The start method, as a flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Start {
-    /// Re-execute this binary as `<bin> __worker <job>`.
-    Spawn,
-    /// Fork server (forked while single-threaded) forks the workers.
-    Fork,
-}
-
-impl Start {
-    /// The pool's start method.
-    pub fn method(self) -> StartMethod {
-        match self {
-            Start::Spawn => StartMethod::Spawn(None),
-            Start::Fork => StartMethod::Fork,
-        }
-    }
-}
 
 /// Runs `python/<script>` with `args` if a `python3` is found; says on the
 /// report what happened, and returns its JSON lines (or `None`: skipped).

@@ -31,7 +31,7 @@ impl Job for Primes {
 /// Primes in `lo..hi`, by trial division (deliberately plain CPU work).
 ///
 /// ```
-/// assert_eq!(processes::jobs::count_primes(0, 100), 25);
+/// assert_eq!(processes::demo_jobs::count_primes(0, 100), 25);
 /// ```
 pub fn count_primes(lo: u64, hi: u64) -> u64 {
     (lo..hi).filter(|&n| is_prime(n)).count() as u64
@@ -95,7 +95,7 @@ impl Job for Payload {
 /// Fixed CPU work: `rounds` steps of an xorshift generator.
 ///
 /// ```
-/// assert_eq!(processes::jobs::spin(10), processes::jobs::spin(10));
+/// assert_eq!(processes::demo_jobs::spin(10), processes::demo_jobs::spin(10));
 /// ```
 pub fn spin(rounds: u64) -> u64 {
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
