@@ -137,7 +137,12 @@ impl Record {
     /// The points of `P`'s series, typed; `None` when the record has none
     /// (a schema 1 record, or an experiment that did not sweep).
     pub fn series_of<P: Point>(&self) -> Option<Vec<P>> {
-        self.series.iter().find(|s| s.name == P::NAME)?.typed()
+        self.series_named(P::NAME)
+    }
+
+    /// As [`Record::series_of`], for the series called `name`.
+    pub fn series_named<P: Point>(&self, name: &str) -> Option<Vec<P>> {
+        self.series.iter().find(|s| s.name == name)?.typed()
     }
 
     /// The first `n` metrics as `(name, value, unit)`, key figure first.
@@ -224,8 +229,14 @@ impl Report {
 
     /// Adds a sweep in place.
     pub fn push_series<P: Point>(&mut self, points: &[P]) {
+        self.push_series_named(P::NAME, points);
+    }
+
+    /// Adds a sweep under another name than [`Point::NAME`] (a second
+    /// series of one point type).
+    pub fn push_series_named<P: Point>(&mut self, name: &str, points: &[P]) {
         if !points.is_empty() {
-            self.series.push(Series::of(points));
+            self.series.push(Series::named(name, points));
         }
     }
 

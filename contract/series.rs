@@ -38,9 +38,16 @@ pub struct Series {
 }
 
 impl Series {
-    /// The series of `points`. A point that does not serialize to an object
-    /// of numbers is left out (a point type is a struct of numbers).
+    /// The series of `points`, named [`Point::NAME`].
     pub fn of<P: Point>(points: &[P]) -> Series {
+        Series::named(P::NAME, points)
+    }
+
+    /// The series of `points` under another name: for two series of one
+    /// point type in a record (Rust's and CPython's). A point that does not
+    /// serialize to an object of numbers is left out (a point type is a
+    /// struct of numbers).
+    pub fn named<P: Point>(name: &str, points: &[P]) -> Series {
         let units = P::UNITS
             .iter()
             .map(|(f, u)| (f.to_string(), Value::String(u.to_string())))
@@ -53,19 +60,15 @@ impl Series {
             })
             .collect();
         Series {
-            name: P::NAME.into(),
+            name: name.into(),
             x: P::X.into(),
             units,
             points,
         }
     }
 
-    /// The points as `P`; `None` unless this is `P`'s series and every
-    /// point reads as one.
+    /// The points as `P`; `None` unless every point reads as one.
     pub fn typed<P: Point>(&self) -> Option<Vec<P>> {
-        if self.name != P::NAME {
-            return None;
-        }
         self.points
             .iter()
             .map(|p| serde_json::from_value(Value::Object(p.clone())).ok())
@@ -124,6 +127,46 @@ impl Point for ConvoyLatency {
     ];
 }
 
+/// `processes chunksize`: a pool's cost per tiny task at one chunksize
+/// (wall time / tasks). Rust's pool is the series `per_task`, CPython's
+/// `multiprocessing.Pool` the series [`ChunksizeCost::CPYTHON`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChunksizeCost {
+    /// Tasks per batch sent to a worker.
+    pub chunksize: u32,
+    /// Wall time per task, in microseconds.
+    pub per_task_us: f64,
+}
+
+impl ChunksizeCost {
+    /// The name of CPython's series of this point type.
+    pub const CPYTHON: &'static str = "cpython_per_task";
+}
+
+impl Point for ChunksizeCost {
+    const NAME: &'static str = "per_task";
+    const X: &'static str = "chunksize";
+    const UNITS: &'static [(&'static str, &'static str)] =
+        &[("chunksize", "tasks"), ("per_task_us", "µs")];
+}
+
+/// `processes data-cost`: at one payload size, the pool's time over the
+/// time of the same work done in place (above 1 the pool is slower).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PayloadCost {
+    /// Payload per task, each way, in KiB.
+    pub payload_kib: f64,
+    /// Pool time / in-place time.
+    pub pool_over_in_place: f64,
+}
+
+impl Point for PayloadCost {
+    const NAME: &'static str = "pool_over_in_place";
+    const X: &'static str = "payload_kib";
+    const UNITS: &'static [(&'static str, &'static str)] =
+        &[("payload_kib", "KiB"), ("pool_over_in_place", "ratio")];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,7 +199,7 @@ mod tests {
         bad.units.remove("latency_s");
         assert!(bad.problem().unwrap().contains("no unit"));
         let mut other = s;
-        other.name = "other".into();
+        other.points[0].remove("latency_s");
         assert_eq!(other.typed::<ConvoyLatency>(), None);
     }
 }

@@ -4,6 +4,7 @@
 //! it keeps many tasks in flight per worker and writes in large batches.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::series::ChunksizeCost;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;
@@ -77,7 +78,7 @@ impl Experiment for Chunksize {
         drop(pools);
         let per_task: Vec<f64> = stats.iter().map(|s| s.median / n as f64).collect();
         let mut report = Report::new(Verdict::Info, "");
-        report.say(format!("{n} tiny tasks (x*2), {workers} workers, start method spawn; per task = wall time / tasks (throughput with {workers} workers, not one round trip: the pool's cost per task is about {workers}x that, see per_task_worker_us)"));
+        report.say(format!("{n} tiny tasks (x*2), {workers} workers, start method spawn; per task = wall time / tasks (throughput with {workers} workers, not one round trip: the pool's cost per task is about {workers}x that, see per_task_worker_us_unchunked)"));
         report.say("chunksize   per task      run".to_string());
         for ((c, s), pt) in sizes.iter().zip(&stats).zip(&per_task) {
             report.say(format!(
@@ -98,9 +99,14 @@ impl Experiment for Chunksize {
             &args,
             std::time::Duration::from_secs(90),
         ) {
+            let mut cpython = Vec::new();
             for r in &rows {
                 let c = num(r, "chunksize");
                 let pt = num(r, "per_task_s");
+                cpython.push(ChunksizeCost {
+                    chunksize: c as u32,
+                    per_task_us: pt * 1e6,
+                });
                 report.say(format!(
                     "  chunksize {c:>5}: {:>8.2} µs per task ({py_n} tasks)",
                     pt * 1e6
@@ -109,18 +115,25 @@ impl Experiment for Chunksize {
                     py_c1 = Some(pt);
                 }
             }
+            report.push_series_named(ChunksizeCost::CPYTHON, &cpython);
         }
         if let Some(c1) = c1 {
-            report.push_metric("per_task_us_chunksize_1", c1 * 1e6, "µs");
+            report.push_metric("per_task_us_unchunked", c1 * 1e6, "µs");
             report.push_metric(
-                "per_task_worker_us_chunksize_1",
+                "per_task_worker_us_unchunked",
                 c1 * workers as f64 * 1e6,
                 "µs",
             );
         }
-        for (c, pt) in sizes.iter().zip(&per_task).filter(|(c, _)| **c != 1) {
-            report.push_metric(format!("per_task_us_chunksize_{c}"), pt * 1e6, "µs");
-        }
+        let rust: Vec<ChunksizeCost> = sizes
+            .iter()
+            .zip(&per_task)
+            .map(|(&c, pt)| ChunksizeCost {
+                chunksize: c as u32,
+                per_task_us: pt * 1e6,
+            })
+            .collect();
+        report.push_series(&rust);
         // Bands, so that noise cannot flip the verdict: CPython >= 8x slower
         // holds and <= 4x fails (measured in the same run). The absolute
         // 3 µs holds at or below it and is undecided above, never a failure
@@ -129,7 +142,7 @@ impl Experiment for Chunksize {
         let absolute = |r: f64| Judgement::at_most(r * 1e6, 3.0, f64::INFINITY);
         match (c1, py_c1) {
             (Some(r), Some(p)) => {
-                report.push_metric("cpython_per_task_us_chunksize_1", p * 1e6, "µs");
+                report.push_metric("cpython_per_task_us_unchunked", p * 1e6, "µs");
                 report.push_metric("cpython_over_rust", p / r, "x");
                 let parts = [absolute(r), Judgement::at_least(p / r, 8.0, 4.0)];
                 report.judge(Judgement::all(parts));

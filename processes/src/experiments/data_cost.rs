@@ -4,6 +4,7 @@
 //! pool is slower than doing the work in place.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::series::PayloadCost;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::demo_jobs::{Payload, PayloadTask};
 use crate::job::Job;
@@ -153,11 +154,16 @@ impl Experiment for DataCost {
             kib *= 4;
         }
         report.push_metric("crossover_kib", crossover.map_or(0.0, |k| k as f64), "KiB");
-        report.push_metric("two_threads_speedup_1KiB", capacity.unwrap_or(0.0), "x");
+        report.push_metric("two_threads_speedup_smallest", capacity.unwrap_or(0.0), "x");
         report.push_metric("pool_over_in_place_at_max", last_ratio, "ratio");
-        for (kib, ratio) in curve {
-            report.push_metric(format!("pool_over_in_place_{kib}KiB"), ratio, "ratio");
-        }
+        let curve: Vec<PayloadCost> = curve
+            .into_iter()
+            .map(|(kib, pool_over_in_place)| PayloadCost {
+                payload_kib: kib as f64,
+                pool_over_in_place,
+            })
+            .collect();
+        report.push_series(&curve);
         // "Pays" means a clear gain, and "stops paying" a clear loss, not a
         // tie within the noise; a figure in either band cannot decide.
         let first = first_ratio.unwrap_or(f64::NAN);
