@@ -50,8 +50,12 @@ def main():
     for th in ths:
         th.join()
     lat.sort()
+    # The median as the Rust side takes it: the mean of the two middle
+    # values of an even count (no `statistics` module in Python 2.7).
+    mid = len(lat) // 2
+    median = lat[mid] if len(lat) % 2 else (lat[mid - 1] + lat[mid]) / 2.0
     print(json.dumps({
-        "median_s": lat[len(lat) // 2],
+        "median_s": median,
         "cpu_iters_per_s": sum(counts) / elapsed if cpu else 0.0,
         "elapsed_s": elapsed,
     }))

@@ -2,13 +2,13 @@
 //! with the instructions where each policy can switch threads.
 
 use crate::contract::{Ctx, Tool};
-use crate::vm::{dis, programs};
+use crate::vm::{builtin_programs, dis};
 
 /// The `dis` command.
 #[derive(Debug, clap::Args)]
 pub struct Dis {
     /// The program to list.
-    #[arg(value_parser = clap::builder::PossibleValuesParser::new(programs::NAMES))]
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(builtin_programs::NAMES))]
     pub program: String,
 }
 
@@ -18,7 +18,7 @@ impl Tool for Dis {
         "List a program's bytecode and mark where each GIL policy can switch threads";
 
     fn run(&self, _ctx: &Ctx) -> anyhow::Result<()> {
-        let p = programs::by_name(&self.program)
+        let p = builtin_programs::by_name(&self.program)
             .ok_or_else(|| anyhow::anyhow!("no program {:?}", self.program))?;
         print!("{}", dis::listing(&p));
         Ok(())

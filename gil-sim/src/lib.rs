@@ -33,8 +33,8 @@
 //!
 //! ```
 //! use gil_sim::gil::{GilConfig, Policy};
-//! use gil_sim::vm::{programs, run, Job, RunConfig};
-//! let p = programs::counter(programs::Variant::Plain);
+//! use gil_sim::vm::{builtin_programs, run, Job, RunConfig};
+//! let p = builtin_programs::counter(builtin_programs::Variant::Plain);
 //! let worker = p.func("worker").unwrap();
 //! for policy in Policy::ALL {
 //!     let jobs = (0..2).map(|_| Job::new(worker, &[10_000])).collect();
@@ -64,17 +64,27 @@
 //! ## 5. The experiments
 //!
 //! [`experiments`] measures the lecture's claims; `gil-sim list` names them.
+//! What they share lives beside them: their [`flags`], the simulator's
+//! [`workloads`], measuring variants in turn ([`interleave`]), the machine's
+//! [`parallel_baseline`], gil-sim's [`python_scripts`], and
+//! `compare-cpython`'s runs of both ([`cpython_side_by_side`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+pub mod cpython_side_by_side;
 pub mod dis_tool;
 pub mod experiments;
+pub mod flags;
 pub mod gil;
+pub mod interleave;
+pub mod parallel_baseline;
+pub mod python_scripts;
 pub mod trace;
 pub mod trace_tool;
 pub mod vm;
+pub mod workloads;
 
 /// The demo: its name, what it teaches, and its experiments.
 ///

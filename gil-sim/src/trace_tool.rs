@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::contract::{Ctx, Tool, measure::human_time};
-use crate::experiments::common::{Secs, check_countdown, secs};
+use crate::flags::{Secs, secs};
 use crate::gil::{GilConfig, Policy};
 use crate::trace::{MarkKind, State, Trace, chrome, svg};
-use crate::vm::{Job, Program, RunConfig, programs, run};
+use crate::vm::{Job, Program, RunConfig, builtin_programs, run};
+use crate::workloads::check_countdown;
 
 /// What `trace` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,13 +51,19 @@ impl Workload {
             (p, jobs)
         };
         Ok(match self {
-            Workload::CpuBound => same(programs::countdown(), "countdown"),
-            Workload::Race => same(programs::counter(programs::Variant::Plain), "worker"),
-            Workload::RaceLocked => same(programs::counter(programs::Variant::Locked), "worker"),
-            Workload::IoBound => same(programs::io_sleep(block), "worker"),
-            Workload::Native => same(programs::native(1_000_000, true), "worker"),
+            Workload::CpuBound => same(builtin_programs::countdown(), "countdown"),
+            Workload::Race => same(
+                builtin_programs::counter(builtin_programs::Variant::Plain),
+                "worker",
+            ),
+            Workload::RaceLocked => same(
+                builtin_programs::counter(builtin_programs::Variant::Locked),
+                "worker",
+            ),
+            Workload::IoBound => same(builtin_programs::io_sleep(block), "worker"),
+            Workload::Native => same(builtin_programs::native(1_000_000, true), "worker"),
             Workload::Convoy => {
-                let p = programs::convoy(block);
+                let p = builtin_programs::convoy(block);
                 let (io, spin) = (p.func("io").expect("io"), p.func("spin").expect("spin"));
                 let mut jobs: Vec<Job> = (1..threads).map(|_| Job::new(spin, &[])).collect();
                 jobs.push(Job::new(io, &[n]));

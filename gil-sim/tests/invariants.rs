@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use gil_sim::gil::{Gil, GilConfig, Policy, Shared, py311::Py311};
-use gil_sim::vm::programs::{self, Variant};
+use gil_sim::vm::builtin_programs::{self, Variant};
 use gil_sim::vm::{Job, Outcome, RunConfig, run};
 
 /// Threads in the contended runs.
@@ -27,7 +27,7 @@ fn cfg(policy: Policy) -> RunConfig {
 }
 
 fn counter_run(policy: Policy, variant: Variant) -> Outcome {
-    let p = programs::counter(variant);
+    let p = builtin_programs::counter(variant);
     let w = p.func("worker").unwrap();
     let jobs = (0..THREADS).map(|_| Job::new(w, &[ITERS])).collect();
     run(&p, &cfg(policy), jobs).expect("the run succeeds")
@@ -138,7 +138,7 @@ fn a_drop_request_is_honoured_at_the_next_check_point() {
 
 #[test]
 fn py2_releases_every_check_interval_ticks() {
-    let p = programs::countdown();
+    let p = builtin_programs::countdown();
     let f = p.func("countdown").unwrap();
     let mut g = GilConfig::new(Policy::Py2);
     g.check_interval = 100;
@@ -182,7 +182,7 @@ fn a_forced_drop_hands_the_gil_to_the_waiter() {
 
 #[test]
 fn a_countdown_ends_at_zero_under_every_policy() {
-    let p = programs::countdown();
+    let p = builtin_programs::countdown();
     let f = p.func("countdown").unwrap();
     for policy in Policy::ALL {
         let jobs = (0..THREADS).map(|_| Job::new(f, &[ITERS])).collect();
@@ -221,7 +221,7 @@ fn an_unlocked_counter_never_exceeds_the_exact_count() {
 #[test]
 fn io_read_reads_a_real_pipe_with_the_gil_released() {
     use std::io::Write;
-    let p = programs::io_pipe();
+    let p = builtin_programs::io_pipe();
     let w = p.func("worker").unwrap();
     let (reader, mut writer) = std::io::pipe().unwrap();
     writer.write_all(&[1, 2, 3, 4]).unwrap();

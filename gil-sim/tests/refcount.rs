@@ -3,13 +3,13 @@
 
 use gil_sim::gil::{GilConfig, Policy};
 use gil_sim::vm::objects::RefCounting;
-use gil_sim::vm::{Job, Outcome, RunConfig, programs, run};
+use gil_sim::vm::{Job, Outcome, RunConfig, builtin_programs, run};
 
 /// Iterations per thread (small: the tests run in debug builds).
 const ITERS: i64 = 40_000;
 
 fn refcount(policy: Policy, mode: RefCounting, threads: usize, shared: bool) -> Outcome {
-    let p = programs::refcount(4);
+    let p = builtin_programs::refcount(4);
     let w = p.func("worker").unwrap();
     let jobs = (0..threads)
         .map(|i| Job::new(w, &[ITERS, if shared { 0 } else { i as i64 }]))
@@ -52,15 +52,15 @@ fn plain_counts_without_a_gil_lose_changes_on_a_shared_object() {
 
 #[test]
 fn touching_an_object_that_does_not_exist_is_an_error() {
-    let p = programs::refcount(1);
+    let p = builtin_programs::refcount(1);
     let w = p.func("worker").unwrap();
     let out = run(
         &p,
         &RunConfig::new(GilConfig::new(Policy::Py311)),
-        vec![Job::new(w, &[3, programs::REFCOUNT_OBJECTS as i64])],
+        vec![Job::new(w, &[3, builtin_programs::REFCOUNT_OBJECTS as i64])],
     );
     assert_eq!(
         out.unwrap_err(),
-        gil_sim::vm::VmError::NoObject(programs::REFCOUNT_OBJECTS as i64)
+        gil_sim::vm::VmError::NoObject(builtin_programs::REFCOUNT_OBJECTS as i64)
     );
 }

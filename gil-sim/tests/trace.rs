@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gil_sim::gil::{GilConfig, Policy};
 use gil_sim::trace::{MarkKind, State, Trace, chrome, svg};
-use gil_sim::vm::{Job, RunConfig, programs, run};
+use gil_sim::vm::{Job, RunConfig, builtin_programs, run};
 
 /// A short switch interval, so that a short (debug-build) run switches often.
 const INTERVAL: Duration = Duration::from_micros(200);
@@ -20,7 +20,7 @@ fn cfg(policy: Policy, interval: Duration, capacity: usize) -> RunConfig {
 }
 
 fn countdown(policy: Policy, threads: usize, n: i64) -> Trace {
-    let p = programs::countdown();
+    let p = builtin_programs::countdown();
     let f = p.func("countdown").unwrap();
     let jobs = (0..threads).map(|_| Job::new(f, &[n])).collect();
     let out = run(&p, &cfg(policy, INTERVAL, 1_000_000), jobs).expect("the run succeeds");
@@ -29,7 +29,7 @@ fn countdown(policy: Policy, threads: usize, n: i64) -> Trace {
 
 /// The I/O thread (the last track) of a convoy beside one spinning thread.
 fn convoy(interval: Duration, calls: i64) -> Trace {
-    let p = programs::convoy(Duration::from_millis(2));
+    let p = builtin_programs::convoy(Duration::from_millis(2));
     let (io, spin) = (p.func("io").unwrap(), p.func("spin").unwrap());
     let jobs = vec![Job::new(spin, &[]), Job::new(io, &[calls])];
     let out = run(&p, &cfg(Policy::Py311, interval, 10_000), jobs).expect("the run succeeds");
@@ -91,7 +91,7 @@ fn each_convoy_wait_lasts_about_one_switch_interval() {
 #[test]
 fn a_full_buffer_drops_and_counts_instead_of_growing() {
     // Each blocking call records three spans: 8 calls overflow room for 4.
-    let p = programs::io_sleep(Duration::from_micros(100));
+    let p = builtin_programs::io_sleep(Duration::from_micros(100));
     let w = p.func("worker").unwrap();
     let out = run(
         &p,
@@ -106,7 +106,7 @@ fn a_full_buffer_drops_and_counts_instead_of_growing() {
 
 #[test]
 fn untraced_runs_record_nothing() {
-    let p = programs::countdown();
+    let p = builtin_programs::countdown();
     let f = p.func("countdown").unwrap();
     let mut c = cfg(Policy::Py311, INTERVAL, 1);
     c.trace = None;

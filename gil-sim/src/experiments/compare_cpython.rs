@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::side_by_side::{MIN_GIL_RATIO, Row, measure};
+use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure};
+use crate::flags::TraceFlag;
 use crate::gil::Policy;
 
 /// Flags of `compare-cpython`.

@@ -4,11 +4,11 @@
 //! with more CPU threads); a shorter interval makes I/O responsive again at
 //! some cost in CPU throughput.
 
+use crate::contract::series::ConvoyLatency;
 use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{Secs, config, secs};
-use crate::experiments::workloads::convoy_run;
+use crate::flags::{Secs, TraceFlag, secs};
 use crate::gil::Policy;
+use crate::workloads::{config, convoy_run};
 
 /// Flags of `convoy`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -65,6 +65,7 @@ impl ConvoyExp {
         let mut key = None;
         let mut alone = 0.0;
         let mut by_interval = Vec::new();
+        let mut points = Vec::new();
         for iv in &intervals {
             let cfg = config(self.gil, iv.0);
             for cpu in 0..=k {
@@ -75,33 +76,28 @@ impl ConvoyExp {
                     human_time(c.median_s),
                     c.cpu_iters_per_s / 1e6
                 ));
-                let name = format!("latency_{cpu}cpu_{}us", iv.0.as_micros());
+                points.push(ConvoyLatency {
+                    cpu_threads: cpu as u32,
+                    interval_us: iv.0.as_secs_f64() * 1e6,
+                    latency_s: c.median_s,
+                    cpu_iters_per_s: c.cpu_iters_per_s,
+                });
                 if cpu == 0 && key.is_none() {
                     alone = c.median_s;
                 }
                 if cpu == 1 {
                     by_interval.push((iv.0.as_secs_f64(), c.median_s));
-                    key.get_or_insert((name.clone(), c.median_s, iv.0.as_secs_f64()));
-                }
-                report.push_metric(name, c.median_s, "s");
-                if cpu > 0 {
-                    report.push_metric(
-                        format!("cpu_{cpu}cpu_{}us", iv.0.as_micros()),
-                        c.cpu_iters_per_s,
-                        "iter/s",
-                    );
+                    key.get_or_insert((c.median_s, iv.0.as_secs_f64()));
                 }
             }
         }
-        if let Some((name, lat, iv)) = key {
-            // The key figure first.
-            let pos = report
-                .metrics
-                .iter()
-                .position(|m| m.0 == name)
-                .expect("pushed");
-            let m = report.metrics.remove(pos);
-            report.metrics.insert(0, m);
+        // The whole sweep is the series; the key figures are the call
+        // beside one CPU thread and alone, at the first interval.
+        report.push_series(&points);
+        if let Some((lat, iv)) = key {
+            report.push_metric("latency_beside_one_cpu_thread", lat, "s");
+            report.push_metric("latency_alone", alone, "s");
+            report.push_metric("interval", iv, "s");
             // The wait for the GIL, beyond the call's own time, is about an interval.
             let convoy = lat - alone >= 0.5 * iv;
             let shorter_helps = by_interval.iter().all(|&(i, l)| i >= iv || l < lat);

@@ -4,11 +4,11 @@
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{
-    Secs, Variant, baseline_work, config, countdown_run, interleave, policies_or_all, secs,
-};
+use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
+use crate::interleave::{Variant, interleave};
+use crate::parallel_baseline::baseline_work;
+use crate::workloads::{config, countdown_run};
 
 /// Flags of `cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

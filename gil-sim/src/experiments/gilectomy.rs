@@ -5,9 +5,9 @@
 //! scales on objects the threads do not share.
 //!
 //! Every iteration of the workload loads an object and drops the reference
-//! ([`crate::vm::programs::refcount`]): one increment and one decrement. Measured in
-//! one interleaved run, beside plain Rust threads for the machine's
-//! parallelism at the moment:
+//! ([`crate::vm::builtin_programs::refcount`]): one increment and one
+//! decrement. Measured in one interleaved run, beside plain Rust threads for
+//! the machine's parallelism at the moment:
 //!
 //! - plain counts on one thread without a GIL: what the others' costs are
 //!   measured against (the same loop; only the counting differs);
@@ -23,14 +23,14 @@ use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
-use crate::experiments::common::{TraceFlag, Variant, baseline_work, interleave};
-use crate::experiments::side_by_side::{bounded, num, one};
-use crate::experiments::workloads::{
-    RefcountLoop as Workload, refcount_run, refcount_timed as timed,
-};
+use crate::flags::TraceFlag;
 use crate::gil::Policy;
+use crate::interleave::{Variant, interleave};
+use crate::parallel_baseline::baseline_work;
+use crate::python_scripts::{bounded, num, one};
+use crate::vm::builtin_programs::REFCOUNT_OBJECTS;
 use crate::vm::objects::RefCounting;
-use crate::vm::programs::REFCOUNT_OBJECTS;
+use crate::workloads::{RefcountLoop as Workload, refcount_run, refcount_timed as timed};
 
 /// Atomic counts cost single-thread speed: at least this much slower than
 /// plain counts holds, at most [`ATOMIC_CHEAP`] fails.

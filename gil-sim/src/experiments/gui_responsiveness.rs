@@ -16,13 +16,15 @@ use std::time::Duration;
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
-use crate::experiments::common::{
-    Secs, TraceFlag, config, parallel_baseline, policies_or_all, secs,
-};
+use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
+use crate::parallel_baseline::parallel_baseline;
 use crate::trace::State;
-use crate::vm::programs::{self, GUI_DRAW_ITERS as DRAW_ITERS, GUI_FRAME_SLEEP as FRAME_SLEEP};
+use crate::vm::builtin_programs::{
+    self, GUI_DRAW_ITERS as DRAW_ITERS, GUI_FRAME_SLEEP as FRAME_SLEEP,
+};
 use crate::vm::{Job, Program, run};
+use crate::workloads::config;
 
 /// A smooth frame: its median at most this much above the UI alone holds,
 /// at least [`JANKY`] fails.
@@ -156,7 +158,7 @@ impl GuiResponsiveness {
             ..self.clone()
         };
         let interval = self.switch_interval.0;
-        let p = programs::gui(i64::try_from(task)?);
+        let p = builtin_programs::gui(i64::try_from(task)?);
         let cores = Machine::current().cores;
         let baseline = parallel_baseline(2, 3)?;
         // The threaded arrangements need a second core to be smooth at all.

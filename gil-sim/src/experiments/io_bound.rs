@@ -3,10 +3,10 @@
 //! about N times sooner than one thread making all the calls.
 
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{Secs, Variant, config, interleave, policies_or_all, secs};
-use crate::experiments::workloads::io_run;
+use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
+use crate::interleave::{Variant, interleave};
+use crate::workloads::{config, io_run};
 
 /// Flags of `io-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

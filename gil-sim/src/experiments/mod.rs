@@ -2,7 +2,6 @@
 
 use crate::contract::Entry;
 
-pub mod common;
 pub mod compare_cpython;
 pub mod convoy;
 pub mod cpu_bound;
@@ -12,9 +11,7 @@ pub mod io_bound;
 pub mod multicore_penalty;
 pub mod native_release;
 pub mod race;
-pub mod side_by_side;
 pub mod vm_speed;
-pub mod workloads;
 
 /// Every experiment, in run order.
 pub static ALL: &[Entry] = &[

@@ -5,10 +5,10 @@
 
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{
-    Variant, baseline_runs, config, countdown_run, interleave, parallel_baseline,
-};
+use crate::flags::TraceFlag;
+use crate::interleave::{Variant, interleave};
+use crate::parallel_baseline::{baseline_runs, parallel_baseline};
+use crate::workloads::{config, countdown_run};
 
 /// Spread over cores taking 5% longer than pinned holds the claim; taking
 /// no longer (within 5%) refutes it; between, the run cannot decide.

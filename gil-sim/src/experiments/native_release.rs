@@ -3,12 +3,12 @@
 //! work done while holding the GIL does not.
 
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{
-    Secs, Variant, baseline_runs, config, interleave, parallel_baseline, secs,
-};
+use crate::flags::{Secs, TraceFlag, secs};
 use crate::gil::Policy;
-use crate::vm::{Job, RunConfig, programs, run};
+use crate::interleave::{Variant, interleave};
+use crate::parallel_baseline::{baseline_runs, parallel_baseline};
+use crate::vm::{Job, RunConfig, builtin_programs, run};
+use crate::workloads::config;
 
 /// Flags of `native-release`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -41,11 +41,11 @@ fn native_run(
     calls: u64,
     units: u32,
 ) -> anyhow::Result<f64> {
-    let p = programs::native(units, release);
+    let p = builtin_programs::native(units, release);
     let w = p.func("worker").expect("worker exists");
     let jobs = (0..threads).map(|_| Job::new(w, &[calls as i64])).collect();
     let out = run(&p, cfg, jobs)?;
-    let one = crate::vm::programs::native_checksum(units);
+    let one = crate::vm::builtin_programs::native_checksum(units);
     for t in &out.threads {
         anyhow::ensure!(
             t.result == one * calls as i64,

@@ -5,11 +5,10 @@
 //! `Lock` nothing is lost under any policy.
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{Secs, config, policies_or_all, secs};
-use crate::experiments::workloads::race;
+use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
-use crate::vm::programs::Variant;
+use crate::vm::builtin_programs::Variant;
+use crate::workloads::{config, race};
 
 /// Flags of `race`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

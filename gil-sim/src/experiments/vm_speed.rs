@@ -3,11 +3,10 @@
 //! `py311` with no contention, the GIL's check point costing next to nothing.
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::TraceFlag;
-use crate::experiments::common::{
-    Secs, Variant, config, countdown_instructions, countdown_run, interleave, policies_or_all, secs,
-};
+use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
+use crate::interleave::{Variant, interleave};
+use crate::workloads::{config, countdown_instructions, countdown_run};
 
 /// Most that py311's check points may cost against no check at all (nogil):
 /// one relaxed load and a predictable branch per loop iteration.

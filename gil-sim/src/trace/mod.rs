@@ -15,8 +15,8 @@
 //!
 //! ```
 //! use gil_sim::gil::{GilConfig, Policy};
-//! use gil_sim::vm::{programs, run, Job, RunConfig};
-//! let p = programs::countdown();
+//! use gil_sim::vm::{builtin_programs, run, Job, RunConfig};
+//! let p = builtin_programs::countdown();
 //! let f = p.func("countdown").unwrap();
 //! let mut cfg = RunConfig::new(GilConfig::new(Policy::Py2));
 //! cfg.trace = Some(10_000);

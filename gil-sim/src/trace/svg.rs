@@ -111,8 +111,8 @@ fn tick_step(span_ms: f64) -> f64 {
 ///
 /// ```
 /// use gil_sim::gil::{GilConfig, Policy};
-/// use gil_sim::vm::{programs, run, Job, RunConfig};
-/// let p = programs::countdown();
+/// use gil_sim::vm::{builtin_programs, run, Job, RunConfig};
+/// let p = builtin_programs::countdown();
 /// let f = p.func("countdown").unwrap();
 /// let mut cfg = RunConfig::new(GilConfig::new(Policy::Nogil));
 /// cfg.trace = Some(100);

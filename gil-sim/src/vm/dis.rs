@@ -19,7 +19,8 @@ or after this NATIVE call returns\n\
 /// switch can happen there, see [`LEGEND`]; `R`: it releases the GIL itself).
 ///
 /// ```
-/// let p = gil_sim::vm::programs::counter(gil_sim::vm::programs::Variant::Plain);
+/// use gil_sim::vm::builtin_programs::{Variant, counter};
+/// let p = counter(Variant::Plain);
 /// let text = gil_sim::vm::dis::listing(&p);
 /// assert!(text.contains("STORE_GLOBAL"));
 /// ```

@@ -1,21 +1,25 @@
 //! The bytecode VM: instructions, programs and their builder, the
 //! interpreter loop, and running a program on real OS threads.
 
-pub mod builder;
+mod build_error;
+pub mod builtin_programs;
 mod cold;
 pub mod dis;
-mod fn_builder;
+mod function_builder;
 pub mod instr;
 mod interp;
 mod job;
+mod link;
 pub mod lock;
 pub mod objects;
 mod outcome;
 pub mod program;
-pub mod programs;
+pub mod program_builder;
 pub mod run;
 
-pub use builder::{BuildError, FnBuilder, Label, ProgramBuilder};
+pub use build_error::BuildError;
+pub use function_builder::{FnBuilder, Label};
 pub use instr::Instr;
 pub use program::{FuncId, Function, GlobalId, LocalId, LockId, Program};
+pub use program_builder::ProgramBuilder;
 pub use run::{Job, Outcome, RunConfig, ThreadStats, VmError, run};

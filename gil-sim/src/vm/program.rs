@@ -62,7 +62,8 @@ impl Program {
     /// Names of the globals, in declaration order; all start at 0.
     ///
     /// ```
-    /// let p = gil_sim::vm::programs::counter(gil_sim::vm::programs::Variant::Plain);
+    /// use gil_sim::vm::builtin_programs::{Variant, counter};
+    /// let p = counter(Variant::Plain);
     /// assert_eq!(p.globals(), ["counter"]);
     /// ```
     pub fn globals(&self) -> &[String] {

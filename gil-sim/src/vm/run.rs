@@ -4,8 +4,8 @@
 //!
 //! ```
 //! use gil_sim::gil::{GilConfig, Policy};
-//! use gil_sim::vm::{programs, run, Job, RunConfig};
-//! let p = programs::counter(programs::Variant::Locked);
+//! use gil_sim::vm::{builtin_programs, run, Job, RunConfig};
+//! let p = builtin_programs::counter(builtin_programs::Variant::Locked);
 //! let worker = p.func("worker").unwrap();
 //! let jobs = (0..2).map(|_| Job::new(worker, &[1000])).collect();
 //! let out = run(&p, &RunConfig::new(GilConfig::new(Policy::Py311)), jobs)?;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::builder::ProgramBuilder;
 use super::program::Program;
+use super::program_builder::ProgramBuilder;
 
 /// Names `gil-sim dis` accepts.
 pub const NAMES: &[&str] = &[
@@ -23,9 +23,9 @@ pub const NAMES: &[&str] = &[
 /// The program called `name` (defaults for its sizes), if there is one.
 ///
 /// ```
-/// let p = gil_sim::vm::programs::by_name("counter").unwrap();
+/// let p = gil_sim::vm::builtin_programs::by_name("counter").unwrap();
 /// assert_eq!(p.globals(), ["counter"]);
-/// assert!(gil_sim::vm::programs::by_name("nope").is_none());
+/// assert!(gil_sim::vm::builtin_programs::by_name("nope").is_none());
 /// ```
 pub fn by_name(name: &str) -> Option<Program> {
     Some(match name {

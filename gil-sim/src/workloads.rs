@@ -1,14 +1,64 @@
 //! The simulator's side of the workloads that several experiments (and
-//! `compare-cpython`) share: I/O calls, the convoy, the counter race. Each
-//! checks its result before it returns a figure.
+//! `compare-cpython`) share: the countdown, I/O calls, the convoy, the
+//! counter race and the refcount loop, with the run configuration they take.
+//! Each checks its result before it returns a figure.
 
 use std::time::Duration;
 
-use crate::experiments::common::{config, countdown_instructions, median_secs};
-use crate::gil::Policy;
+use crate::contract::Stats;
+use crate::gil::{GilConfig, Policy};
+use crate::vm::builtin_programs::{self, Variant};
 use crate::vm::objects::RefCounting;
-use crate::vm::programs::{self, Variant};
-use crate::vm::{Job, RunConfig, run};
+use crate::vm::{Job, Outcome, RunConfig, run};
+
+/// A run configuration with CPython's defaults but this interval.
+pub fn config(policy: Policy, interval: Duration) -> RunConfig {
+    let mut g = GilConfig::new(policy);
+    g.switch_interval = interval;
+    RunConfig::new(g)
+}
+
+/// Instructions a `countdown(n)` executes (checked after every run).
+/// (Saturates instead of overflowing: no run can be that long.)
+///
+/// ```
+/// use gil_sim::workloads::countdown_instructions;
+/// assert_eq!(countdown_instructions(1), 15);
+/// assert_eq!(countdown_instructions(u64::MAX), u64::MAX);
+/// ```
+pub fn countdown_instructions(n: u64) -> u64 {
+    n.saturating_mul(8).saturating_add(7)
+}
+
+/// Splits `total` iterations of countdown over `threads` threads, runs
+/// them, checks every thread ran exactly its share, and returns the seconds.
+pub fn countdown_run(cfg: &RunConfig, total: u64, threads: usize) -> anyhow::Result<f64> {
+    let p = builtin_programs::countdown();
+    let f = p.func("countdown").expect("countdown exists");
+    anyhow::ensure!(threads > 0, "a countdown needs at least one thread");
+    let share = total / threads as u64;
+    anyhow::ensure!(
+        share <= i64::MAX as u64,
+        "a countdown of {share} per thread is too long"
+    );
+    let jobs = (0..threads).map(|_| Job::new(f, &[share as i64])).collect();
+    let out = run(&p, cfg, jobs)?;
+    check_countdown(&out, share)?;
+    Ok(out.elapsed.as_secs_f64())
+}
+
+/// Every thread of `out` counted `share` down to zero.
+pub fn check_countdown(out: &Outcome, share: u64) -> anyhow::Result<()> {
+    for t in &out.threads {
+        anyhow::ensure!(
+            t.instructions == countdown_instructions(share),
+            "a countdown of {share} executed {} instructions, expected {}",
+            t.instructions,
+            countdown_instructions(share)
+        );
+    }
+    Ok(())
+}
 
 /// Runs `threads` threads of `calls` sleeps of `sleep` each, or (with
 /// `sequential`) one thread doing all of them; returns the seconds.
@@ -19,7 +69,7 @@ pub fn io_run(
     sleep: Duration,
     sequential: bool,
 ) -> anyhow::Result<f64> {
-    let p = programs::io_sleep(sleep);
+    let p = builtin_programs::io_sleep(sleep);
     let w = p.func("worker").expect("worker exists");
     let (n_jobs, per_job) = if sequential {
         (1, calls * threads as u64)
@@ -57,7 +107,7 @@ pub fn convoy_run(
     cpu: usize,
     block: Duration,
 ) -> anyhow::Result<Convoy> {
-    let p = programs::convoy(block);
+    let p = builtin_programs::convoy(block);
     let (io, spin) = (p.func("io").expect("io"), p.func("spin").expect("spin"));
     let mut jobs: Vec<Job> = (0..cpu).map(|_| Job::new(spin, &[])).collect();
     jobs.push(Job::new(io, &[calls as i64]));
@@ -72,6 +122,18 @@ pub fn convoy_run(
         median_s: median_secs(&io_stats.io_latency),
         cpu_iters_per_s: iters as f64 / out.elapsed.as_secs_f64(),
     })
+}
+
+/// The median of some durations, in seconds (0 when empty): the
+/// contract's median ([`Stats::of`]), as `convoy.py` takes it too, so
+/// `compare-cpython` sets like against like.
+fn median_secs(d: &[Duration]) -> f64 {
+    let v: Vec<f64> = d.iter().map(Duration::as_secs_f64).collect();
+    if v.is_empty() {
+        0.0
+    } else {
+        Stats::of(&v).median
+    }
 }
 
 /// One counter race: the final count, the wall time, and how many times
@@ -94,7 +156,7 @@ pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow
         n <= i64::MAX as u64 / threads.max(1) as u64,
         "{n} increments per thread is too many"
     );
-    let p = programs::counter(variant);
+    let p = builtin_programs::counter(variant);
     let w = p.func("worker").expect("worker exists");
     let jobs = (0..threads).map(|_| Job::new(w, &[n as i64])).collect();
     let out = run(&p, cfg, jobs)?;
@@ -151,7 +213,7 @@ pub fn refcount_run(
     shared: bool,
 ) -> anyhow::Result<(f64, i64)> {
     let n = w.n;
-    let p = programs::refcount(w.touches);
+    let p = builtin_programs::refcount(w.touches);
     let worker = p.func("worker").expect("worker exists");
     let share = i64::try_from(n / threads as u64)?;
     let jobs = (0..threads)

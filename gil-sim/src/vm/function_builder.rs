@@ -9,7 +9,7 @@ use super::program::{FuncId, GlobalId, LocalId, LockId};
 
 /// A label: a jump target, bound to a position with [`FnBuilder::bind`].
 /// It belongs to the function that made it: used in another, the program
-/// does not build ([`super::builder::BuildError::ForeignLabel`]).
+/// does not build ([`super::BuildError::ForeignLabel`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Label {
     /// The [`FnBuilder`] that made it.

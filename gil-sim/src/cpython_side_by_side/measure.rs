@@ -1,19 +1,20 @@
-//! `compare-cpython`'s measurements: each workload run by a CPython
-//! script and by the simulator under the matching policy, side by side.
+//! The measurements themselves: every workload run by a CPython script and
+//! by the simulator under the matching policy, taking turns, calibrated to
+//! last as long on both sides.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use super::row::Row;
 use crate::contract::python::Python;
-use crate::contract::{Ctx, Judgement, Report, Stats, measure::human_time};
-use crate::experiments::common::{Variant, config, countdown_run, interleave};
-use crate::experiments::workloads::{convoy_run, io_run, race};
+use crate::contract::{Ctx, Report, Stats, measure::human_time};
 use crate::gil::Policy;
-use crate::vm::programs::Variant as Counter;
+use crate::interleave::{Variant, interleave};
+use crate::python_scripts::{SCRIPT_TIME_LIMIT, bounded, num, one};
+use crate::vm::builtin_programs::Variant as Counter;
+use crate::workloads::{config, convoy_run, countdown_run, io_run, race};
 
-const LIMIT: Duration = Duration::from_secs(60);
 const IO_THREADS: usize = 4;
 const INTERVAL: Duration = Duration::from_millis(5);
 const BLOCK: Duration = Duration::from_millis(1);
@@ -29,91 +30,6 @@ const MAX_RACE: u64 = 100_000_000;
 const MIN_RACE_SWITCHES: u64 = 5;
 /// Largest countdown the calibration may ask the simulator for.
 const MAX_SIM_COUNTDOWN: f64 = 2.0e9;
-
-/// The path of one of gil-sim's `python/` scripts.
-pub fn script(name: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
-}
-
-/// The number `key` of a script's JSON line.
-pub(crate) fn num(v: &Value, key: &str) -> anyhow::Result<f64> {
-    v.get(key)
-        .and_then(Value::as_f64)
-        .ok_or_else(|| anyhow::anyhow!("no number {key:?} in {v}"))
-}
-
-/// Runs one of gil-sim's `python/` scripts and returns the last JSON line it printed.
-pub(crate) fn one(py: &Python, name: &str, args: &[String]) -> anyhow::Result<Value> {
-    py.run_json(&script(name), args, LIMIT)?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("{name} printed nothing"))
-}
-
-/// One figure on both sides, and how close they must be (None: not judged).
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    pub(crate) name: &'static str,
-    pub(crate) unit: &'static str,
-    pub(crate) cpython: f64,
-    pub(crate) sim: f64,
-    pub(crate) tolerance: Option<f64>,
-    /// Whether the tolerance decides the verdict, or is a target shown
-    /// beside the figure (inside or outside) without deciding it.
-    pub(crate) judged: bool,
-    /// The range (min, max) of each side's repeated runs, where measured:
-    /// `(cpython, sim)`.
-    pub(crate) ranges: Option<((f64, f64), (f64, f64))>,
-}
-
-impl Row {
-    /// Within tolerance holds; outside twice the tolerance fails; between,
-    /// the run cannot decide. A row with no tolerance is not judged (holds).
-    /// A CPU-bound ratio below [`MIN_GIL_RATIO`] on either side is a
-    /// disturbed run (under a GIL two threads cannot beat one): undecided.
-    pub(crate) fn judge(&self) -> Judgement {
-        if !self.judged {
-            return Judgement::Holds;
-        }
-        self.against_tolerance()
-    }
-
-    /// Where the figure stands against its tolerance, judged or not.
-    pub(crate) fn against_tolerance(&self) -> Judgement {
-        let Some(t) = self.tolerance else {
-            return Judgement::Holds;
-        };
-        if self.disturbed() {
-            return Judgement::Undecided;
-        }
-        if self.cpython == 0.0 || self.sim == 0.0 {
-            // Nothing lost on one side: inside only if nothing on the other.
-            return Judgement::from_bool(self.cpython == self.sim);
-        }
-        let judged = Judgement::at_most((self.sim / self.cpython - 1.0).abs(), t, 2.0 * t);
-        // A miss is only a miss when the two sides' runs do not overlap:
-        // where they do, the spread is too large to tell them apart.
-        let overlap = self
-            .ranges
-            .is_some_and(|((clo, chi), (slo, shi))| clo <= shi && slo <= chi);
-        if judged == Judgement::Fails && overlap {
-            return Judgement::Undecided;
-        }
-        judged
-    }
-}
-
-/// Under a GIL, two CPU-bound threads take at least about the sequential
-/// time; a measured ratio below this means the run was disturbed.
-pub(crate) const MIN_GIL_RATIO: f64 = 0.95;
-
-impl Row {
-    /// A CPU-bound ratio below [`MIN_GIL_RATIO`] on either side: two threads
-    /// beat one under a GIL, which cannot happen, so the run was disturbed
-    /// (the machine ran one busy thread slower than two at that moment).
-    pub(crate) fn disturbed(&self) -> bool {
-        self.name == "cpu_ratio" && self.cpython.min(self.sim) < MIN_GIL_RATIO
-    }
-}
 
 /// How close the simulator's lost-update fraction should come to
 /// CPython's (a target shown beside the figure; not yet judged).
@@ -241,7 +157,7 @@ pub(crate) fn measure(
             num(&py_race, &format!("{key}_s"))?,
             key,
             1e-6,
-            LIMIT.as_secs_f64(),
+            SCRIPT_TIME_LIMIT.as_secs_f64(),
         )?;
         let py_final = bounded(num(&py_race, key)?, key, 0.0, exact)?;
         // The fastest of three: a run that was descheduled would make the
@@ -358,28 +274,4 @@ struct RaceRow {
     sim_n: u64,
     sim_secs: f64,
     sim_switches: u64,
-}
-
-/// A number from Python, checked to be finite and in `lo..=hi` (a broken
-/// or hostile script must give a clear error, not an overflow).
-pub(crate) fn bounded(x: f64, what: &str, lo: f64, hi: f64) -> anyhow::Result<f64> {
-    anyhow::ensure!(
-        x.is_finite() && (lo..=hi).contains(&x),
-        "Python reported {what} = {x}, outside {lo}..={hi}"
-    );
-    Ok(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bounded;
-
-    #[test]
-    fn numbers_from_python_outside_their_range_are_clear_errors() {
-        assert_eq!(bounded(2.5, "ratio", 1e-3, 1e3).unwrap(), 2.5);
-        for bad in [f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300] {
-            let e = bounded(bad, "iters_per_s", 1e3, 1e11).unwrap_err();
-            assert!(e.to_string().contains("iters_per_s"), "{e}");
-        }
-    }
 }

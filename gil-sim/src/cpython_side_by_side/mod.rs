@@ -1,0 +1,8 @@
+//! `compare-cpython`'s measurements: each workload run by a CPython
+//! script and by the simulator under the matching policy, side by side.
+
+mod measure;
+mod row;
+
+pub(crate) use measure::measure;
+pub(crate) use row::{MIN_GIL_RATIO, Row};
