@@ -8,7 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Duration;
 
 use crate::error::{BrokenBarrier, ZeroParties};
-use crate::sync::{Condvar, Deadline, Mutex, MutexGuard, lock};
+use crate::primitive::sync::{Condvar, Mutex, MutexGuard};
+use crate::waiting::{Deadline, lock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {

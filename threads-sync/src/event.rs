@@ -4,9 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{
-    AtomicBool, AtomicU64, BACKOFF_ROUNDS, Condvar, Deadline, Mutex, Ordering, backoff, lock,
-};
+use crate::primitive::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::primitive::sync::{Condvar, Mutex};
+use crate::waiting::{BACKOFF_ROUNDS, Deadline, backoff, lock};
 
 #[derive(Debug)]
 struct Flag {

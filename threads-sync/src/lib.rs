@@ -119,28 +119,32 @@
 //!
 //! ## Testing under loom
 //!
-//! The untimed paths are model-checked with loom through the facade in
-//! `src/sync.rs` (the spin-then-sleep back-offs run one round there, so
-//! their mutex-dropping paths are explored too):
-//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p threads-sync --test loom --target-dir target/loom`.
+//! The primitives are written once, on a facade (`src/primitive.rs`) that
+//! re-exports `std::sync` and `std::thread`, or loom's equivalents under
+//! the crate's own `--cfg threads_sync_loom`; so the untimed paths of the
+//! code that ships are model-checked with loom (the spin-then-sleep
+//! back-offs run one round there, so their mutex-dropping paths are
+//! explored too):
+//! `RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p threads-sync --test loom --target-dir target/loom`.
 #![forbid(unsafe_code)]
 
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 pub mod async_io;
 pub mod barrier;
 pub mod condition;
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod error;
 pub mod event;
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 pub mod experiments;
 pub mod lock;
+mod primitive;
 pub mod queue;
 pub mod rlock;
 pub mod semaphore;
-mod sync;
+mod waiting;
 
 pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard, ConditionLock};
@@ -155,12 +159,12 @@ pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedPermit, BoundedSemaphore, Permit, Semaphore};
 
 /// The demo: its name, what it teaches, and its experiments (not built
-/// under `--cfg loom`).
+/// under `--cfg threads_sync_loom`).
 ///
 /// ```
 /// assert_eq!(threads_sync::DEMO.name, "threads-sync");
 /// ```
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "threads-sync",
     about: "Python's threading and queue primitives in Rust: Lock, RLock, Semaphore, Event, Condition, Barrier, Queue",

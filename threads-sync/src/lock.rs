@@ -7,7 +7,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ReleaseError;
-use crate::sync::{AtomicU32, Condvar, Deadline, Mutex, Ordering, lock};
+use crate::primitive::sync::atomic::{AtomicU32, Ordering};
+use crate::primitive::sync::{Condvar, Mutex};
+use crate::waiting::{Deadline, lock};
 
 /// Free.
 const UNLOCKED: u32 = 0;
@@ -18,9 +20,9 @@ const CONTENDED: u32 = 2;
 
 /// How often a blocked acquire re-tries before it parks. Under loom once,
 /// so that the models explore the spin-then-CAS path as well as parking.
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 const SPINS: u32 = 100;
-#[cfg(loom)]
+#[cfg(threads_sync_loom)]
 const SPINS: u32 = 1;
 
 /// A non-reentrant lock with Python's semantics: it guards no data of its

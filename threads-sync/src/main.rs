@@ -1,6 +1,6 @@
 //! `threads-sync`: the demo binary; all the logic lives in the library.
 
-#[cfg(not(loom))]
+#[cfg(not(threads_sync_loom))]
 fn main() -> std::process::ExitCode {
     // `many-slow-connections` starts this binary again as a server child.
     let roles = &threads_sync::experiments::server_child::ROLES;
@@ -15,6 +15,6 @@ fn main() -> std::process::ExitCode {
     threads_sync::DEMO.main()
 }
 
-/// Under `--cfg loom` only the primitives are built, to be model-checked.
-#[cfg(loom)]
+/// Under `--cfg threads_sync_loom` only the primitives are built, to be model-checked.
+#[cfg(threads_sync_loom)]
 fn main() {}

@@ -7,7 +7,9 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::ReleaseError;
-use crate::sync::{Condvar, Deadline, Mutex, MutexGuard, lock, thread};
+use crate::primitive::sync::{Condvar, Mutex, MutexGuard};
+use crate::primitive::thread;
+use crate::waiting::{Deadline, lock};
 
 type ThreadId = thread::ThreadId;
 

@@ -1,6 +1,6 @@
 //! CPython's `lock_tests.py` barrier tests, ported: lockstep passes, arrival
 //! indices, the action, abort, reset, abort-then-reset, timeouts.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

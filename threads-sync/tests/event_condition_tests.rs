@@ -1,7 +1,7 @@
 //! CPython's `lock_tests.py` tests of `Event` and `Condition`, ported:
 //! set wakes all, timeouts, set-then-clear still wakes, notify(n) counts,
 //! wait_for with one deadline, ownership errors, RLock levels restored.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! CPython's `lock_tests.py` for `Lock` and `RLock`, ported: acquire and
 //! release, contention, timeouts, release from another thread, reentrancy.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

@@ -1,12 +1,12 @@
 //! loom models of the untimed paths of every primitive: loom runs each
 //! model under every interleaving (up to `LOOM_MAX_PREEMPTIONS`) of the
-//! library's own code, which `src/sync.rs` builds on `loom::sync` here.
+//! library's own code, which `src/primitive.rs` builds on `loom::sync` here.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 \
+//! RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 \
 //!     cargo test --release -p threads-sync --test loom --target-dir target/loom
 //! ```
-#![cfg(loom)]
+#![cfg(threads_sync_loom)]
 
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,6 @@
 //! A panic in user code must neither wedge a primitive nor poison it
 //! silently: the panic reaches the caller, and the primitive stays usable.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

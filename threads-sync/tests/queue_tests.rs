@@ -1,6 +1,6 @@
 //! CPython's `test_queue.py`, ported: order of the three kinds, full and
 //! empty, blocking and timed put/get, task_done/join, and 3.13's shutdown.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

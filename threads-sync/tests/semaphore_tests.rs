@@ -1,6 +1,6 @@
 //! CPython's `lock_tests.py` semaphore tests, ported: counting, contended
 //! acquire in phases, non-blocking and timed acquire, bounded releases.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

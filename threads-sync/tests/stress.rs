@@ -1,7 +1,7 @@
 //! Stress tests with invariants: many threads, many operations, and a check
 //! that would catch a lost update, an over-admission, a lost or duplicated
 //! item, or a `join` that returns early. Sized to run in debug builds.
-#![cfg(not(loom))]
+#![cfg(not(threads_sync_loom))]
 
 mod common;
 

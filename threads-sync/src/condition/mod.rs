@@ -16,8 +16,9 @@ mod lock_kind;
 
 use crate::error::{NotOwned, ReleaseError};
 use crate::lock::Lock;
+use crate::primitive::sync::Mutex;
 use crate::rlock::RLock;
-use crate::sync::{Deadline, Mutex, lock};
+use crate::waiting::{Deadline, lock};
 
 pub use lock_kind::ConditionLock;
 

@@ -15,7 +15,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use super::{BaseQueue, Inner, Store};
 use crate::error::{GetError, PutError};
-use crate::sync::{BACKOFF_ROUNDS, Deadline, MutexGuard, Ordering, Patience, backoff, lock};
+use crate::primitive::sync::MutexGuard;
+use crate::primitive::sync::atomic::Ordering;
+use crate::waiting::{BACKOFF_ROUNDS, Deadline, Patience, backoff, lock};
 
 impl<T, S: Store<T>> BaseQueue<T, S> {
     pub(super) fn put_until(&self, item: T, patience: Patience) -> Result<(), PutError<T>> {

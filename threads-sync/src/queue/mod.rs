@@ -16,7 +16,9 @@ use std::time::Duration;
 pub use store::{Fifo, Lifo, Priority, Store};
 
 use crate::error::{GetError, PutError, ShutDown};
-use crate::sync::{AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Patience, lock};
+use crate::primitive::sync::atomic::{AtomicUsize, Ordering};
+use crate::primitive::sync::{Condvar, Mutex, MutexGuard};
+use crate::waiting::{Patience, lock};
 
 /// First in, first out (Python: `queue.Queue(maxsize)`).
 pub type Queue<T> = BaseQueue<T, Fifo<T>>;

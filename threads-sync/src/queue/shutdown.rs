@@ -7,7 +7,7 @@ use super::{BaseQueue, Store};
 #[cfg(doc)]
 use crate::error::ShutDown;
 use crate::error::TooManyTaskDone;
-use crate::sync::{Deadline, lock};
+use crate::waiting::{Deadline, lock};
 
 impl<T, S: Store<T>> BaseQueue<T, S> {
     /// Marks one item taken by `get` as processed (Python: `task_done()`).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::Semaphore;
 use crate::error::TooManyReleases;
-use crate::sync::lock;
+use crate::waiting::lock;
 
 /// A semaphore that may never rise above its initial value: a release
 /// without a matching acquire is an error, which catches resource leaks

@@ -10,7 +10,8 @@ mod bounded;
 
 pub use bounded::{BoundedPermit, BoundedSemaphore};
 
-use crate::sync::{BACKOFF_ROUNDS, Condvar, Deadline, Mutex, MutexGuard, backoff, lock};
+use crate::primitive::sync::{Condvar, Mutex, MutexGuard};
+use crate::waiting::{BACKOFF_ROUNDS, Deadline, backoff, lock};
 
 #[derive(Debug)]
 struct Count {

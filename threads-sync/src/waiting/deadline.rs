@@ -1,87 +1,11 @@
-//! The facade that names every synchronisation building block the primitives
-//! use: `std` atomics and threads with `parking_lot`'s `Mutex` and `Condvar`
-//! normally, `loom` under `--cfg loom`, so that the very same code is
-//! model-checked by `tests/loom.rs`. (parking_lot's mutex hands over about
-//! twice as fast as std's under contention on a small machine, which is the
-//! queues' hot path; its API differs from std's only in the two helpers
-//! below.)
-//!
-//! It also holds the helpers every primitive needs: locking an internal
-//! mutex without caring about poisoning (no user code ever runs while one is
-//! held and unwinds through it), and waiting on a condition variable until a
-//! [`Deadline`], counted in a waiter field or not.
+//! [`Patience`] and [`Deadline`]: how long a blocking call may wait, and
+//! one wait on a condition variable until then, with std's `Condvar` API
+//! (which loom's shares).
 
-#[cfg(loom)]
 use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
-#[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-#[cfg(loom)]
-pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
-#[cfg(loom)]
-pub(crate) use loom::thread;
-
-#[cfg(not(loom))]
-pub(crate) use parking_lot::{Condvar, MutexGuard};
-
-/// parking_lot's mutex, marked unwind-safe as std's is: std marks its own
-/// through poisoning, and no primitive here leaves the data of an internal
-/// mutex half-updated when a panic unwinds (user code runs outside it or
-/// under `catch_unwind`), so `&Lock`, `&Queue<T>` and the others stay
-/// usable across `catch_unwind` as they were with std.
-#[cfg(not(loom))]
-#[derive(Debug, Default)]
-pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
-
-#[cfg(not(loom))]
-impl<T> Mutex<T> {
-    /// A new mutex around `value`.
-    pub(crate) fn new(value: T) -> Mutex<T> {
-        Mutex(parking_lot::Mutex::new(value))
-    }
-}
-
-#[cfg(not(loom))]
-impl<T> std::panic::UnwindSafe for Mutex<T> {}
-#[cfg(not(loom))]
-impl<T> std::panic::RefUnwindSafe for Mutex<T> {}
-#[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-#[cfg(not(loom))]
-pub(crate) use std::thread;
-
-/// Locks an internal mutex. The primitives never unwind while holding one
-/// (user code runs inside `catch_unwind` or outside the mutex), so a poison
-/// flag could only be stale: it is ignored rather than propagated.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    #[cfg(loom)]
-    return m.lock().unwrap_or_else(PoisonError::into_inner);
-    #[cfg(not(loom))]
-    m.0.lock()
-}
-
-/// Rounds of spinning, then yielding, that a blocked caller tries before
-/// it sleeps on a condition variable: a sleep and a wake-up cost
-/// microseconds, while the other side usually acts within a few hundred
-/// nanoseconds. Under loom one round, so that the models explore the path
-/// that drops the mutex, spins and re-takes it (more rounds would only
-/// multiply the interleavings without adding a new kind of step).
-#[cfg(not(loom))]
-pub(crate) const BACKOFF_ROUNDS: u32 = 10;
-#[cfg(loom)]
-pub(crate) const BACKOFF_ROUNDS: u32 = 1;
-
-/// Round `round` of the backoff: spin 2^round times, then yield the core.
-pub(crate) fn backoff(round: u32) {
-    if round < 6 {
-        for _ in 0..(1u32 << round) {
-            std::hint::spin_loop();
-        }
-    } else {
-        thread::yield_now();
-    }
-}
+use crate::primitive::sync::{Condvar, MutexGuard};
 
 /// How long a call may block, before it has had to: a call that finds
 /// what it needs at once never turns this into a [`Deadline`], so it never
@@ -153,31 +77,8 @@ impl Deadline {
     /// Waits on `cv` once (a notification, a spurious wake-up or the
     /// deadline ends the wait). `Err` hands the guard back without waiting
     /// when the deadline has already passed: the caller re-checks its
-    /// condition after every `Ok` and gives up on `Err`.
-    #[cfg(not(loom))]
-    pub(crate) fn wait<'a, T>(
-        self,
-        cv: &Condvar,
-        mut guard: MutexGuard<'a, T>,
-    ) -> Result<MutexGuard<'a, T>, MutexGuard<'a, T>> {
-        match self {
-            Deadline::Now => Err(guard),
-            Deadline::Never => {
-                cv.wait(&mut guard);
-                Ok(guard)
-            }
-            Deadline::At(at) => {
-                if Instant::now() >= at {
-                    return Err(guard);
-                }
-                cv.wait_until(&mut guard, at);
-                Ok(guard)
-            }
-        }
-    }
-
-    /// As above, with loom's std-shaped `Condvar`.
-    #[cfg(loom)]
+    /// condition after every `Ok` and gives up on `Err`. A poison flag is
+    /// ignored, as [`lock`](crate::waiting::lock) ignores it.
     pub(crate) fn wait<'a, T>(
         self,
         cv: &Condvar,
@@ -200,9 +101,11 @@ impl Deadline {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(threads_sync_loom)))]
 mod tests {
     use super::*;
+    use crate::primitive::sync::Mutex;
+    use crate::waiting::unpoisoned::lock;
 
     #[test]
     fn deadlines_from_timeouts() {
@@ -242,15 +145,5 @@ mod tests {
             rounds += 1;
             assert!(rounds < 10_000, "never expired");
         }
-    }
-
-    #[test]
-    fn an_internal_mutex_is_still_usable_after_a_panic_while_held() {
-        let m = Mutex::new(1);
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _g = lock(&m);
-            panic!("unwind while it is held");
-        }));
-        assert_eq!(*lock(&m), 1);
     }
 }
