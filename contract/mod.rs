@@ -11,6 +11,8 @@
 //! on `subprocess-pipes` (which includes it too, naming itself by that
 //! path).
 
+pub mod advice;
+pub mod chart;
 pub mod cli;
 pub mod ctrl_c;
 pub mod experiment;

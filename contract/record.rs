@@ -134,6 +134,11 @@ impl Record {
         Ok(rec)
     }
 
+    /// A metric, by name.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics.get(name).and_then(Value::as_f64)
+    }
+
     /// The points of `P`'s series, typed; `None` when the record has none
     /// (a schema 1 record, or an experiment that did not sweep).
     pub fn series_of<P: Point>(&self) -> Option<Vec<P>> {
@@ -156,6 +161,13 @@ impl Record {
             })
             .collect()
     }
+}
+
+/// The record of `demo experiment` among `records`, if it ran.
+pub fn find<'a>(records: &'a [Record], demo: &str, experiment: &str) -> Option<&'a Record> {
+    records
+        .iter()
+        .find(|r| r.demo == demo && r.experiment == experiment)
 }
 
 /// What an experiment returns: figures, a verdict, and the human text to show.

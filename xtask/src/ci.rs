@@ -52,7 +52,7 @@ impl Step {
 
 /// The checks, in the order they run. The loom models run when
 /// `threads-sync/tests/loom.rs` exists, in their own target directory so the
-/// `--cfg loom` build does not invalidate the normal one.
+/// `--cfg threads_sync_loom` build does not invalidate the normal one.
 pub fn steps(root: &Path) -> Vec<Step> {
     let mut steps = vec![
         Step::new("fmt", &["fmt", "--all", "--check"]),
@@ -85,15 +85,26 @@ pub fn steps(root: &Path) -> Vec<Step> {
                     "target/loom",
                 ],
             )
-            .env("RUSTFLAGS", "--cfg loom")
+            .env("RUSTFLAGS", "--cfg threads_sync_loom")
             .env("LOOM_MAX_PREEMPTIONS", "2"),
         );
     }
     // Three rounds: CI shows whether a verdict is stable, and fails only on a
-    // demo that failed or hung, never on a verdict.
+    // demo that failed or hung, never on a verdict. The report is drawn from
+    // the same rounds, and `--strict` fails it when a chart or advice row
+    // names a figure that no experiment produced.
     steps.push(Step::new(
-        "run-all",
-        &["xtask", "run-all", "--quick", "--repeat", "3"],
+        "report",
+        &[
+            "xtask",
+            "report",
+            "--quick",
+            "--strict",
+            "--repeat",
+            "3",
+            "--out",
+            "target/ci-report",
+        ],
     ));
     steps
 }

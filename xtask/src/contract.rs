@@ -2,6 +2,10 @@
 //! measuring summary, compiled from the same source files as the demos', so
 //! producer and consumer agree.
 
+#[path = "../../contract/advice.rs"]
+pub mod advice;
+#[path = "../../contract/chart.rs"]
+pub mod chart;
 #[path = "../../contract/measure.rs"]
 pub mod measure;
 #[path = "../../contract/record.rs"]

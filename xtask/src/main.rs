@@ -18,14 +18,17 @@ Tasks:
                                 --repeat N runs every demo N times in turn and
                                 shows per experiment how often each verdict
                                 came out and the key figure's spread
-  report [--quick] [--out DIR] [--from FILE] [--timeout SECS] [--repeat N]
+  report [--quick] [--strict] [--out DIR] [--from FILE] [--timeout SECS] [--repeat N]
                                 run every demo and write a self-contained HTML
                                 page of charts and advice (default
                                 <target dir>/report/index.html, following
                                 CARGO_TARGET_DIR); --from re-renders
-                                saved records.jsonl; PNG too if chromium exists
-  ci                            fmt, clippy, tests, docs, loom,
-                                run-all --quick --repeat 3
+                                saved records.jsonl; PNG too if chromium exists;
+                                --strict fails when a chart or advice row
+                                cannot be derived from the records
+  ci                            fmt, clippy, tests, docs, loom, and
+                                report --quick --strict --repeat 3 (the demos
+                                three rounds, their summary, and the page)
   help                          this text
 ";
 
@@ -176,6 +179,7 @@ fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
         from: None,
         timeout: DEFAULT_TIMEOUT,
         repeat: 1,
+        strict: false,
     };
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -186,12 +190,13 @@ fn report_options(rest: &[String]) -> anyhow::Result<report::Options> {
         };
         match arg.as_str() {
             "--quick" => opts.quick = true,
+            "--strict" => opts.strict = true,
             "--out" => opts.out = value("--out")?.into(),
             "--from" => opts.from = Some(value("--from")?.into()),
             "--timeout" => opts.timeout = seconds(&value("--timeout")?)?,
             "--repeat" => opts.repeat = runs(&value("--repeat")?)?,
             other => anyhow::bail!(
-                "report: unknown flag {other:?} (--quick, --out DIR, --from FILE, --timeout SECS, --repeat N)"
+                "report: unknown flag {other:?} (--quick, --strict, --out DIR, --from FILE, --timeout SECS, --repeat N)"
             ),
         }
     }

@@ -34,18 +34,13 @@ pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
             print_json(rec);
         }
     })?;
-    let table = if opts.repeat > 1 {
+    let table = summary(&rounds, opts.repeat);
+    if opts.json && opts.repeat > 1 {
         let records = rounds.iter().flatten().flat_map(|o| &o.records);
-        let tallies = crate::repeat::tally(records.map(|(rec, _)| rec));
-        if opts.json {
-            for t in &tallies {
-                print_json(&t.summary());
-            }
+        for t in &crate::repeat::tally(records.map(|(rec, _)| rec)) {
+            print_json(&t.summary());
         }
-        crate::summary::repeat_table(&tallies, &failures(&rounds))
-    } else {
-        crate::summary::table(rounds.iter().flatten())
-    };
+    }
     // The human summary goes to stdout, unless stdout carries the JSON lines.
     if opts.json {
         eprintln!("\n{table}");
@@ -53,6 +48,18 @@ pub fn run_all(opts: &Options) -> anyhow::Result<bool> {
         println!("\n{table}");
     }
     Ok(report_failures(rounds.iter().flatten(), opts))
+}
+
+/// The summary table of `rounds`: one row per experiment, or, after
+/// several rounds, each experiment's verdicts tallied across them.
+pub fn summary(rounds: &[Vec<Outcome>], repeat: usize) -> String {
+    if repeat > 1 {
+        let records = rounds.iter().flatten().flat_map(|o| &o.records);
+        let tallies = crate::repeat::tally(records.map(|(rec, _)| rec));
+        crate::summary::repeat_table(&tallies, &failures(rounds))
+    } else {
+        crate::summary::table(rounds.iter().flatten())
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) {

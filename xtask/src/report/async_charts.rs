@@ -1,15 +1,15 @@
 //! The charts of the "many slow waits" branch: what an idle waiter costs
 //! (threads vs tasks), and what many slow connections get from each server.
 
-use super::build::{bars, chart};
 use super::chart::Chart;
-use super::records::{find, metric};
+use crate::contract::chart::{bars, chart};
 use crate::contract::record::Record;
+use crate::contract::record::find;
 
 /// Resident memory per idle waiter, threads vs tasks, Rust and CPython.
 pub fn waiter_memory(records: &[Record]) -> Option<Chart> {
     let r = find(records, "threads-sync", "tasks-vs-threads")?;
-    let kib = |k: &str| metric(r, k).map(|v| v / 1024.0);
+    let kib = |k: &str| r.metric(k).map(|v| v / 1024.0);
     let (x, series) = bars(vec![
         (
             "OS thread",
@@ -40,7 +40,7 @@ pub fn waiter_memory(records: &[Record]) -> Option<Chart> {
 /// Requests per second at many slow connections, per server.
 pub fn slow_connections(records: &[Record]) -> Option<Chart> {
     let r = find(records, "threads-sync", "many-slow-connections")?;
-    let m = |k: &str| metric(r, k);
+    let m = |k: &str| r.metric(k);
     let (x, series) = bars(vec![
         (
             "thread per connection",

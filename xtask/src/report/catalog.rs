@@ -3,31 +3,37 @@
 //! whose records are missing is left out, never drawn from invented numbers.
 
 use super::async_charts::{slow_connections, waiter_memory};
-use super::build::{bars, bytes, chart, number, sweep};
+use super::build::{bytes, sweep};
 use super::chart::{Chart, Series, XAxis};
-use super::records::{find, metric};
+use crate::contract::chart::{bars, chart};
 use crate::contract::record::Record;
+use crate::contract::record::find;
+use crate::contract::series::{ChunksizeCost, ConvoyLatency, PayloadCost, Point};
 
 /// A chart builder: `None` when the records lack its figures.
-type Builder = fn(&[Record]) -> Option<Chart>;
+pub type Builder = fn(&[Record]) -> Option<Chart>;
+
+/// Every chart, by name, in page order. A full run of every demo fills
+/// every one (`cargo xtask report --strict` checks it; `cargo xtask ci`
+/// runs that on a quick run).
+pub const BUILDERS: [(&str, Builder); 12] = [
+    ("cpu_speedup", cpu_speedup),
+    ("convoy", convoy),
+    ("start_cost", start_cost),
+    ("worker_memory", worker_memory),
+    ("chunksize", chunksize),
+    ("data_cost", data_cost),
+    ("pipe_throughput", pipe_throughput),
+    ("share_vs_copy", share_vs_copy),
+    ("primitive_costs", primitive_costs),
+    ("queue_throughput", queue_throughput),
+    ("waiter_memory", waiter_memory),
+    ("slow_connections", slow_connections),
+];
 
 /// Every chart the records can fill, in page order.
 pub fn charts(records: &[Record]) -> Vec<Chart> {
-    const BUILDERS: [Builder; 12] = [
-        cpu_speedup,
-        convoy,
-        start_cost,
-        worker_memory,
-        chunksize,
-        data_cost,
-        pipe_throughput,
-        share_vs_copy,
-        primitive_costs,
-        queue_throughput,
-        waiter_memory,
-        slow_connections,
-    ];
-    BUILDERS.iter().filter_map(|b| b(records)).collect()
+    BUILDERS.iter().filter_map(|(_, b)| b(records)).collect()
 }
 
 const POLICIES: [&str; 4] = ["py2", "py39", "py311", "nogil"];
@@ -39,25 +45,22 @@ fn cpu_speedup(records: &[Record]) -> Option<Chart> {
     let inv = |v: Option<f64>| v.filter(|v| *v > 0.0).map(|v| 1.0 / v);
     let mut rust: Vec<(&str, Option<f64>)> = POLICIES
         .iter()
-        .map(|p| (*p, inv(gil.and_then(|r| metric(r, &format!("{p}_ratio"))))))
+        .map(|p| (*p, inv(gil.and_then(|r| r.metric(&format!("{p}_ratio"))))))
         .collect();
-    rust.push(("threads", procs.and_then(|r| metric(r, "thread_speedup"))));
-    rust.push((
-        "process pool",
-        procs.and_then(|r| metric(r, "pool_speedup")),
-    ));
+    rust.push(("threads", procs.and_then(|r| r.metric("thread_speedup"))));
+    rust.push(("process pool", procs.and_then(|r| r.metric("pool_speedup"))));
     let cpython = vec![
         (
             "py311",
-            inv(cmp.and_then(|r| metric(r, "cp311_cpu_ratio_cpython"))),
+            inv(cmp.and_then(|r| r.metric("cp311_cpu_ratio_cpython"))),
         ),
         (
             "threads",
-            procs.and_then(|r| metric(r, "cpython_thread_speedup")),
+            procs.and_then(|r| r.metric("cpython_thread_speedup")),
         ),
         (
             "process pool",
-            procs.and_then(|r| metric(r, "cpython_pool_speedup")),
+            procs.and_then(|r| r.metric("cpython_pool_speedup")),
         ),
     ];
     let (x, series) = bars(vec![("simulated GIL / Rust", rust), ("CPython", cpython)]);
@@ -77,14 +80,23 @@ fn cpu_speedup(records: &[Record]) -> Option<Chart> {
 }
 
 fn convoy(records: &[Record]) -> Option<Chart> {
-    let rec = find(records, "gil-sim", "convoy")?;
-    let series = (0..=4)
-        .map(|k| Series {
-            name: format!("beside {k} CPU thread(s)"),
-            points: sweep(rec, &format!("latency_{k}cpu_"), "us", number)
-                .into_iter()
-                .map(|(us, s)| (us / 1000.0, s * 1000.0))
-                .collect(),
+    let points = find(records, "gil-sim", "convoy")?.series_of::<ConvoyLatency>()?;
+    let mut threads: Vec<u32> = points.iter().map(|p| p.cpu_threads).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    let series = threads
+        .into_iter()
+        .map(|k| {
+            let mut line: Vec<(f64, f64)> = points
+                .iter()
+                .filter(|p| p.cpu_threads == k)
+                .map(|p| (p.interval_us / 1000.0, p.latency_s * 1000.0))
+                .collect();
+            line.sort_by(|a, b| a.0.total_cmp(&b.0));
+            Series {
+                name: format!("beside {k} CPU thread(s)"),
+                points: line,
+            }
         })
         .collect();
     chart(
@@ -103,7 +115,7 @@ fn convoy(records: &[Record]) -> Option<Chart> {
 
 fn start_cost(records: &[Record]) -> Option<Chart> {
     let r = find(records, "processes", "start-cost")?;
-    let m = |k: &str| metric(r, k);
+    let m = |k: &str| r.metric(k);
     let (x, series) = bars(vec![
         (
             "Rust",
@@ -138,7 +150,7 @@ fn start_cost(records: &[Record]) -> Option<Chart> {
 
 fn worker_memory(records: &[Record]) -> Option<Chart> {
     let r = find(records, "processes", "memory")?;
-    let m = |k: &str| metric(r, k);
+    let m = |k: &str| r.metric(k);
     let (x, series) = bars(vec![
         (
             "Rust PSS",
@@ -171,14 +183,24 @@ fn worker_memory(records: &[Record]) -> Option<Chart> {
 
 fn chunksize(records: &[Record]) -> Option<Chart> {
     let r = find(records, "processes", "chunksize")?;
+    let line = |name: &str| -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = r
+            .series_named::<ChunksizeCost>(name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (f64::from(p.chunksize), p.per_task_us))
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        pts
+    };
     let series = vec![
         Series {
             name: "Rust pool".into(),
-            points: sweep(r, "per_task_us_chunksize_", "", number),
+            points: line(ChunksizeCost::NAME),
         },
         Series {
             name: "CPython Pool.map".into(),
-            points: sweep(r, "cpython_per_task_us_chunksize_", "", number),
+            points: line(ChunksizeCost::CPYTHON),
         },
     ];
     let mut c = chart(
@@ -199,13 +221,15 @@ fn chunksize(records: &[Record]) -> Option<Chart> {
 }
 
 fn data_cost(records: &[Record]) -> Option<Chart> {
-    let r = find(records, "processes", "data-cost")?;
+    let mut points: Vec<(f64, f64)> = find(records, "processes", "data-cost")?
+        .series_of::<PayloadCost>()?
+        .into_iter()
+        .map(|p| (p.payload_kib, p.pool_over_in_place))
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let series = vec![Series {
         name: "pool time / in-process time".into(),
-        points: sweep(r, "pool_over_in_place_", "", bytes)
-            .into_iter()
-            .map(|(b, v)| (b / 1024.0, v))
-            .collect(),
+        points,
     }];
     chart(
         "chart-data",
@@ -285,7 +309,7 @@ fn share_vs_copy(records: &[Record]) -> Option<Chart> {
 
 fn primitive_costs(records: &[Record]) -> Option<Chart> {
     let r = find(records, "threads-sync", "cost")?;
-    let m = |k: &str| metric(r, k);
+    let m = |k: &str| r.metric(k);
     let (x, series) = bars(vec![
         (
             "threads-sync",
@@ -323,7 +347,7 @@ fn primitive_costs(records: &[Record]) -> Option<Chart> {
 
 fn queue_throughput(records: &[Record]) -> Option<Chart> {
     let r = find(records, "threads-sync", "cost")?;
-    let m = |k: &str| metric(r, k).map(|v| v / 1e6);
+    let m = |k: &str| r.metric(k).map(|v| v / 1e6);
     let (x, series) = bars(vec![
         (
             "threads-sync Queue",

@@ -11,7 +11,6 @@ pub mod chart;
 pub mod html;
 pub mod machine;
 pub mod page;
-pub mod records;
 pub mod timelines;
 
 use std::io::Write;
@@ -36,6 +35,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Rounds of every demo (see `run-all --repeat`).
     pub repeat: usize,
+    /// Fail when a chart or an advice row cannot be derived from the
+    /// records (a figure that no experiment produces any more).
+    pub strict: bool,
 }
 
 /// Runs the demos (or reads saved records), writes `records.jsonl`,
@@ -57,6 +59,7 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
             if crate::interrupt::interrupted() {
                 return Ok(false);
             }
+            println!("\n{}", run_all::summary(&rounds, opts.repeat));
             let ok = run_all::report_failures(rounds.iter().flatten(), &run_opts);
             (records, ok)
         }
@@ -79,6 +82,16 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
             eprintln!("report: the GIL timelines were not recorded: {e:#}");
             (Vec::new(), false)
         }
+    };
+    let missing = underived(&records);
+    let ok = if missing.is_empty() {
+        ok
+    } else {
+        eprintln!(
+            "report: not derived from these records (a figure no experiment produced): {}",
+            missing.join(", ")
+        );
+        ok && !opts.strict
     };
     let html = build(&records, &MachineInfo::current(), mode, &timelines)?;
     let page = opts.out.join("index.html");
@@ -124,6 +137,20 @@ pub fn build(
     Ok(page::render(
         machine, mode, &advice, &drawn, timelines, records, &tallies,
     ))
+}
+
+/// The charts and advice rows that `records` cannot fill, by name
+/// (`chart convoy`, `advice responsiveness`).
+pub fn underived(records: &[Record]) -> Vec<String> {
+    let charts = catalog::BUILDERS
+        .iter()
+        .filter(|(_, b)| b(records).is_none())
+        .map(|(name, _)| format!("chart {name}"));
+    let rows = advice::RULES
+        .iter()
+        .filter(|(_, r)| r(records).is_none())
+        .map(|(name, _)| format!("advice {name}"));
+    charts.chain(rows).collect()
 }
 
 /// Builds gil-sim (cargo does nothing when it is fresh) and records the

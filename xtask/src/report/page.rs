@@ -7,9 +7,10 @@ use std::fmt::Write;
 
 use super::advice::Advice;
 use super::chart::Chart;
-use super::html::esc;
+use super::html::{data, esc};
 use super::machine::MachineInfo;
 use super::timelines::Timeline;
+use crate::contract::advice::Figure;
 use crate::contract::record::Record;
 use crate::repeat::Tally;
 
@@ -52,7 +53,7 @@ pub fn render(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#{}\">chart</a> · <code>{}</code></td></tr>",
             esc(&a.situation),
             esc(&a.choice),
-            a.evidence_html,
+            evidence(&a.figures),
             esc(&a.chart),
             esc(&a.command)
         );
@@ -135,4 +136,13 @@ fn timelines_section(h: &mut String, timelines: &[Timeline]) {
             summary = esc(&t.summary),
         );
     }
+}
+
+/// The figures of an advice row, each number in a `<data>` element.
+fn evidence(figures: &[Figure]) -> String {
+    figures
+        .iter()
+        .map(|f| format!("{} {}", esc(&f.label), data(f.value, &f.unit)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -1,9 +1,8 @@
 //! Rows for CPU-bound work: in Python (processes, not threads) and in Rust (threads).
 
-use super::Advice;
-use super::row::{Fig, clearly, fig, row};
+use crate::contract::advice::{Advice, Figure, clearly, fig, row};
 use crate::contract::record::Record;
-use crate::report::records::find;
+use crate::contract::record::find;
 
 pub(super) fn cpu_bound_python(records: &[Record]) -> Option<Advice> {
     let r = find(records, "processes", "cpu-bound")?;
@@ -20,14 +19,14 @@ pub(super) fn cpu_bound_python(records: &[Record]) -> Option<Advice> {
     let cores = fig(r, "cores", "on", " cores").or_else(|| {
         find(records, "gil-sim", "cpu-bound").and_then(|g| fig(g, "cores", "on", " cores"))
     });
-    let figs: Vec<Fig<'_>> = [Some(pool), Some(threads), cores]
+    let figs: Vec<Figure> = [Some(pool), Some(threads), cores]
         .into_iter()
         .flatten()
         .collect();
     Some(row(
         "CPU-bound work, in Python",
-        choice.into(),
-        &figs,
+        choice,
+        figs,
         "chart-cpu",
         "processes",
         "cpu-bound",
@@ -47,8 +46,8 @@ pub(super) fn cpu_bound_rust(records: &[Record]) -> Option<Advice> {
     };
     Some(row(
         "CPU-bound work, in Rust",
-        choice.into(),
-        &[threads, pool],
+        choice,
+        vec![threads, pool],
         "chart-cpu",
         "processes",
         "cpu-bound",

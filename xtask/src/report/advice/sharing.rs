@@ -1,9 +1,9 @@
 //! Rows for sharing and passing data: a shared counter, tiny tasks, big read-only data, messages between processes.
 
-use super::Advice;
-use super::row::{Fig, clearly, fig, row};
+use crate::contract::advice::{Advice, Figure, clearly, fig, figure, row};
 use crate::contract::record::Record;
-use crate::report::records::find;
+use crate::contract::record::find;
+use crate::contract::series::ChunksizeCost;
 
 pub(super) fn shared_counter(records: &[Record]) -> Option<Advice> {
     let r = find(records, "threads-sync", "race")?;
@@ -16,8 +16,8 @@ pub(super) fn shared_counter(records: &[Record]) -> Option<Advice> {
     };
     Some(row(
         "A counter shared by threads",
-        choice.into(),
-        &[lost, ratio],
+        choice,
+        vec![lost, ratio],
         "chart-primitives",
         "threads-sync",
         "race",
@@ -26,18 +26,13 @@ pub(super) fn shared_counter(records: &[Record]) -> Option<Advice> {
 
 pub(super) fn tiny_tasks(records: &[Record]) -> Option<Advice> {
     let r = find(records, "processes", "chunksize")?;
-    let one = fig(r, "per_task_us_chunksize_1", "per task, unchunked", " µs")?;
+    let one = fig(r, "per_task_us_unchunked", "per task, unchunked", " µs")?;
     let best = r
-        .metrics
-        .iter()
-        .filter(|(k, _)| k.starts_with("per_task_us_chunksize_"))
-        .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))?;
-    let best = Fig {
-        label: "at the best chunksize",
-        value: best.1,
-        unit: " µs",
-    };
+        .series_of::<ChunksizeCost>()?
+        .into_iter()
+        .map(|p| p.per_task_us)
+        .reduce(f64::min)?;
+    let best = figure("at the best chunksize", best, " µs");
     let choice = if clearly(one.value, best.value) {
         "a process pool with a larger chunksize"
     } else {
@@ -45,8 +40,8 @@ pub(super) fn tiny_tasks(records: &[Record]) -> Option<Advice> {
     };
     Some(row(
         "Many tiny tasks in a process pool",
-        choice.into(),
-        &[one, best],
+        choice,
+        vec![one, best],
         "chart-chunksize",
         "processes",
         "chunksize",
@@ -74,8 +69,8 @@ pub(super) fn big_read_only_data(records: &[Record]) -> Option<Advice> {
     };
     Some(row(
         "Large read-only data for worker processes",
-        choice.into(),
-        &[mmap, pipe],
+        choice,
+        vec![mmap, pipe],
         "chart-mmap",
         "shared-mmap",
         "share-vs-copy",
@@ -104,14 +99,14 @@ pub(super) fn messages_between_processes(records: &[Record]) -> Option<Advice> {
             "; for request/response, let receivers spin briefly before they block (it burns CPU while it waits)",
         );
     }
-    let figs: Vec<Fig<'_>> = [Some(framed), spun, Some(raw), cpython]
+    let figs: Vec<Figure> = [Some(framed), spun, Some(raw), cpython]
         .into_iter()
         .flatten()
         .collect();
     Some(row(
         "Small messages between processes",
         choice,
-        &figs,
+        figs,
         "chart-pipes",
         "subprocess-pipes",
         "latency",

@@ -1,28 +1,24 @@
 //! Rows for waiting: I/O with a few fast waits, many slow waits, and a responsive main thread.
 
-use super::Advice;
-use super::row::{Fig, clearly, fig, row};
+use crate::contract::advice::{Advice, Figure, clearly, fig, figure, row};
 use crate::contract::record::Record;
-use crate::report::records::{find, metric};
+use crate::contract::record::find;
+use crate::contract::series::ConvoyLatency;
 
 pub(super) fn io_bound_python(records: &[Record]) -> Option<Advice> {
     let r = find(records, "gil-sim", "io-bound")?;
     let sim = fig(r, "py311_speedup", "threads under the py311 GIL", "×")?;
-    let threads = metric(r, "threads").map(|t| Fig {
-        label: "with",
-        value: t,
-        unit: " threads",
-    });
+    let threads = r.metric("threads").map(|t| figure("with", t, " threads"));
     let choice = if sim.value > 1.5 {
         "threads (the GIL is released while blocked)"
     } else {
         "no gain from threads measured"
     };
-    let figs: Vec<Fig<'_>> = [Some(sim), threads].into_iter().flatten().collect();
+    let figs: Vec<Figure> = [Some(sim), threads].into_iter().flatten().collect();
     Some(row(
         "I/O-bound work with a few fast waits, in Python",
-        choice.into(),
-        &figs,
+        choice,
+        figs,
         "chart-cpu",
         "gil-sim",
         "io-bound",
@@ -32,7 +28,7 @@ pub(super) fn io_bound_python(records: &[Record]) -> Option<Advice> {
 pub(super) fn many_slow_waits(records: &[Record]) -> Option<Advice> {
     let r = find(records, "threads-sync", "many-slow-connections")?;
     // CPython's figures where they were measured (the lecture's question), else Rust's.
-    let lang = if metric(r, "cpython_async_over_threads_rate").is_some() {
+    let lang = if r.metric("cpython_async_over_threads_rate").is_some() {
         "cpython"
     } else {
         "rust"
@@ -66,14 +62,14 @@ pub(super) fn many_slow_waits(records: &[Record]) -> Option<Advice> {
     } else {
         "no clear winner on this machine"
     };
-    let figs: Vec<Fig<'_>> = [Some(rate), Some(memory), connections, per_waiter]
+    let figs: Vec<Figure> = [Some(rate), Some(memory), connections, per_waiter]
         .into_iter()
         .flatten()
         .collect();
     Some(row(
         &format!("I/O-bound work with many slow waits (many connections), in {who}"),
-        choice.into(),
-        &figs,
+        choice,
+        figs,
         "chart-slow-connections",
         "threads-sync",
         "many-slow-connections",
@@ -81,9 +77,21 @@ pub(super) fn many_slow_waits(records: &[Record]) -> Option<Advice> {
 }
 
 pub(super) fn responsiveness(records: &[Record]) -> Option<Advice> {
-    let r = find(records, "gil-sim", "convoy")?;
-    let alone = fig(r, "latency_0cpu_5000us", "I/O call alone", " s")?;
-    let beside = fig(r, "latency_1cpu_5000us", "beside one CPU thread", " s")?;
+    let points = find(records, "gil-sim", "convoy")?.series_of::<ConvoyLatency>()?;
+    // At CPython's default switch interval if it was measured, else the longest.
+    let interval = points
+        .iter()
+        .map(|p| p.interval_us)
+        .find(|&us| us == 5000.0)
+        .or_else(|| points.iter().map(|p| p.interval_us).reduce(f64::max))?;
+    let at = |k: u32, label| {
+        let p = points
+            .iter()
+            .find(|p| p.cpu_threads == k && p.interval_us == interval)?;
+        Some(figure(label, p.latency_s, " s"))
+    };
+    let alone = at(0, "I/O call alone")?;
+    let beside = at(1, "beside one CPU thread")?;
     let choice = if clearly(beside.value, alone.value) {
         "keep CPU work out of the I/O process (or shorten the switch interval)"
     } else {
@@ -91,8 +99,8 @@ pub(super) fn responsiveness(records: &[Record]) -> Option<Advice> {
     };
     Some(row(
         "Latency-sensitive I/O beside CPU work, in Python",
-        choice.into(),
-        &[alone, beside],
+        choice,
+        vec![alone, beside],
         "chart-convoy",
         "gil-sim",
         "convoy",

@@ -1,48 +1,9 @@
-//! A chart as data ([`Chart`]): what it shows and where its numbers came
-//! from. Its drawing is in `draw.rs`.
+//! A chart: the data is the contract's ([`Chart`], built by the demos'
+//! chart rules); its drawing as SVG is in `draw.rs`.
 
 mod draw;
 
-/// One named series of a chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    /// The legend entry.
-    pub name: String,
-    /// `(x, y)`: for bars, x is the category index.
-    pub points: Vec<(f64, f64)>,
-}
-
-/// How the x axis reads.
-#[derive(Debug, Clone, PartialEq)]
-pub enum XAxis {
-    /// Categories, one group of bars each.
-    Categories(Vec<String>),
-    /// A numeric axis with its label; `log` for sizes spanning decades.
-    Numeric { label: String, log: bool },
-}
-
-/// A chart to draw: what it shows, and where its numbers came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
-    /// The anchor of the chart on the page.
-    pub id: String,
-    /// The title above it.
-    pub title: String,
-    /// The y axis label (with unit).
-    pub y_label: String,
-    /// Log scale on y.
-    pub log_y: bool,
-    /// The x axis.
-    pub x: XAxis,
-    /// The series.
-    pub series: Vec<Series>,
-    /// `demo experiment` pairs that produced the numbers.
-    pub sources: Vec<String>,
-    /// One sentence under the chart: what to look for.
-    pub note: String,
-    /// Put the legend in the upper right corner (default: upper left).
-    pub legend_right: bool,
-}
+pub use crate::contract::chart::{Chart, Series, XAxis};
 
 #[cfg(test)]
 mod tests {
