@@ -4,9 +4,9 @@
 //! `#[path = "../../contract/mod.rs"] pub mod contract;` so that the CLI
 //! shape (`list`, `--quick`, `--json`, one experiment by name), the JSON
 //! record (schema 2) and the measuring helpers are written once. `xtask`
-//! includes [`record`] the same way, so the producer and the consumer of the
+//! includes [`record`](crate::contract::record) the same way, so the producer and the consumer of the
 //! records cannot drift apart. It is a module, not a crate: each demo crate
-//! still builds and runs on its own. Its CPython runs ([`python`]) use the
+//! still builds and runs on its own. Its CPython runs ([`python`](crate::contract::python)) use the
 //! workspace's process lifecycle, so every crate that includes it depends
 //! on `subprocess-pipes` (which includes it too, naming itself by that
 //! path).
@@ -22,6 +22,7 @@ pub mod python;
 pub mod record;
 pub mod series;
 pub mod show;
+pub mod size;
 pub mod steal;
 
 pub use cli::Demo;

@@ -71,6 +71,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The report's "when to use what" rows from this demo's figures (data;
+/// xtask orders them).
+#[doc(hidden)]
+pub mod advice;
+/// The report's charts of this demo's figures (data; xtask draws them).
+#[doc(hidden)]
+pub mod charts;
+/// The demo contract (CLI, records, measuring), shared by every demo
+/// binary: the demo's side, not this library's API.
+#[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod cpython_side_by_side;

@@ -77,7 +77,17 @@
 //! Linux only (memfd, seals, `/proc`).
 #![deny(unsafe_op_in_unsafe_fn)]
 
+/// The report's "when to use what" rows from this demo's figures (data;
+/// xtask orders them).
+#[doc(hidden)]
+pub mod advice;
 pub mod anon;
+/// The report's charts of this demo's figures (data; xtask draws them).
+#[doc(hidden)]
+pub mod charts;
+/// The demo contract (CLI, records, measuring), shared by every demo
+/// binary: the demo's side, not this library's API.
+#[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod counter;

@@ -91,10 +91,20 @@
 // lifecycle by its crate path; here that path is this crate.
 extern crate self as subprocess_pipes;
 
+/// The report's "when to use what" rows from this demo's figures (data;
+/// xtask orders them).
+#[doc(hidden)]
+pub mod advice;
 pub mod blob;
 pub mod channel;
+/// The report's charts of this demo's figures (data; xtask draws them).
+#[doc(hidden)]
+pub mod charts;
 pub mod child;
 pub mod codec;
+/// The demo contract (CLI, records, measuring), shared by every demo
+/// binary: the demo's side, not this library's API.
+#[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod deadline;

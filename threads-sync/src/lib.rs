@@ -129,10 +129,22 @@
 #![forbid(unsafe_code)]
 
 #[cfg(not(threads_sync_loom))]
+/// The report's "when to use what" rows from this demo's figures (data;
+/// xtask orders them).
+#[doc(hidden)]
+pub mod advice;
+#[cfg(not(threads_sync_loom))]
 pub mod async_io;
 pub mod barrier;
+#[cfg(not(threads_sync_loom))]
+/// The report's charts of this demo's figures (data; xtask draws them).
+#[doc(hidden)]
+pub mod charts;
 pub mod condition;
 #[cfg(not(threads_sync_loom))]
+/// The demo contract (CLI, records, measuring), shared by every demo
+/// binary: the demo's side, not this library's API.
+#[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod error;

@@ -10,7 +10,7 @@ pub mod chart;
 pub mod measure;
 #[path = "../../contract/record.rs"]
 pub mod record;
-#[path = "../../contract/series.rs"]
+#[path = "../../contract/series/mod.rs"]
 pub mod series;
 #[path = "../../contract/show.rs"]
 pub mod show;

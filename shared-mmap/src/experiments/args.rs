@@ -1,5 +1,5 @@
-//! Flag helpers the experiments share: byte sizes with K/M/G suffixes,
-//! showing them, and the default worker count.
+//! Flag helpers the experiments share: the dataset size's limits, a
+//! counting window, and the default worker count.
 
 use crate::contract::Machine;
 
@@ -8,46 +8,15 @@ pub const MAX_SIZE: u64 = 4 << 30;
 /// Most worker processes a flag may ask for.
 pub const MAX_WORKERS: u32 = 64;
 
-/// Parses `64M`, `1G`, `4096`, `512K` (binary units) into bytes: a positive
-/// multiple of 8, at most [`MAX_SIZE`].
+/// The dataset flags' parser: a multiple of 8 bytes up to [`MAX_SIZE`]
+/// (see [`parse_bytes`](crate::contract::size::parse_bytes) for the
+/// spellings).
 pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (num, scale) = match t.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&t[..i], 1u64 << 10),
-        Some((i, 'M' | 'm')) => (&t[..i], 1 << 20),
-        Some((i, 'G' | 'g')) => (&t[..i], 1 << 30),
-        _ => (t, 1),
-    };
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?}: expected a size like 64M, 1G or 4096"))?;
-    let bytes = n
-        .checked_mul(scale)
-        .filter(|&b| b <= MAX_SIZE)
-        .ok_or_else(|| format!("{s:?}: at most 4G"))?;
-    if bytes == 0 || bytes % 8 != 0 {
-        return Err(format!("{s:?}: must be a positive multiple of 8 bytes"));
+    let bytes = crate::contract::size::parse_bytes(s, MAX_SIZE)?;
+    if bytes % 8 != 0 {
+        return Err(format!("{s:?}: must be a multiple of 8 bytes"));
     }
     Ok(bytes)
-}
-
-/// `64 MiB`, `1 GiB`, `12 KiB`, `24 B`.
-pub fn show_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
-        b if b >= 1 << 20 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
-        b => format!("{b} B"),
-    }
-}
-
-/// Short label for metric names: `64M`, `1G`.
-pub fn size_tag(bytes: u64) -> String {
-    show_size(bytes)
-        .replace(" GiB", "G")
-        .replace(" MiB", "M")
-        .replace(" KiB", "K")
-        .replace(" B", "B")
 }
 
 /// A duration flag (`100ms`) that shows as seconds in the JSON params.
@@ -90,7 +59,6 @@ mod tests {
         #[test]
         fn mebibytes_round_trip(n in 1u64..=4096) {
             prop_assert_eq!(parse_size(&format!("{n}M")), Ok(n << 20));
-            prop_assert_eq!(parse_size(&size_tag(n << 20)), Ok(n << 20));
         }
     }
 
@@ -111,7 +79,5 @@ mod tests {
         ] {
             assert!(parse_size(bad).is_err(), "accepted {bad:?}");
         }
-        assert_eq!(size_tag(1 << 30), "1G");
-        assert_eq!(show_size(64 << 20), "64 MiB");
     }
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::Dataset;
 use crate::contract::measure::interleaved;
+use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
-use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size, show_size};
+use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size};
 use crate::scan::{in_process, in_workers};
 use crate::workers::WorkerExe;
 
@@ -91,7 +92,7 @@ impl Experiment for ScanBandwidth {
         r.undecided = judged == Judgement::Undecided;
         r.say(format!(
             "{} dataset, {passes} passes, {workers} workers/threads; totals equal the direct sum {direct:#x}",
-            show_size(size)
+            show_bytes(size as f64)
         ));
         r.say(format!(
             "in-process Vec, {workers} threads:      {}",

@@ -15,8 +15,10 @@ use std::time::Duration;
 
 use crate::Dataset;
 use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::series::ShareCost;
+use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size, show_size, size_tag};
+use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size};
 use crate::share::{Method, Options, Outcome, reduce};
 use crate::workers::WorkerExe;
 
@@ -107,7 +109,7 @@ impl Experiment for ShareVsCopy {
             };
             lines.push(format!(
                 "{}: totals of all methods equal the direct sum {direct:#x}",
-                show_size(size)
+                show_bytes(size as f64)
             ));
             let mut rows = Vec::new();
             for ((m, setup), out) in Method::ALL.iter().zip(stats).zip(&outs) {
@@ -161,8 +163,8 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
     let size_ratio = sizes[sizes.len() - 1] as f64 / sizes[0] as f64;
     let span = format!(
         "{} vs {}",
-        show_size(sizes[sizes.len() - 1]),
-        show_size(sizes[0])
+        show_bytes(sizes[sizes.len() - 1] as f64),
+        show_bytes(sizes[0] as f64)
     );
     let (v, detail) = if size_ratio < MIN_SIZE_RATIO {
         (
@@ -186,7 +188,7 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
                 ratio(0, spawn),
                 touch = ratio(0, |r| r.data_setup.median + r.touch.median),
                 used_pct = 100.0 * used / cheapest_copy,
-                big = show_size(sizes[sizes.len() - 1]),
+                big = show_bytes(sizes[sizes.len() - 1] as f64),
             ),
         )
     };
@@ -201,21 +203,24 @@ fn verdict(sizes: &[u64], table: &[Vec<Row>], lines: Vec<String>) -> Report {
         )
         .metric("mmap_setup_with_spawn_ratio", ratio(0, spawn), "x")
         .metric("pipe_setup_with_spawn_ratio", ratio(1, spawn), "x");
-    for (&size, rows) in sizes.iter().zip(table) {
-        let tag = size_tag(size);
-        for (m, row) in Method::ALL.iter().zip(rows) {
-            let figures = [
-                ("data_setup_ms", row.data_setup.median * 1e3, "ms"),
-                ("touch_ms", row.touch.median * 1e3, "ms"),
-                ("setup_ms", row.setup.median * 1e3, "ms"),
-                ("total_ms", row.total.median * 1e3, "ms"),
-                ("pss_per_byte", row.pss / size as f64, "x"),
-                ("rss_per_byte", row.rss / size as f64, "x"),
-            ];
-            for (what, value, unit) in figures {
-                r.push_metric(format!("{}_{what}_{tag}", m.name()), value, unit);
-            }
-        }
+    for (i, m) in Method::ALL.iter().enumerate() {
+        let points: Vec<ShareCost> = sizes
+            .iter()
+            .zip(table)
+            .map(|(&size, rows)| {
+                let row = &rows[i];
+                ShareCost {
+                    size_bytes: size,
+                    data_setup_ms: row.data_setup.median * 1e3,
+                    touch_ms: row.touch.median * 1e3,
+                    setup_ms: row.setup.median * 1e3,
+                    total_ms: row.total.median * 1e3,
+                    pss_per_byte: row.pss / size as f64,
+                    rss_per_byte: row.rss / size as f64,
+                }
+            })
+            .collect();
+        r.push_series_named(&ShareCost::series_name(m.name()), &points);
     }
     for l in lines {
         r.say(l);

@@ -1,4 +1,4 @@
-//! Helpers the experiments share: serde for optional durations, a byte-size parser, timing a batch.
+//! Helpers the experiments share: serde for optional durations, the size flags' limit, timing a batch.
 
 /// Serializes `Option<Duration>` as a string like `"300ms"` (or null).
 pub(crate) mod dur_opt {
@@ -15,36 +15,10 @@ pub(crate) mod dur_opt {
     }
 }
 
-/// Parses `64KiB`, `1MiB`, `16MiB` or a plain byte count (for `value_parser`).
+/// The `--size` flags' parser: a size between 1 byte and 256 MiB (see
+/// [`parse_bytes`](crate::contract::size::parse_bytes) for the spellings).
 pub(crate) fn parse_size(s: &str) -> Result<usize, String> {
-    let s = s.trim();
-    let (num, scale) = if let Some(n) = s.strip_suffix("KiB") {
-        (n, 1 << 10)
-    } else if let Some(n) = s.strip_suffix("MiB") {
-        (n, 1 << 20)
-    } else {
-        (s, 1)
-    };
-    let n: usize = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: expected a size like 4096, 64KiB or 16MiB"))?;
-    let bytes = n
-        .checked_mul(scale)
-        .filter(|&b| (1..=(256 << 20)).contains(&b))
-        .ok_or_else(|| format!("{s:?}: must be between 1 byte and 256 MiB"))?;
-    Ok(bytes)
-}
-
-/// `16 MiB`, `64 KiB`, `100 B`.
-pub(crate) fn show_size(b: usize) -> String {
-    if b >= 1 << 20 && b.is_multiple_of(1 << 20) {
-        format!("{} MiB", b >> 20)
-    } else if b >= 1 << 10 && b.is_multiple_of(1 << 10) {
-        format!("{} KiB", b >> 10)
-    } else {
-        format!("{b} B")
-    }
+    crate::contract::size::parse_bytes(s, 256 << 20).map(|b| b as usize)
 }
 
 /// Kills the given children's process groups if it is not dropped within
@@ -108,13 +82,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_parse_and_reject_nonsense() {
+    fn size_flags_stop_at_256_mib() {
         assert_eq!(parse_size("64KiB"), Ok(64 << 10));
         assert_eq!(parse_size("16MiB"), Ok(16 << 20));
         assert_eq!(parse_size("100"), Ok(100));
         for bad in ["0", "1GiB", "x", "-1", "300MiB"] {
             assert!(parse_size(bad).is_err(), "accepted {bad}");
         }
-        assert_eq!(show_size(16 << 20), "16 MiB");
     }
 }

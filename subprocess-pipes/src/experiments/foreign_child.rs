@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::python::Python;
+use crate::contract::series::MpPipeThroughput;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::popen::Popen;
 
@@ -150,9 +151,10 @@ impl Experiment for ForeignChild {
         .params(&resolved)
         .metric("json_lines_rtt_us", rtt.median * 1e6, "µs")
         .metric("wrong_answers", wrong as f64, "answers");
-        for (k, v, u) in mp {
-            r.push_metric(k, v, u);
+        if let Some(rtt) = mp.rtt_us {
+            r.push_metric("mp_pipe_rtt_us", rtt, "µs");
         }
+        r.push_series(&mp.throughput);
         for l in r_lines {
             r.say(l);
         }
@@ -160,8 +162,17 @@ impl Experiment for ForeignChild {
     }
 }
 
-/// CPython's multiprocessing.Pipe round trip and throughput, as metrics.
-fn mp_pipe(py: &Python, ctx: &Ctx, lines: &mut Vec<String>) -> Vec<(String, f64, String)> {
+/// CPython's `multiprocessing.Pipe`, as measured by `mp_pipe.py`.
+#[derive(Default)]
+struct MpPipe {
+    /// The send/recv round trip, in µs.
+    rtt_us: Option<f64>,
+    /// `send_bytes` bandwidth by message size.
+    throughput: Vec<MpPipeThroughput>,
+}
+
+/// CPython's multiprocessing.Pipe round trip and throughput.
+fn mp_pipe(py: &Python, ctx: &Ctx, lines: &mut Vec<String>) -> MpPipe {
     let args = [
         "--mode",
         "all",
@@ -181,10 +192,10 @@ fn mp_pipe(py: &Python, ctx: &Ctx, lines: &mut Vec<String>) -> Vec<(String, f64,
             lines.push(format!(
                 "multiprocessing.Pipe: mp_pipe.py failed ({e:#}); skipped"
             ));
-            return Vec::new();
+            return MpPipe::default();
         }
     };
-    let mut metrics = Vec::new();
+    let mut mp = MpPipe::default();
     for v in &out {
         match v.get("kind").and_then(Value::as_str) {
             Some("info") => lines.push(format!(
@@ -200,23 +211,29 @@ fn mp_pipe(py: &Python, ctx: &Ctx, lines: &mut Vec<String>) -> Vec<(String, f64,
                     "multiprocessing.Pipe send/recv round trip: {}",
                     human_time(s)
                 ));
-                metrics.push(("mp_pipe_rtt_us".to_string(), s * 1e6, "µs".to_string()));
+                mp.rtt_us = Some(s * 1e6);
             }
             Some("throughput") => {
-                let size = v.get("size").and_then(Value::as_u64).unwrap_or(0);
-                let bps = v
-                    .get("median_bytes_per_s")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(f64::NAN);
+                let size = v.get("size").and_then(Value::as_u64);
+                let bps = v.get("median_bytes_per_s").and_then(Value::as_f64);
+                let (Some(size), Some(bps)) = (size, bps.filter(|b| b.is_finite())) else {
+                    lines.push(format!(
+                        "multiprocessing.Pipe: a malformed line {v}; skipped"
+                    ));
+                    continue;
+                };
                 let mib = bps / (1 << 20) as f64;
-                let tag = crate::experiments::common::show_size(size as usize).replace(' ', "");
                 lines.push(format!(
-                    "multiprocessing.Pipe send_bytes {tag}: {mib:.0} MiB/s"
+                    "multiprocessing.Pipe send_bytes {}: {mib:.0} MiB/s",
+                    crate::contract::size::show_bytes(size as usize as f64)
                 ));
-                metrics.push((format!("mp_pipe_mib_s_{tag}"), mib, "MiB/s".to_string()));
+                mp.throughput.push(MpPipeThroughput {
+                    size_bytes: size,
+                    mib_s: mib,
+                });
             }
             _ => {}
         }
     }
-    metrics
+    mp
 }

@@ -27,8 +27,10 @@ use anyhow::Context;
 use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::interleaved;
+use crate::contract::series::PipeThroughput;
+use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{Watchdog, parse_size, show_size};
+use crate::experiments::common::{Watchdog, parse_size};
 use crate::experiments::placement::Placement;
 use crate::popen::Popen;
 use crate::worker::proto::Bulk;
@@ -109,7 +111,7 @@ impl Experiment for Throughput {
 
         let mut report_lines = Vec::new();
         let mut worst_big: Option<f64> = None;
-        let mut metrics = Vec::new();
+        let mut points = Vec::new();
         for &size in &sizes {
             let count = (volume / size).max(1);
             let total = (size * count) as u64;
@@ -122,13 +124,13 @@ impl Experiment for Throughput {
                 .with_context(|| {
                     format!(
                         "a {} message needs about {} of memory in this process",
-                        show_size(size),
-                        show_size(size.saturating_mul(COPIES))
+                        show_bytes(size as f64),
+                        show_bytes(size.saturating_mul(COPIES) as f64)
                     )
                 })?;
             drop(probe);
             let mut data = crate::blob::try_zeroed(size)
-                .with_context(|| format!("a {} message", show_size(size)))?;
+                .with_context(|| format!("a {} message", show_bytes(size as f64)))?;
             for (i, b) in data.iter_mut().enumerate() {
                 *b = (i % 253) as u8;
             }
@@ -164,7 +166,7 @@ impl Experiment for Throughput {
             }
             report_lines.push(format!(
                 "{:>6} x {:<6} raw {:>5.0}  framed {:>5.0} ({:>4.2}x raw, best runs {:>4.2}x)  framed+owned {:>5.0} ({:>4.2}x)  MiB/s; spreads {:.0}/{:.0}/{:.0}%",
-                show_size(size),
+                show_bytes(size as f64),
                 count,
                 r / MIB,
                 f / MIB,
@@ -176,11 +178,12 @@ impl Experiment for Throughput {
                 stats[1].spread() * 100.0,
                 stats[2].spread() * 100.0,
             ));
-            let tag = show_size(size).replace(' ', "");
-            metrics.push((format!("ratio_{tag}"), ratio, "x"));
-            metrics.push((format!("owned_ratio_{tag}"), o / r, "x"));
-            metrics.push((format!("raw_mib_s_{tag}"), r / MIB, "MiB/s"));
-            metrics.push((format!("framed_mib_s_{tag}"), f / MIB, "MiB/s"));
+            points.push(PipeThroughput {
+                size_bytes: size as u64,
+                raw_mib_s: r / MIB,
+                framed_mib_s: f / MIB,
+                owned_mib_s: o / MIB,
+            });
         }
         drop((framed, owned, raw_in)); // EOF: the children leave their loops
         for child in [&mut raw, &mut framed_child, &mut owned_child] {
@@ -221,9 +224,7 @@ impl Experiment for Throughput {
         if let Some(w) = worst_big {
             report.push_metric("worst_ratio_ge_1mib", w, "x");
         }
-        for (k, v, u) in metrics {
-            report.push_metric(k, v, u);
-        }
+        report.push_series(&points);
         report.say(placed);
         for l in report_lines {
             report.say(l);

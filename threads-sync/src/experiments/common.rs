@@ -50,17 +50,6 @@ pub fn python_script(name: &str) -> std::path::PathBuf {
     std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
 }
 
-/// `12.3 KiB` style, for memory per waiter or per connection.
-pub fn human_bytes(bytes: f64) -> String {
-    if bytes >= f64::from(1u32 << 20) {
-        format!("{:.1} MiB", bytes / f64::from(1u32 << 20))
-    } else if bytes >= 1024.0 {
-        format!("{:.1} KiB", bytes / 1024.0)
-    } else {
-        format!("{bytes:.0} B")
-    }
-}
-
 /// The machine's `python3` for a CPython side by side, or `None` with the
 /// reason said in `report` (`--no-python`, or no interpreter on `PATH`).
 pub fn python_or_skip(

@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 use crate::async_io::{Served, listener, load};
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::python::{Python, run_json_lines};
+use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{human_bytes, python_or_skip, python_script};
+use crate::experiments::common::{python_or_skip, python_script};
 use crate::experiments::rss::{PeakMemory, kernel_stack_bytes};
 use crate::experiments::server_child;
 
@@ -150,9 +151,9 @@ impl Experiment for ManySlowConnections {
                 ),
                 human_time(f.p50),
                 human_time(f.p99),
-                human_bytes(f.memory),
+                show_bytes(f.memory),
                 format!("{:.0}", f.open),
-                human_bytes(f.per_open)
+                show_bytes(f.per_open)
             ));
         }
         let mut parts = Vec::new();

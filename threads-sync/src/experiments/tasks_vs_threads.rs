@@ -23,8 +23,9 @@
 use std::time::Duration;
 
 use crate::contract::measure::{Stats, human_time};
+use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{human_bytes, python_or_skip, python_script};
+use crate::experiments::common::{python_or_skip, python_script};
 use crate::experiments::waiters::{Held, Kind, Stop, hold};
 
 /// The longest a run of waiters may take before it is given up.
@@ -134,9 +135,9 @@ impl Experiment for TasksVsThreads {
             report.say(format!(
                 "{:<18} {:>11} {:>13} {:>11} {:>22} {:>28}",
                 s.name,
-                human_bytes(s.resident),
-                human_bytes(s.kernel),
-                human_bytes(s.bytes()),
+                show_bytes(s.resident),
+                show_bytes(s.kernel),
+                show_bytes(s.bytes()),
                 human_time(s.start_each.median),
                 format!("{} ({})", s.reached, s.stop),
             ));
@@ -167,8 +168,8 @@ impl Experiment for TasksVsThreads {
         report.judge(Judgement::all(parts));
         report.detail = format!(
             "a thread takes {rust_ratio:.0}x a task's memory in Rust ({} vs {}; {}), {} in CPython ({}); target >= 10x, fails <= 3x",
-            human_bytes(rust[1].bytes()),
-            human_bytes(rust[0].bytes()),
+            show_bytes(rust[1].bytes()),
+            show_bytes(rust[0].bytes()),
             parts[0].as_str(),
             py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x")),
             if py_ratio.is_some() {

@@ -4,8 +4,6 @@
 //! ([`advice`]), and the raw records beside it.
 
 pub mod advice;
-pub mod async_charts;
-pub mod build;
 pub mod catalog;
 pub mod chart;
 pub mod html;
@@ -142,8 +140,7 @@ pub fn build(
 /// The charts and advice rows that `records` cannot fill, by name
 /// (`chart convoy`, `advice responsiveness`).
 pub fn underived(records: &[Record]) -> Vec<String> {
-    let charts = catalog::BUILDERS
-        .iter()
+    let charts = catalog::rules()
         .filter(|(_, b)| b(records).is_none())
         .map(|(name, _)| format!("chart {name}"));
     let rows = advice::RULES

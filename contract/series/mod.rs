@@ -6,11 +6,22 @@
 //! The point types live here, in the contract: the demo that writes a
 //! series and xtask, which reads it, compile the same struct, so a renamed
 //! field is a compile error on both sides, not a chart that silently goes
-//! missing. A record's flat metrics stay its key figures.
+//! missing. A record's flat metrics stay its key figures. Each demo's
+//! point types have a file named for the demo.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+mod gil_sim;
+mod processes;
+mod shared_mmap;
+mod subprocess_pipes;
+
+pub use gil_sim::ConvoyLatency;
+pub use processes::{ChunksizeCost, PayloadCost};
+pub use shared_mmap::ShareCost;
+pub use subprocess_pipes::{MpPipeThroughput, PipeThroughput};
 
 /// One point type of a series: its name in the record, the field the
 /// points vary along, and the unit of every field.
@@ -99,72 +110,6 @@ impl Series {
         }
         None
     }
-}
-
-/// `gil-sim convoy`: how long the I/O thread waits for the GIL after each
-/// read, beside `cpu_threads` CPU-bound threads, at one switch interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ConvoyLatency {
-    /// CPU-bound threads beside the I/O thread.
-    pub cpu_threads: u32,
-    /// The switch interval, in microseconds.
-    pub interval_us: f64,
-    /// The median time of one blocking call, the wait for the GIL after
-    /// it included, in seconds.
-    pub latency_s: f64,
-    /// The CPU-bound threads' progress meanwhile (0 without them).
-    pub cpu_iters_per_s: f64,
-}
-
-impl Point for ConvoyLatency {
-    const NAME: &'static str = "latency";
-    const X: &'static str = "interval_us";
-    const UNITS: &'static [(&'static str, &'static str)] = &[
-        ("cpu_threads", "threads"),
-        ("interval_us", "µs"),
-        ("latency_s", "s"),
-        ("cpu_iters_per_s", "iter/s"),
-    ];
-}
-
-/// `processes chunksize`: a pool's cost per tiny task at one chunksize
-/// (wall time / tasks). Rust's pool is the series `per_task`, CPython's
-/// `multiprocessing.Pool` the series [`ChunksizeCost::CPYTHON`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ChunksizeCost {
-    /// Tasks per batch sent to a worker.
-    pub chunksize: u32,
-    /// Wall time per task, in microseconds.
-    pub per_task_us: f64,
-}
-
-impl ChunksizeCost {
-    /// The name of CPython's series of this point type.
-    pub const CPYTHON: &'static str = "cpython_per_task";
-}
-
-impl Point for ChunksizeCost {
-    const NAME: &'static str = "per_task";
-    const X: &'static str = "chunksize";
-    const UNITS: &'static [(&'static str, &'static str)] =
-        &[("chunksize", "tasks"), ("per_task_us", "µs")];
-}
-
-/// `processes data-cost`: at one payload size, the pool's time over the
-/// time of the same work done in place (above 1 the pool is slower).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct PayloadCost {
-    /// Payload per task, each way, in KiB.
-    pub payload_kib: f64,
-    /// Pool time / in-place time.
-    pub pool_over_in_place: f64,
-}
-
-impl Point for PayloadCost {
-    const NAME: &'static str = "pool_over_in_place";
-    const X: &'static str = "payload_kib";
-    const UNITS: &'static [(&'static str, &'static str)] =
-        &[("payload_kib", "KiB"), ("pool_over_in_place", "ratio")];
 }
 
 #[cfg(test)]

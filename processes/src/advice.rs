@@ -1,0 +1,87 @@
+//! processes' rows of the report's "when to use what" table: CPU-bound work in Python and in Rust, and many tiny tasks.
+//!
+//! Rules as data ([`Advice`](crate::contract::advice::Advice)), next to the experiments that measure their
+//! figures: this crate compiles them (so they follow its records), and
+//! `cargo xtask report` compiles this same file and puts the rows in the
+//! lecture's order.
+
+use crate::contract::advice::{Advice, Figure, clearly, fig, figure, row};
+use crate::contract::record::{Record, find};
+use crate::contract::series::ChunksizeCost;
+
+/// "CPU-bound work, in Python": CPython's process pool against its threads.
+pub fn cpu_bound_python(records: &[Record]) -> Option<Advice> {
+    let r = find(records, "processes", "cpu-bound")?;
+    let pool = fig(r, "cpython_pool_speedup", "CPython process pool", "×")?;
+    let threads = fig(r, "cpython_thread_speedup", "CPython threads", "×")?;
+    let choice = if clearly(pool.value, threads.value) && pool.value > 1.2 {
+        "processes (multiprocessing)"
+    } else if pool.value <= 1.2 && threads.value <= 1.2 {
+        "neither sped up here: the machine gave no parallelism"
+    } else {
+        "no clear winner on this machine"
+    };
+    // The core count is a recorded figure of gil-sim's cpu-bound, where it ran.
+    let cores = fig(r, "cores", "on", " cores").or_else(|| {
+        find(records, "gil-sim", "cpu-bound").and_then(|g| fig(g, "cores", "on", " cores"))
+    });
+    let figs: Vec<Figure> = [Some(pool), Some(threads), cores]
+        .into_iter()
+        .flatten()
+        .collect();
+    Some(row(
+        "CPU-bound work, in Python",
+        choice,
+        figs,
+        "chart-cpu",
+        "processes",
+        "cpu-bound",
+    ))
+}
+
+/// "CPU-bound work, in Rust": threads against the process pool.
+pub fn cpu_bound_rust(records: &[Record]) -> Option<Advice> {
+    let r = find(records, "processes", "cpu-bound")?;
+    let threads = fig(r, "thread_speedup", "Rust threads", "×")?;
+    let pool = fig(r, "pool_speedup", "Rust process pool", "×")?;
+    let choice = if clearly(pool.value, threads.value) && pool.value > 1.2 {
+        "processes"
+    } else if threads.value > 1.2 {
+        "threads (no GIL in Rust; processes only buy isolation)"
+    } else {
+        "no clear winner on this machine"
+    };
+    Some(row(
+        "CPU-bound work, in Rust",
+        choice,
+        vec![threads, pool],
+        "chart-cpu",
+        "processes",
+        "cpu-bound",
+    ))
+}
+
+/// "Many tiny tasks": a pool's cost per task, unchunked and at the best chunksize.
+pub fn tiny_tasks(records: &[Record]) -> Option<Advice> {
+    let r = find(records, "processes", "chunksize")?;
+    let one = fig(r, "per_task_us_unchunked", "per task, unchunked", " µs")?;
+    let best = r
+        .series_of::<ChunksizeCost>()?
+        .into_iter()
+        .map(|p| p.per_task_us)
+        .reduce(f64::min)?;
+    let best = figure("at the best chunksize", best, " µs");
+    let choice = if clearly(one.value, best.value) {
+        "a process pool with a larger chunksize"
+    } else {
+        "chunksize 1 is already cheap here"
+    };
+    Some(row(
+        "Many tiny tasks in a process pool",
+        choice,
+        vec![one, best],
+        "chart-chunksize",
+        "processes",
+        "chunksize",
+    ))
+}
