@@ -20,6 +20,7 @@ pub mod judge;
 pub mod measure;
 pub mod python;
 pub mod record;
+pub mod scaled;
 pub mod series;
 pub mod show;
 pub mod size;

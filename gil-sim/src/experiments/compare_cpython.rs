@@ -5,6 +5,7 @@
 //! the same run: CPU-bound ratio, I/O speedup, convoy latency, lost updates,
 //! and loop speed. Without a Python it says so and skips.
 
+use crate::contract::scaled::Scaled;
 use std::path::PathBuf;
 
 use crate::contract::python::Python;
@@ -13,17 +14,23 @@ use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure};
 use crate::flags::TraceFlag;
 use crate::gil::Policy;
 
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(3_000_000, 1_000_000);
+
+/// The default of `--convoy-calls`.
+const CONVOY_CALLS: Scaled<u64> = Scaled::new(40, 16);
+
 /// Flags of `compare-cpython`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct CompareCpython {
     /// A Python interpreter to compare with (repeatable) [default: python3 on PATH].
     #[arg(long = "python", value_name = "PATH")]
     pub python: Vec<PathBuf>,
-    /// Countdown iterations for CPython's CPU-bound run [default: 3M; quick: 1M].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1000..=1_000_000_000))]
+    /// Countdown iterations for CPython's CPU-bound run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1000..=1_000_000_000), help = N.help("Countdown iterations for CPython's CPU-bound run"))]
     pub n: Option<u64>,
-    /// Blocking calls in the convoy run [default: 40; quick: 16].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    /// Blocking calls in the convoy run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = CONVOY_CALLS.help("Blocking calls in the convoy run"))]
     pub convoy_calls: Option<u64>,
     /// `--trace FILE` ([`TraceFlag`]).
     #[command(flatten)]
@@ -43,8 +50,8 @@ impl Experiment for CompareCpython {
 impl CompareCpython {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(3_000_000, 1_000_000));
-        let convoy_calls = self.convoy_calls.unwrap_or(ctx.pick(40, 16));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
+        let convoy_calls = self.convoy_calls.unwrap_or(CONVOY_CALLS.pick(ctx.quick));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {
             vec![None]
         } else {

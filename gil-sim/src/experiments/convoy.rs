@@ -4,27 +4,42 @@
 //! with more CPU threads); a shorter interval makes I/O responsive again at
 //! some cost in CPU throughput.
 
+use std::time::Duration;
+
+use crate::contract::scaled::Scaled;
 use crate::contract::series::ConvoyLatency;
 use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
 use crate::flags::{Secs, TraceFlag, secs};
 use crate::gil::Policy;
 use crate::workloads::{config, convoy_run};
 
+/// The default of `--calls`.
+const CALLS: Scaled<u64> = Scaled::new(40, 12);
+
+/// The default of `--cpu-threads`.
+const CPU_THREADS: Scaled<u64> = Scaled::new(2, 1);
+
+/// The default of `--switch-interval`: CPython's 5 ms, and 1 ms.
+const INTERVALS: Scaled<&[Duration]> = Scaled::new(
+    &[Duration::from_millis(5), Duration::from_millis(1)],
+    &[Duration::from_millis(5)],
+);
+
 /// Flags of `convoy`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct ConvoyExp {
-    /// Blocking calls the I/O thread makes per configuration [default: 40; quick: 12].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    /// Blocking calls the I/O thread makes per configuration.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000), help = CALLS.help("Blocking calls the I/O thread makes per configuration"))]
     pub calls: Option<u64>,
     /// How long each call blocks (1 ms leaves a loaded machine time to
     /// wake the CPU thread while the call blocks, as an idle one would).
     #[arg(long, value_parser = secs, default_value = "1ms")]
     pub block: Secs,
-    /// Most CPU-bound threads beside the I/O thread (runs 0..=k) [default: 2; quick: 1].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16))]
+    /// Most CPU-bound threads beside the I/O thread (runs 0..=k).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=16), help = CPU_THREADS.help("Most CPU-bound threads beside the I/O thread (runs 0..=k)"))]
     pub cpu_threads: Option<u64>,
-    /// Switch intervals to compare (repeatable) [default: 5ms, 1ms; quick: 5ms].
-    #[arg(long = "switch-interval", value_parser = secs)]
+    /// Switch intervals to compare (repeatable).
+    #[arg(long = "switch-interval", value_parser = secs, help = INTERVALS.help("Switch intervals to compare (repeatable)"))]
     pub switch_intervals: Vec<Secs>,
     /// The GIL policy.
     #[arg(long = "gil", value_enum, default_value = "py311")]
@@ -47,11 +62,10 @@ impl Experiment for ConvoyExp {
 impl ConvoyExp {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let calls = self.calls.unwrap_or(ctx.pick(40, 12));
-        let k = self.cpu_threads.unwrap_or(ctx.pick(2, 1)) as usize;
-        let ms = std::time::Duration::from_millis;
+        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
+        let k = self.cpu_threads.unwrap_or(CPU_THREADS.pick(ctx.quick)) as usize;
         let intervals = if self.switch_intervals.is_empty() {
-            ctx.pick(vec![Secs(ms(5)), Secs(ms(1))], vec![Secs(ms(5))])
+            INTERVALS.pick(ctx.quick).iter().map(|&d| Secs(d)).collect()
         } else {
             self.switch_intervals.clone()
         };

@@ -3,6 +3,7 @@
 //! every policy with a GIL; without one (`nogil`) the work scales with cores.
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
@@ -10,14 +11,17 @@ use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::baseline_work;
 use crate::workloads::{config, countdown_run};
 
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(5_000_000, 1_000_000);
+
 /// Flags of `cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct CpuBound {
     /// Threads sharing the work.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub threads: u64,
-    /// Total countdown iterations [default: 5M; quick: 1M].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    /// Total countdown iterations.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000), help = N.help("Total countdown iterations"))]
     pub n: Option<u64>,
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
@@ -56,7 +60,7 @@ impl Experiment for CpuBound {
 impl CpuBound {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let resolved = CpuBound {
             n: Some(n),

@@ -19,6 +19,7 @@
 //! Plain counts without a GIL are run once too, not timed: they lose
 //! changes, which is why a GIL-free interpreter cannot keep them.
 
+use crate::contract::scaled::Scaled;
 use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
@@ -31,6 +32,9 @@ use crate::python_scripts::{bounded, num, one};
 use crate::vm::builtin_programs::REFCOUNT_OBJECTS;
 use crate::vm::objects::RefCounting;
 use crate::workloads::{RefcountLoop as Workload, refcount_run, refcount_timed as timed};
+
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(1_000_000, 400_000);
 
 /// Atomic counts cost single-thread speed: at least this much slower than
 /// plain counts holds, at most [`ATOMIC_CHEAP`] fails.
@@ -50,8 +54,8 @@ const BIASED_COSTLY: f64 = 0.50;
 /// Flags of `gilectomy`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Gilectomy {
-    /// Loop iterations in total, split over the threads [default: 1M; quick: 400k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    /// Loop iterations in total, split over the threads.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), help = N.help("Loop iterations in total, split over the threads"))]
     pub n: Option<u64>,
     /// Object loads per loop iteration (CPython adjusts a reference count
     /// at about every instruction; the loop itself is 8).
@@ -120,7 +124,7 @@ impl Gilectomy {
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         use Policy::{Nogil, Py311};
         use RefCounting::{Atomic, Biased, Plain};
-        let n = self.n.unwrap_or(ctx.pick(1_000_000, 400_000));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let k = self.threads as usize;
         let work = Workload {
             n,

@@ -11,6 +11,7 @@
 //! the long task inline in the UI thread, the task in a second thread as
 //! bytecode, and in a second thread as GIL-releasing native work.
 
+use crate::contract::scaled::Scaled;
 use std::time::Duration;
 
 use crate::contract::judge::MIN_BASELINE;
@@ -25,6 +26,9 @@ use crate::vm::builtin_programs::{
 };
 use crate::vm::{Job, Program, run};
 use crate::workloads::config;
+
+/// The default of `--frames`.
+const FRAMES: Scaled<u64> = Scaled::new(20, 10);
 
 /// A smooth frame: its median at most this much above the UI alone holds,
 /// at least [`JANKY`] fails.
@@ -68,8 +72,8 @@ impl Arrangement {
 /// Flags of `gui-responsiveness`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct GuiResponsiveness {
-    /// Frames the UI thread draws per run [default: 20; quick: 10].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(6..=10_000))]
+    /// Frames the UI thread draws per run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(6..=10_000), help = FRAMES.help("Frames the UI thread draws per run"))]
     pub frames: Option<u64>,
     /// How long the inline task runs (loop iterations of bytecode) [default: 10M, about 130 ms].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
@@ -148,7 +152,7 @@ impl Experiment for GuiResponsiveness {
 impl GuiResponsiveness {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let frames = self.frames.unwrap_or(ctx.pick(20, 10));
+        let frames = self.frames.unwrap_or(FRAMES.pick(ctx.quick));
         let task = self.task.unwrap_or(10_000_000);
         let policies = policies_or_all(&self.gil);
         let resolved = GuiResponsiveness {

@@ -2,11 +2,15 @@
 //! is released while a call blocks, so N threads blocking at once finish
 //! about N times sooner than one thread making all the calls.
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::workloads::{config, io_run};
+
+/// The default of `--calls`.
+const CALLS: Scaled<u64> = Scaled::new(10, 6);
 
 /// Flags of `io-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -14,12 +18,14 @@ pub struct IoBound {
     /// Threads.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub threads: u64,
-    /// Blocking calls per thread [default: 10; quick: 6].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    /// Blocking calls per thread.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = CALLS.help("Blocking calls per thread"))]
     pub calls: Option<u64>,
-    /// How long each call blocks [default: 2ms; quick: 2ms].
-    #[arg(long, value_parser = secs)]
-    pub block: Option<Secs>,
+    /// How long each call blocks (quick runs keep it: at 1 ms, a wake-up's
+    /// own latency on a busy machine is a large part of each call and the
+    /// speedup swings).
+    #[arg(long, value_parser = secs, default_value = "2ms")]
+    pub block: Secs,
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
     pub gil: Vec<Policy>,
@@ -41,16 +47,12 @@ impl Experiment for IoBound {
 impl IoBound {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        // Quick keeps 2 ms blocks: at 1 ms, a wake-up's own latency on a
-        // busy machine is a large part of each call and the speedup swings.
-        let calls = self.calls.unwrap_or(ctx.pick(10, 6));
-        let block = self
-            .block
-            .unwrap_or(Secs(std::time::Duration::from_millis(2)));
+        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
+        let block = self.block;
         let policies = policies_or_all(&self.gil);
         let resolved = IoBound {
             calls: Some(calls),
-            block: Some(block),
+            block,
             gil: policies.clone(),
             ..self.clone()
         };

@@ -4,6 +4,7 @@
 //! holder re-takes the lock before the woken waiter on the other core can.
 
 use crate::contract::judge::MIN_BASELINE;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::flags::TraceFlag;
 use crate::interleave::{Variant, interleave};
@@ -16,14 +17,17 @@ const HOLDS_AT: f64 = 1.05;
 const FAILS_AT: f64 = 0.95;
 use crate::gil::Policy;
 
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(4_000_000, 2_000_000);
+
 /// Flags of `multicore-penalty`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct MulticorePenalty {
     /// Threads sharing the work.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=64))]
     pub threads: u64,
-    /// Total countdown iterations [default: 4M; quick: 2M].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    /// Total countdown iterations.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000), help = N.help("Total countdown iterations"))]
     pub n: Option<u64>,
     /// Check interval of py2, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
@@ -57,7 +61,7 @@ impl Experiment for MulticorePenalty {
 impl MulticorePenalty {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(4_000_000, 2_000_000));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let resolved = MulticorePenalty {
             n: Some(n),
             ..self.clone()

@@ -2,6 +2,7 @@
 //! (NumPy's number crunching) scales with cores even under a GIL; the same
 //! work done while holding the GIL does not.
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::flags::{Secs, TraceFlag, secs};
 use crate::gil::Policy;
@@ -10,14 +11,17 @@ use crate::parallel_baseline::{baseline_runs, parallel_baseline};
 use crate::vm::{Job, RunConfig, builtin_programs, run};
 use crate::workloads::config;
 
+/// The default of `--calls`.
+const CALLS: Scaled<u64> = Scaled::new(40, 20);
+
 /// Flags of `native-release`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct NativeRelease {
     /// Threads [default: the machine's cores, at least 2, at most 8].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub threads: Option<u64>,
-    /// Native calls per thread [default: 40; quick: 20].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Native calls per thread.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000), help = CALLS.help("Native calls per thread"))]
     pub calls: Option<u64>,
     /// Work units per native call (about 1 ns each).
     #[arg(long, default_value_t = 500_000, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
@@ -71,7 +75,7 @@ impl NativeRelease {
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let cores = Machine::current().cores;
         let threads = self.threads.unwrap_or(cores.clamp(2, 8) as u64) as usize;
-        let calls = self.calls.unwrap_or(ctx.pick(40, 20));
+        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
         let resolved = NativeRelease {
             threads: Some(threads as u64),
             calls: Some(calls),

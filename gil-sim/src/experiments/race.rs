@@ -4,17 +4,21 @@
 //! only when a call sits between them, `nogil` always races; with the VM's
 //! `Lock` nothing is lost under any policy.
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::vm::builtin_programs::Variant;
 use crate::workloads::{config, race};
 
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(1_000_000, 300_000);
+
 /// Flags of `race`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Race {
-    /// Increments per thread [default: 1M; quick: 300k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Increments per thread.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000), help = N.help("Increments per thread"))]
     pub n: Option<u64>,
     /// Threads.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=16))]
@@ -47,7 +51,7 @@ impl Experiment for Race {
 impl Race {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(1_000_000, 300_000));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let interval = self.switch_interval;
         let resolved = Race {

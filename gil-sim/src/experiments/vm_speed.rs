@@ -2,11 +2,15 @@
 //! model: at least 100 M simple instructions per second on one thread under
 //! `py311` with no contention, the GIL's check point costing next to nothing.
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::workloads::{config, countdown_instructions, countdown_run};
+
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(5_000_000, 1_000_000);
 
 /// Most that py311's check points may cost against no check at all (nogil):
 /// one relaxed load and a predictable branch per loop iteration.
@@ -15,8 +19,8 @@ const MAX_CHECK_OVERHEAD: f64 = 0.10;
 /// Flags of `vm-speed`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct VmSpeed {
-    /// Countdown iterations per run [default: 5M; quick: 1M].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000))]
+    /// Countdown iterations per run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000_000), help = N.help("Countdown iterations per run"))]
     pub n: Option<u64>,
     /// GIL policies to measure (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
@@ -42,7 +46,7 @@ impl Experiment for VmSpeed {
 impl VmSpeed {
     /// The experiment itself (`run` adds the trace when asked).
     fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(5_000_000, 1_000_000));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let resolved = VmSpeed {
             n: Some(n),

@@ -4,17 +4,21 @@
 //! it keeps many tasks in flight per worker and writes in large batches.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::series::ChunksizeCost;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;
 use crate::pool::ProcessPool;
 
+/// The default of `--tasks`.
+const TASKS: Scaled<u64> = Scaled::new(200_000, 20_000);
+
 /// Flags of `chunksize`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Chunksize {
-    /// Tiny tasks per run [default: 200000; quick: 20000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Tiny tasks per run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000), help = TASKS.help("Tiny tasks per run"))]
     pub tasks: Option<u64>,
     /// Workers [default: 2].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
@@ -29,7 +33,7 @@ impl Experiment for Chunksize {
     const CLAIM: &'static str = "tiny tasks: per-task overhead falls with chunksize; at chunksize 1 it is <= 3 µs and >= 8x below CPython's Pool.map";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(ctx.pick(200_000, 20_000));
+        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
         let workers = self.workers.unwrap_or(2) as usize;
         let sizes = if self.chunksizes.is_empty() {
             vec![1, 4, 16, 64, 256]

@@ -9,6 +9,7 @@
 //! 1.3x, the machine gives no parallelism at the moment and nothing is
 //! judged.
 
+use crate::contract::scaled::Scaled;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::contract::judge::MIN_BASELINE;
@@ -18,11 +19,14 @@ use crate::cpython::{num, python_side};
 use crate::demo_jobs::{Primes, count_primes};
 use crate::pool::{ProcessPool, map_chunksize};
 
+/// The default of `--tasks`.
+const TASKS: Scaled<u64> = Scaled::new(96, 24);
+
 /// Flags of `cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct CpuBound {
-    /// Tasks per run [default: 96; quick: 24].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    /// Tasks per run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000), help = TASKS.help("Tasks per run"))]
     pub tasks: Option<u64>,
     /// Numbers tested per task (sets a task's duration) [default: 12000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -40,7 +44,7 @@ impl Experiment for CpuBound {
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let machine = Machine::current();
-        let n = self.tasks.unwrap_or(ctx.pick(96, 24));
+        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
         let span = self.span.unwrap_or(12_000);
         let workers = self.workers.map_or(machine.cores, |w| w as usize);
         let resolved = CpuBound {

@@ -2,6 +2,7 @@
 //! and the pool reports that task failed with the cause, replaces the
 //! worker, completes every other task, and leaves no child behind.
 
+use crate::contract::scaled::Scaled;
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
@@ -13,11 +14,14 @@ use crate::pool::{ProcessPool, TaskError};
 use crate::proc_info::{children, descendants};
 use crate::start_flag::Start;
 
+/// The default of `--tasks`.
+const TASKS: Scaled<u64> = Scaled::new(60, 24);
+
 /// Flags of `crash`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Crash {
-    /// Tasks of 5 ms each [default: 60; quick: 24].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    /// Tasks of 5 ms each.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(4..=100_000), help = TASKS.help("Tasks of 5 ms each"))]
     pub tasks: Option<u64>,
     /// Workers to SIGKILL, one every 20 ms [default: 2].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
@@ -35,7 +39,7 @@ impl Experiment for Crash {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(ctx.pick(60, 24));
+        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
         let kills = self.kills.unwrap_or(2);
         let resolved = Crash {
             tasks: Some(n),

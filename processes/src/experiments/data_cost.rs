@@ -4,6 +4,7 @@
 //! pool is slower than doing the work in place.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::series::PayloadCost;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::demo_jobs::{Payload, PayloadTask};
@@ -11,17 +12,20 @@ use crate::job::Job;
 use crate::pool::ProcessPool;
 use subprocess_pipes::blob::Blob;
 
+/// The default of `--max-kib`.
+const MAX_KIB: Scaled<u64> = Scaled::new(4096, 1024);
+
 /// Flags of `data-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct DataCost {
-    /// Tasks per run [default: 16; quick: 16].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    pub tasks: Option<u64>,
+    /// Tasks per run (as many under `--quick`).
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub tasks: u64,
     /// Work per task, rounds of xorshift [default: 1000000, about 1 ms].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
     pub rounds: Option<u64>,
-    /// Largest payload, KiB; sizes go up by x4 from 1 KiB [default: 4096; quick: 1024].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    /// Largest payload, KiB; sizes go up by x4 from 1 KiB.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=60_000), help = MAX_KIB.help("Largest payload, KiB; sizes go up by x4 from 1 KiB"))]
     pub max_kib: Option<u64>,
 }
 
@@ -65,11 +69,11 @@ impl Experiment for DataCost {
     const CLAIM: &'static str = "with fixed work per task, a growing payload makes the pool stop paying: past some size it is slower than working in place";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(16) as usize;
+        let n = self.tasks as usize;
         let rounds = self.rounds.unwrap_or(1_000_000);
-        let max_kib = self.max_kib.unwrap_or(ctx.pick(4096, 1024));
+        let max_kib = self.max_kib.unwrap_or(MAX_KIB.pick(ctx.quick));
         let resolved = DataCost {
-            tasks: Some(n as u64),
+            tasks: self.tasks,
             rounds: Some(rounds),
             max_kib: Some(max_kib),
         };

@@ -2,6 +2,7 @@
 //! pages stay shared (copy-on-write) until written; and an idle Rust worker
 //! costs a small fraction of an idle CPython worker (RSS and PSS from `/proc`).
 
+use crate::contract::scaled::Scaled;
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -14,14 +15,20 @@ use crate::demo_jobs::Tiny;
 use crate::pool::ProcessPool;
 use crate::proc_info::Memory;
 
+/// The default of `--workers`.
+const WORKERS: Scaled<u64> = Scaled::new(4, 2);
+
+/// The default of `--cow-mib`.
+const COW_MIB: Scaled<u64> = Scaled::new(64, 16);
+
 /// Flags of `memory`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct MemoryExp {
-    /// Idle workers (and threads) to measure [default: 4; quick: 2].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    /// Idle workers (and threads) to measure.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64), help = WORKERS.help("Idle workers (and threads) to measure"))]
     pub workers: Option<u64>,
-    /// MiB the parent holds before forking, for copy-on-write [default: 64; quick: 16].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    /// MiB the parent holds before forking, for copy-on-write.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096), help = COW_MIB.help("MiB the parent holds before forking, for copy-on-write"))]
     pub cow_mib: Option<u64>,
 }
 
@@ -33,8 +40,8 @@ impl Experiment for MemoryExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let k = self.workers.unwrap_or(ctx.pick(4, 2)) as usize;
-        let mib = self.cow_mib.unwrap_or(ctx.pick(64, 16)) as usize;
+        let k = self.workers.unwrap_or(WORKERS.pick(ctx.quick)) as usize;
+        let mib = self.cow_mib.unwrap_or(COW_MIB.pick(ctx.quick)) as usize;
         let resolved = MemoryExp {
             workers: Some(k as u64),
             cow_mib: Some(mib as u64),

@@ -3,6 +3,7 @@
 //! start, yet a Rust worker spawns >= 10x faster than a CPython `spawn`
 //! worker (which must start an interpreter and import modules).
 
+use crate::contract::scaled::Scaled;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -13,11 +14,14 @@ use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;
 use crate::job::Job;
 
+/// The default of `--n`.
+const N: Scaled<u64> = Scaled::new(40, 10);
+
 /// Flags of `start-cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct StartCost {
-    /// Starts per measurement [default: 40; quick: 10].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    /// Starts per measurement.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000), help = N.help("Starts per measurement"))]
     pub n: Option<u64>,
 }
 
@@ -26,7 +30,7 @@ impl Experiment for StartCost {
     const CLAIM: &'static str = "starting a process costs far more than a thread; a Rust worker spawned by re-exec is still >= 10x cheaper than a CPython spawn worker";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(ctx.pick(40, 10));
+        let n = self.n.unwrap_or(N.pick(ctx.quick));
         let resolved = StartCost { n: Some(n) };
         let fork_ok = crate::fork::check_single_threaded();
         let per = |f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
