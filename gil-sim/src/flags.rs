@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::contract::measure::parse_duration;
+use crate::contract::{Ctx, Experiment, Report};
 use crate::gil::Policy;
 
 /// A duration flag (`5ms`) that shows as seconds in the JSON params.
@@ -45,13 +46,39 @@ pub struct TraceFlag {
     pub trace: Option<std::path::PathBuf>,
 }
 
+/// Any VM experiment with `--trace FILE` added: the experiment's own flags
+/// and run, with its GIL events recorded around the run when asked. The
+/// registry lists `Traced<CpuBound>`, not `CpuBound`, so the flag and its
+/// handling are written once for every experiment.
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct Traced<E: clap::Args> {
+    /// The experiment's own flags.
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub experiment: E,
+    /// `--trace FILE`.
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub trace: TraceFlag,
+}
+
+impl<E: Experiment> Experiment for Traced<E> {
+    const NAME: &'static str = E::NAME;
+    const CLAIM: &'static str = E::CLAIM;
+    const TIMED: bool = E::TIMED;
+
+    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+        self.trace.around(|| self.experiment.run(ctx))
+    }
+}
+
 impl TraceFlag {
     /// Runs `measure` with tracing on when `--trace` was given, writes the
     /// file, and says so in the report.
     pub fn around(
         &self,
-        measure: impl FnOnce() -> anyhow::Result<crate::contract::Report>,
-    ) -> anyhow::Result<crate::contract::Report> {
+        measure: impl FnOnce() -> anyhow::Result<Report>,
+    ) -> anyhow::Result<Report> {
         let tracing = crate::trace::sink::Tracing::start(self.trace.as_deref());
         let mut report = measure()?;
         if let Some(line) = tracing.finish()? {

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use crate::contract::python::Python;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
 use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure};
-use crate::flags::TraceFlag;
 use crate::gil::Policy;
 
 /// The default of `--n`.
@@ -32,10 +31,6 @@ pub struct CompareCpython {
     /// Blocking calls in the convoy run.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = CONVOY_CALLS.help("Blocking calls in the convoy run"))]
     pub convoy_calls: Option<u64>,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 impl Experiment for CompareCpython {
@@ -43,13 +38,6 @@ impl Experiment for CompareCpython {
     const CLAIM: &'static str = "the simulator's CPU-bound ratio, I/O speedup, convoy latency and lost updates match CPython's for the matching policy";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl CompareCpython {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(N.pick(ctx.quick));
         let convoy_calls = self.convoy_calls.unwrap_or(CONVOY_CALLS.pick(ctx.quick));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::contract::scaled::Scaled;
 use crate::contract::series::ConvoyLatency;
 use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
-use crate::flags::{Secs, TraceFlag, secs};
+use crate::flags::{Secs, secs};
 use crate::gil::Policy;
 use crate::workloads::{config, convoy_run};
 
@@ -44,10 +44,6 @@ pub struct ConvoyExp {
     /// The GIL policy.
     #[arg(long = "gil", value_enum, default_value = "py311")]
     pub gil: Policy,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 impl Experiment for ConvoyExp {
@@ -55,13 +51,6 @@ impl Experiment for ConvoyExp {
     const CLAIM: &'static str = "beside a CPU-bound thread, each quick blocking call waits about one switch interval for the GIL (the convoy effect)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl ConvoyExp {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
         let k = self.cpu_threads.unwrap_or(CPU_THREADS.pick(ctx.quick)) as usize;
         let intervals = if self.switch_intervals.is_empty() {

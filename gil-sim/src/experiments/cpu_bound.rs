@@ -5,7 +5,7 @@
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
+use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::baseline_work;
@@ -32,10 +32,6 @@ pub struct CpuBound {
     /// Check interval of py2, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub check_interval: u32,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 /// Under a GIL, two threads take at least the sequential time: a ratio at or
@@ -53,13 +49,6 @@ impl Experiment for CpuBound {
     const CLAIM: &'static str = "threads do not speed up CPU-bound bytecode under a GIL; without one (nogil) they scale with cores";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl CpuBound {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let resolved = CpuBound {

@@ -24,7 +24,6 @@ use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
-use crate::flags::TraceFlag;
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::baseline_work;
@@ -70,10 +69,6 @@ pub struct Gilectomy {
     /// Skip the CPython half.
     #[arg(long)]
     pub no_python: bool,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 /// The free-threaded CPython to compare with, and its GIL build of the same version.
@@ -115,13 +110,6 @@ impl Experiment for Gilectomy {
     const CLAIM: &'static str = "atomic reference counts (the gilectomy) cost single-thread speed and collapse on a shared object; biased counts (PEP 703) cost little and scale on unshared objects";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl Gilectomy {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         use Policy::{Nogil, Py311};
         use RefCounting::{Atomic, Biased, Plain};
         let n = self.n.unwrap_or(N.pick(ctx.quick));

@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
-use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
+use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::parallel_baseline::parallel_baseline;
 use crate::trace::State;
@@ -84,10 +84,6 @@ pub struct GuiResponsiveness {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 /// One run: the UI thread's frame times, in seconds.
@@ -145,13 +141,6 @@ impl Experiment for GuiResponsiveness {
     const CLAIM: &'static str = "a UI stays responsive during a long task only if the task runs in another thread and releases the GIL (native code); as bytecode in a thread each frame waits about a switch interval";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl GuiResponsiveness {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let frames = self.frames.unwrap_or(FRAMES.pick(ctx.quick));
         let task = self.task.unwrap_or(10_000_000);
         let policies = policies_or_all(&self.gil);

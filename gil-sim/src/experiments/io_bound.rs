@@ -4,7 +4,7 @@
 
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
+use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::workloads::{config, io_run};
@@ -29,10 +29,6 @@ pub struct IoBound {
     /// GIL policies (repeatable) [default: all].
     #[arg(long = "gil", value_enum)]
     pub gil: Vec<Policy>,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 impl Experiment for IoBound {
@@ -40,13 +36,6 @@ impl Experiment for IoBound {
     const CLAIM: &'static str = "threads speed up blocking I/O about N times under every GIL policy (the GIL is released while blocked)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl IoBound {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
         let block = self.block;
         let policies = policies_or_all(&self.gil);

@@ -1,6 +1,8 @@
-//! The experiments of `gil-sim`, one claim a file, in the order a full run takes them.
+//! The experiments of `gil-sim`, one claim a file, in the order a full run
+//! takes them; each runs the VM, so each takes `--trace FILE` ([`Traced`]).
 
 use crate::contract::Entry;
+use crate::flags::Traced;
 
 pub mod compare_cpython;
 pub mod convoy;
@@ -15,14 +17,14 @@ pub mod vm_speed;
 
 /// Every experiment, in run order.
 pub static ALL: &[Entry] = &[
-    Entry::of::<cpu_bound::CpuBound>(),
-    Entry::of::<multicore_penalty::MulticorePenalty>(),
-    Entry::of::<io_bound::IoBound>(),
-    Entry::of::<native_release::NativeRelease>(),
-    Entry::of::<convoy::ConvoyExp>(),
-    Entry::of::<gui_responsiveness::GuiResponsiveness>(),
-    Entry::of::<race::Race>(),
-    Entry::of::<vm_speed::VmSpeed>(),
-    Entry::of::<gilectomy::Gilectomy>(),
-    Entry::of::<compare_cpython::CompareCpython>(),
+    Entry::of::<Traced<cpu_bound::CpuBound>>(),
+    Entry::of::<Traced<multicore_penalty::MulticorePenalty>>(),
+    Entry::of::<Traced<io_bound::IoBound>>(),
+    Entry::of::<Traced<native_release::NativeRelease>>(),
+    Entry::of::<Traced<convoy::ConvoyExp>>(),
+    Entry::of::<Traced<gui_responsiveness::GuiResponsiveness>>(),
+    Entry::of::<Traced<race::Race>>(),
+    Entry::of::<Traced<vm_speed::VmSpeed>>(),
+    Entry::of::<Traced<gilectomy::Gilectomy>>(),
+    Entry::of::<Traced<compare_cpython::CompareCpython>>(),
 ];

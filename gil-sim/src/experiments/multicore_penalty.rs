@@ -6,7 +6,6 @@
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::flags::TraceFlag;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::{baseline_runs, parallel_baseline};
 use crate::workloads::{config, countdown_run};
@@ -32,10 +31,6 @@ pub struct MulticorePenalty {
     /// Check interval of py2, in ticks.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub check_interval: u32,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 /// The first CPU this process may run on. Linux only
@@ -54,13 +49,6 @@ impl Experiment for MulticorePenalty {
     const CLAIM: &'static str = "under the old GIL (py2), CPU-bound threads run slower spread over cores than pinned to one";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl MulticorePenalty {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(N.pick(ctx.quick));
         let resolved = MulticorePenalty {
             n: Some(n),

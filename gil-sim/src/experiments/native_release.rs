@@ -4,7 +4,7 @@
 
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::flags::{Secs, TraceFlag, secs};
+use crate::flags::{Secs, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::{baseline_runs, parallel_baseline};
@@ -32,10 +32,6 @@ pub struct NativeRelease {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 fn native_run(
@@ -66,13 +62,6 @@ impl Experiment for NativeRelease {
     const CLAIM: &'static str = "native work that releases the GIL scales with cores; the same work holding the GIL does not";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl NativeRelease {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let cores = Machine::current().cores;
         let threads = self.threads.unwrap_or(cores.clamp(2, 8) as u64) as usize;
         let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));

@@ -6,7 +6,7 @@
 
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
+use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::vm::builtin_programs::Variant;
 use crate::workloads::{config, race};
@@ -30,10 +30,6 @@ pub struct Race {
     /// switches: each one lands mid-statement with some probability).
     #[arg(long, value_parser = secs, default_value = "1ms")]
     pub switch_interval: Secs,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 impl Experiment for Race {
@@ -44,13 +40,6 @@ impl Experiment for Race {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl Race {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let interval = self.switch_interval;

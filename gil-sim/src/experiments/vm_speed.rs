@@ -4,7 +4,7 @@
 
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::flags::{Secs, TraceFlag, policies_or_all, secs};
+use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::workloads::{config, countdown_instructions, countdown_run};
@@ -28,10 +28,6 @@ pub struct VmSpeed {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-    /// `--trace FILE` ([`TraceFlag`]).
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub trace: TraceFlag,
 }
 
 impl Experiment for VmSpeed {
@@ -39,13 +35,6 @@ impl Experiment for VmSpeed {
     const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        self.trace.around(|| self.measure(ctx))
-    }
-}
-
-impl VmSpeed {
-    /// The experiment itself (`run` adds the trace when asked).
-    fn measure(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.n.unwrap_or(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let resolved = VmSpeed {
