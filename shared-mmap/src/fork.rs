@@ -18,7 +18,7 @@ use std::time::Duration;
 use processes::fork::{ForkError, check_single_threaded, fork_with};
 use subprocess_pipes::child::ChildGuard;
 /// How a child ended: the enum of `processes`, shared with
-/// [`crate::workers::WorkerSet::wait_all`].
+/// [`crate::worker_set::WorkerSet::wait_all`].
 pub use subprocess_pipes::child::ExitCause;
 
 use crate::error::{Context, Error, Result};

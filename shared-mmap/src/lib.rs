@@ -59,7 +59,7 @@
 //!
 //! ## 6. Worker processes
 //! Workers are this binary re-executed as `shared-mmap __worker …`
-//! ([`workers`], [`worker`]), safe from any thread; they answer with typed
+//! ([`worker_set`], [`worker_modes`]), safe from any thread; they answer with typed
 //! [`reply::Reply`] frames over the framed channel of `subprocess-pipes`.
 //! [`fork`] is used only where sharing *across fork* is the point, and only
 //! while single-threaded (the rule of the `processes` crate,
@@ -94,6 +94,7 @@ pub mod counter;
 pub mod dataset;
 pub mod error;
 pub mod experiments;
+pub mod flags;
 pub mod fork;
 pub mod mailbox;
 pub mod memfd;
@@ -102,8 +103,8 @@ pub mod scan;
 pub mod share;
 pub mod sigbus;
 pub mod trap;
-pub mod worker;
-pub mod workers;
+pub mod worker_modes;
+pub mod worker_set;
 
 pub use anon::SharedAnon;
 pub use dataset::Dataset;

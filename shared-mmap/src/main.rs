@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if let Some(code) = subprocess_pipes::worker::main_if_worker(&shared_mmap::worker::MODES) {
+    if let Some(code) = subprocess_pipes::worker::main_if_worker(&shared_mmap::worker_modes::MODES)
+    {
         return code;
     }
     // Ctrl-C (or SIGTERM) kills the workers and

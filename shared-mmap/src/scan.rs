@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::dataset::{Dataset, checksum, split};
 use crate::error::{Context, Result};
 use crate::reply::Reply;
-use crate::workers::{WorkerExe, WorkerSet};
+use crate::worker_set::{WorkerExe, WorkerSet};
 
 /// One parallel scan: the combined checksum of the last pass, and the
 /// seconds from the common start until the slowest participant finished.

@@ -18,7 +18,7 @@ use crate::dataset::Dataset;
 use crate::error::{Context, Result};
 use crate::memfd::map_sealed_range;
 use crate::reply::Reply;
-use crate::workers::{WorkerExe, WorkerSet};
+use crate::worker_set::{WorkerExe, WorkerSet};
 use processes::proc_info::Memory;
 
 /// How a worker gets its slice.
@@ -84,7 +84,7 @@ pub struct Outcome {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use shared_mmap::{Dataset, share::{reduce, Method, Options}, workers::WorkerExe};
+/// use shared_mmap::{Dataset, share::{reduce, Method, Options}, worker_set::WorkerExe};
 ///
 /// let data = Dataset::generate(1 << 20)?;
 /// let opts = Options { workers: 2, timeout: Duration::from_secs(10), kill_worker: None };

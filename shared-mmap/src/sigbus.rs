@@ -18,7 +18,7 @@ use subprocess_pipes::child::ExitCause;
 use crate::error::{Context, Error, Result};
 use crate::memfd::SealedMemfd;
 use crate::reply::{Reply, send};
-use crate::workers::{WorkerExe, WorkerSet};
+use crate::worker_set::{WorkerExe, WorkerSet};
 
 /// Size of the demo file and memfd: two pages.
 pub const DEMO_LEN: usize = 8192;
@@ -43,7 +43,7 @@ pub struct Sigbus {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use shared_mmap::{sigbus::demonstrate, workers::WorkerExe};
+/// use shared_mmap::{sigbus::demonstrate, worker_set::WorkerExe};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let out = demonstrate(&WorkerExe::current()?, dir.path(), Duration::from_secs(10))?;

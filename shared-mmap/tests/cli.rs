@@ -135,7 +135,7 @@ fn a_worker_slice_too_big_for_the_memory_limit_is_an_error_not_an_abort() {
 
 #[test]
 fn a_worker_that_dies_before_replying_is_named_with_how_it_ended() {
-    use shared_mmap::workers::{WorkerExe, WorkerSet};
+    use shared_mmap::worker_set::{WorkerExe, WorkerSet};
     let exe = WorkerExe::at(env!("CARGO_BIN_EXE_shared-mmap"));
     // An unknown mode: the worker hook exits with status 2
     // (`subprocess_pipes::worker::UNKNOWN_ROLE`) before sending Ready.

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use shared_mmap::reply::Reply;
-use shared_mmap::workers::{WorkerExe, WorkerSet};
+use shared_mmap::worker_set::{WorkerExe, WorkerSet};
 use shared_mmap::{Error, Mailbox, sigbus};
 use subprocess_pipes::worker::WORKER_FLAG;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use shared_mmap::reply::Reply;
 use shared_mmap::share::{Method, Options, reduce};
-use shared_mmap::workers::{WorkerExe, WorkerSet};
+use shared_mmap::worker_set::{WorkerExe, WorkerSet};
 use shared_mmap::{Dataset, Error};
 
 /// Dataset size for the tests: small, with a remainder for the last slice.

@@ -8,7 +8,7 @@ pub mod advice;
 pub mod chart;
 #[path = "../../contract/measure.rs"]
 pub mod measure;
-#[path = "../../contract/record.rs"]
+#[path = "../../contract/record/mod.rs"]
 pub mod record;
 #[path = "../../contract/series/mod.rs"]
 pub mod series;

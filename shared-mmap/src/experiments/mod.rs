@@ -5,7 +5,6 @@
 
 use crate::contract::Entry;
 
-pub mod args;
 pub mod private_trap;
 pub mod scan_bandwidth;
 pub mod share_vs_copy;

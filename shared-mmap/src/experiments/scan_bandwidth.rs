@@ -8,9 +8,9 @@ use crate::Dataset;
 use crate::contract::measure::interleaved;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
-use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size};
+use crate::flags::{MAX_WORKERS, default_workers, parse_size};
 use crate::scan::{in_process, in_workers};
-use crate::workers::WorkerExe;
+use crate::worker_set::WorkerExe;
 
 /// The target: mapped scan bandwidth as a fraction of the in-process one.
 const TARGET: f64 = 0.8;

@@ -18,9 +18,9 @@ use crate::contract::measure::{Stats, human_time, interleaved};
 use crate::contract::series::ShareCost;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::args::{MAX_WORKERS, default_workers, parse_size};
+use crate::flags::{MAX_WORKERS, default_workers, parse_size};
 use crate::share::{Method, Options, Outcome, reduce};
-use crate::workers::WorkerExe;
+use crate::worker_set::WorkerExe;
 
 /// Limit on every wait for the workers of one run.
 const TIMEOUT: Duration = Duration::from_secs(120);

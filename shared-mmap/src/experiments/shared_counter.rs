@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::counter::{Counted, Increment, count};
-use crate::experiments::args::{MAX_WORKERS, Secs, default_workers, window};
+use crate::flags::{MAX_WORKERS, Secs, default_workers, window};
 
 /// Limit on waiting for the counting children.
 const TIMEOUT: Duration = Duration::from_secs(60);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::sigbus::demonstrate;
-use crate::workers::WorkerExe;
+use crate::worker_set::WorkerExe;
 
 /// Limit on waiting for each child.
 const TIMEOUT: Duration = Duration::from_secs(10);

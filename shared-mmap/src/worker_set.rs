@@ -1,5 +1,6 @@
-//! Worker processes started by re-executing this crate's binary in its hidden
-//! `__worker` mode: spawned together, their typed replies read with
+//! The parent's side of the worker processes ([`crate::worker_modes`] is
+//! the workers' side): this crate's binary re-executed in its hidden
+//! `__worker` mode, spawned together, their typed replies read with
 //! deadlines, and always killed and reaped, also on error or panic.
 //!
 //! Why re-exec rather than `fork`: it is safe from any thread (std's `Command`
@@ -62,7 +63,7 @@ impl WorkerSet {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use shared_mmap::{reply::Reply, workers::{WorkerExe, WorkerSet}};
+    /// use shared_mmap::{reply::Reply, worker_set::{WorkerExe, WorkerSet}};
     ///
     /// let mut set = WorkerSet::spawn(&WorkerExe::current()?, &[vec!["sigbus-memfd".into()]])?;
     /// let got = set.collect("a truncate reply", Duration::from_secs(5), |r| match r {
