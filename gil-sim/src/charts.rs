@@ -1,6 +1,6 @@
 //! gil-sim's charts: threads vs processes on CPU-bound work under each GIL, and the convoy an I/O thread meets.
 //!
-//! Chart rules as data ([`Chart`](crate::contract::chart::Chart)), next to the experiments that measure
+//! Chart rules as data (`Chart` values), next to the experiments that measure
 //! them: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file to lay them out.
 

@@ -1,6 +1,6 @@
 //! processes' rows of the report's "when to use what" table: CPU-bound work in Python and in Rust, and many tiny tasks.
 //!
-//! Rules as data ([`Advice`](crate::contract::advice::Advice)), next to the experiments that measure their
+//! Rules as data (`Advice` values), next to the experiments that measure their
 //! figures: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file and puts the rows in the
 //! lecture's order.

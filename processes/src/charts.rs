@@ -1,6 +1,6 @@
 //! processes' charts: what a process costs to start and to keep, and when a pool stops paying (tiny tasks, big payloads).
 //!
-//! Chart rules as data ([`Chart`](crate::contract::chart::Chart)), next to the experiments that measure
+//! Chart rules as data (`Chart` values), next to the experiments that measure
 //! them: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file to lay them out.
 

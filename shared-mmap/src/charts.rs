@@ -1,6 +1,6 @@
 //! shared-mmap's chart: giving workers a dataset by mapping it, piping it, or reading the file.
 //!
-//! Chart rules as data ([`Chart`](crate::contract::chart::Chart)), next to the experiments that measure
+//! Chart rules as data (`Chart` values), next to the experiments that measure
 //! them: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file to lay them out.
 

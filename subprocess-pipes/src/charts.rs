@@ -1,6 +1,6 @@
 //! subprocess-pipes' chart: what framing and serialization cost on a pipe, beside raw bytes and CPython's multiprocessing.Pipe.
 //!
-//! Chart rules as data ([`Chart`](crate::contract::chart::Chart)), next to the experiments that measure
+//! Chart rules as data (`Chart` values), next to the experiments that measure
 //! them: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file to lay them out.
 

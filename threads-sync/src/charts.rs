@@ -1,6 +1,6 @@
 //! threads-sync's charts: what the primitives cost beside std, parking_lot and CPython, and the "many slow waits" branch (an idle waiter's memory, many slow connections).
 //!
-//! Chart rules as data ([`Chart`](crate::contract::chart::Chart)), next to the experiments that measure
+//! Chart rules as data (`Chart` values), next to the experiments that measure
 //! them: this crate compiles them (so they follow its records), and
 //! `cargo xtask report` compiles this same file to lay them out.
 
