@@ -122,6 +122,13 @@ pub mod run;
 #[cfg(unix)]
 pub mod worker;
 
+// The experiments' helpers, not the library's API: CPython's Pipe round
+// trip, the flags they share, CPU placement, and a watchdog for hot loops.
+mod cpython_pipe_rtt;
+mod flags;
+mod placement;
+mod watchdog;
+
 /// The demo: its name, what it teaches, and its experiments.
 ///
 /// ```

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::ChannelError;
+use super::error::ChannelError;
 use crate::codec::{Bincode, Codec};
 use crate::frame::DEFAULT_MAX_FRAME;
 use crate::frame_reader::FrameReader;

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 
-use super::ChannelError;
+use super::error::ChannelError;
 use crate::codec::{Bincode, Codec, CodecError};
 use crate::frame::{DEFAULT_MAX_FRAME, HEADER_LEN, header, write_all_vectored};
 

@@ -19,8 +19,8 @@ use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::common::Watchdog;
 use crate::popen::Popen;
+use crate::watchdog::Watchdog;
 use crate::worker::proto::{Job, JobResult};
 
 /// Flags of `messages`.

@@ -1,14 +1,11 @@
-//! The experiments of `subprocess-pipes`, one claim a file, in the order a full run takes them.
+//! The experiments of `subprocess-pipes`, one claim a module, in the order a full run takes them.
 
 use crate::contract::Entry;
 
-pub(crate) mod common;
 pub mod foreign_child;
 pub mod latency;
 pub mod messages;
-pub(crate) mod mp_rtt;
 pub mod pipe_deadlock;
-pub(crate) mod placement;
 pub mod run_cmd;
 pub mod throughput;
 

@@ -31,7 +31,7 @@ pub struct PipeDeadlock {
     pub bytes: Option<u64>,
     /// No progress for this long counts as a deadlock [default: 1s; quick: 300ms].
     #[arg(long, value_parser = parse_positive_duration)]
-    #[serde(with = "crate::experiments::common::dur_opt")]
+    #[serde(with = "crate::flags::dur_opt")]
     pub stall: Option<Duration>,
     /// The child: this binary's `cat` worker, or the system's `cat`.
     #[arg(long, value_enum, default_value = "worker")]

@@ -5,9 +5,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::child::zombie_children;
 use crate::contract::measure::{human_time, parse_positive_duration};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{dur_opt, zombie_children};
+use crate::flags::dur_opt;
 use crate::run::{Run, RunError};
 
 /// Flags of `run`.

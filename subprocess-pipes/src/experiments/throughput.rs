@@ -30,9 +30,10 @@ use crate::contract::measure::interleaved;
 use crate::contract::series::PipeThroughput;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{Watchdog, parse_size};
-use crate::experiments::placement::Placement;
+use crate::flags::parse_size;
+use crate::placement::Placement;
 use crate::popen::Popen;
+use crate::watchdog::Watchdog;
 use crate::worker::proto::Bulk;
 
 /// Flags of `throughput`.
