@@ -62,6 +62,12 @@ impl Shown for u64 {
     }
 }
 
+impl Shown for u32 {
+    fn shown(&self) -> String {
+        u64::from(*self).shown()
+    }
+}
+
 impl Shown for usize {
     fn shown(&self) -> String {
         (*self as u64).shown()

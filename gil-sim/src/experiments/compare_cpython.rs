@@ -5,10 +5,10 @@
 //! the same run: CPU-bound ratio, I/O speedup, convoy latency, lost updates,
 //! and loop speed. Without a Python it says so and skips.
 
-use crate::contract::scaled::Scaled;
 use std::path::PathBuf;
 
 use crate::contract::python::Python;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
 use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure};
 use crate::gil::Policy;

@@ -19,10 +19,10 @@
 //! Plain counts without a GIL are run once too, not timed: they lose
 //! changes, which is why a GIL-free interpreter cannot keep them.
 
-use crate::contract::scaled::Scaled;
 use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};

@@ -11,11 +11,11 @@
 //! the long task inline in the UI thread, the task in a second thread as
 //! bytecode, and in a second thread as GIL-releasing native work.
 
-use crate::contract::scaled::Scaled;
 use std::time::Duration;
 
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::human_time;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
 use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;

@@ -9,11 +9,11 @@
 //! 1.3x, the machine gives no parallelism at the moment and nothing is
 //! judged.
 
-use crate::contract::scaled::Scaled;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::{Primes, count_primes};

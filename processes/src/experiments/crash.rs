@@ -2,12 +2,12 @@
 //! and the pool reports that task failed with the cause, replaces the
 //! worker, completes every other task, and leaves no child behind.
 
-use crate::contract::scaled::Scaled;
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Pid, getpid};
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::demo_jobs::{Fault, FaultTask};
 use crate::pool::{ProcessPool, TaskError};

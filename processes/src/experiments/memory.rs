@@ -2,13 +2,13 @@
 //! pages stay shared (copy-on-write) until written; and an idle Rust worker
 //! costs a small fraction of an idle CPython worker (RSS and PSS from `/proc`).
 
-use crate::contract::scaled::Scaled;
 use std::io::{Read, Write};
 use std::time::Duration;
 
 use nix::unistd::{Pid, getpid};
 
 use crate::child::ChildGuard;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;

@@ -3,12 +3,12 @@
 //! start, yet a Rust worker spawns >= 10x faster than a CPython `spawn`
 //! worker (which must start an interpreter and import modules).
 
-use crate::contract::scaled::Scaled;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
 use crate::child::{ChildGuard, ExitCause};
 use crate::contract::measure::{Stats, interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;

@@ -6,11 +6,18 @@ use std::time::Duration;
 
 use crate::Dataset;
 use crate::contract::measure::interleaved;
+use crate::contract::scaled::{Bytes, Scaled};
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
 use crate::flags::{MAX_WORKERS, default_workers, parse_size};
 use crate::scan::{in_process, in_workers};
 use crate::worker_set::WorkerExe;
+
+/// The default of `--size`.
+const SIZE: Scaled<Bytes> = Scaled::new(Bytes(256 << 20), Bytes(16 << 20));
+
+/// The default of `--passes`.
+const PASSES: Scaled<u32> = Scaled::new(4, 2);
 
 /// The target: mapped scan bandwidth as a fraction of the in-process one.
 const TARGET: f64 = 0.8;
@@ -22,14 +29,14 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// Flags of `scan-bandwidth`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct ScanBandwidth {
-    /// Dataset size [default: 256M; quick: 16M].
-    #[arg(long, value_parser = parse_size)]
+    /// Dataset size.
+    #[arg(long, value_parser = parse_size, help = SIZE.help("Dataset size"))]
     pub size: Option<u64>,
     /// Worker processes, and threads for the in-process scan [default: cores, at least 2].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
     pub workers: Option<u32>,
-    /// Passes over the data per measurement [default: 4; quick: 2].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Passes over the data per measurement.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000), help = PASSES.help("Passes over the data per measurement"))]
     pub passes: Option<u32>,
 }
 
@@ -38,9 +45,9 @@ impl Experiment for ScanBandwidth {
     const CLAIM: &'static str = "a parallel scan of the shared mapping by worker processes reaches >= 80% of an in-process scan of the same data in a Vec";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let size = self.size.unwrap_or(ctx.pick(256 << 20, 16 << 20));
+        let size = self.size.unwrap_or(SIZE.pick(ctx.quick).0);
         let workers = self.workers.unwrap_or_else(default_workers);
-        let passes = self.passes.unwrap_or(ctx.pick(4, 2));
+        let passes = self.passes.unwrap_or(PASSES.pick(ctx.quick));
         let resolved = ScanBandwidth {
             size: Some(size),
             workers: Some(workers),

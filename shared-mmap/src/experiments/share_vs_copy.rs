@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::Dataset;
 use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::scaled::{Bytes, Scaled};
 use crate::contract::series::ShareCost;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
@@ -33,11 +34,18 @@ const MIN_SIZE_RATIO: f64 = 4.0;
 /// while a copy's PSS sum is above `2 - (ONCE - 1)` times the data.
 const ONCE: f64 = 1.25;
 
+/// The default of `--sizes`.
+const SIZES: Scaled<&[Bytes]> = Scaled::new(
+    &[Bytes(64 << 20), Bytes(512 << 20)],
+    &[Bytes(4 << 20), Bytes(32 << 20)],
+);
+
 /// Flags of `share-vs-copy`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct ShareVsCopy {
-    /// Dataset sizes, comma-separated, smallest first judged against largest [default: 64M,512M; quick: 4M,32M]; the full scale: 64M,256M,1G.
-    #[arg(long, value_delimiter = ',', value_parser = parse_size)]
+    /// Dataset sizes, comma-separated, smallest judged against largest (the
+    /// full scale: 64M,256M,1G).
+    #[arg(long, value_delimiter = ',', value_parser = parse_size, help = SIZES.help("Dataset sizes, comma-separated, smallest judged against largest (the full scale: 64M,256M,1G)"))]
     pub sizes: Option<Vec<u64>>,
     /// Worker processes, each reducing one slice [default: cores, at least 2].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
@@ -62,7 +70,7 @@ impl Experiment for ShareVsCopy {
         let mut sizes = self
             .sizes
             .clone()
-            .unwrap_or_else(|| ctx.pick(vec![64 << 20, 512 << 20], vec![4 << 20, 32 << 20]));
+            .unwrap_or_else(|| SIZES.pick(ctx.quick).iter().map(|b| b.0).collect());
         sizes.sort_unstable();
         sizes.dedup();
         let workers = self.workers.unwrap_or_else(default_workers);

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::counter::{Counted, Increment, count};
 use crate::flags::{MAX_WORKERS, Secs, default_workers, window};
@@ -12,14 +13,17 @@ use crate::flags::{MAX_WORKERS, Secs, default_workers, window};
 /// Limit on waiting for the counting children.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The default of `--window`.
+const WINDOW: Scaled<Duration> = Scaled::new(Duration::from_millis(100), Duration::from_millis(30));
+
 /// Flags of `shared-counter`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct SharedCounter {
     /// Forked processes incrementing the counter [default: cores, at least 2].
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=MAX_WORKERS as i64))]
     pub procs: Option<u32>,
-    /// How long each process counts, e.g. 100ms [default: 100ms; quick: 30ms].
-    #[arg(long, value_parser = window)]
+    /// How long each process counts, e.g. 100ms.
+    #[arg(long, value_parser = window, help = WINDOW.help("How long each process counts, e.g. 100ms"))]
     pub window: Option<Secs>,
 }
 
@@ -29,9 +33,7 @@ impl Experiment for SharedCounter {
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
         let procs = self.procs.unwrap_or_else(default_workers);
-        let window = self.window.unwrap_or(Secs(
-            ctx.pick(Duration::from_millis(100), Duration::from_millis(30)),
-        ));
+        let window = self.window.unwrap_or(Secs(WINDOW.pick(ctx.quick)));
         let resolved = SharedCounter {
             procs: Some(procs),
             window: Some(window),

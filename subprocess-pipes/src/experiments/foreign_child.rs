@@ -20,15 +20,19 @@ use serde_json::{Value, json};
 
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::python::Python;
+use crate::contract::scaled::Scaled;
 use crate::contract::series::MpPipeThroughput;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::popen::Popen;
 
+/// The default of `--requests`.
+const REQUESTS: Scaled<u64> = Scaled::new(2000, 300);
+
 /// Flags of `foreign-child`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct ForeignChild {
-    /// Requests per measured run [default: 2000; quick: 300].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Requests per measured run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000), help = REQUESTS.help("Requests per measured run"))]
     pub requests: Option<u64>,
     /// The Python interpreter [default: python3 on PATH].
     #[arg(long)]
@@ -50,7 +54,7 @@ impl Experiment for ForeignChild {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.requests.unwrap_or(ctx.pick(2000, 300));
+        let n = self.requests.unwrap_or(REQUESTS.pick(ctx.quick));
         let repeats = ctx.repeats_or(3, 2);
         let resolved = ForeignChild {
             requests: Some(n),

@@ -18,16 +18,20 @@ use anyhow::Context;
 use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::human_time;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::popen::Popen;
 use crate::watchdog::Watchdog;
 use crate::worker::proto::{Job, JobResult};
 
+/// The default of `--jobs`.
+const JOBS: Scaled<u64> = Scaled::new(10_000, 1_000);
+
 /// Flags of `messages`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Messages {
-    /// Jobs in all [default: 10000; quick: 1000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    /// Jobs in all.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000), help = JOBS.help("Jobs in all"))]
     pub jobs: Option<u64>,
     /// Jobs in flight per child.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -50,7 +54,7 @@ impl Experiment for Messages {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let total = self.jobs.unwrap_or(ctx.pick(10_000, 1_000));
+        let total = self.jobs.unwrap_or(JOBS.pick(ctx.quick));
         let resolved = Messages {
             jobs: Some(total),
             ..self.clone()

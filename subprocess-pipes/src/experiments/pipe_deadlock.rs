@@ -20,17 +20,24 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::contract::measure::{human_time, parse_positive_duration};
+use crate::contract::scaled::{Bytes, Scaled};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::popen::Popen;
+
+/// The default of `--bytes`.
+const BYTES: Scaled<Bytes> = Scaled::new(Bytes(4 << 20), Bytes(1 << 20));
+
+/// The default of `--stall`.
+const STALL: Scaled<Duration> = Scaled::new(Duration::from_secs(1), Duration::from_millis(300));
 
 /// Flags of `pipe-deadlock`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct PipeDeadlock {
-    /// Bytes of input [default: 4 MiB; quick: 1 MiB].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
+    /// Bytes of input.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)), help = BYTES.help("Bytes of input"))]
     pub bytes: Option<u64>,
-    /// No progress for this long counts as a deadlock [default: 1s; quick: 300ms].
-    #[arg(long, value_parser = parse_positive_duration)]
+    /// No progress for this long counts as a deadlock.
+    #[arg(long, value_parser = parse_positive_duration, help = STALL.help("No progress for this long counts as a deadlock"))]
     #[serde(with = "crate::flags::dur_opt")]
     pub stall: Option<Duration>,
     /// The child: this binary's `cat` worker, or the system's `cat`.
@@ -71,10 +78,8 @@ impl Experiment for PipeDeadlock {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let bytes = self.bytes.unwrap_or(ctx.pick(4 << 20, 1 << 20)) as usize;
-        let stall = self
-            .stall
-            .unwrap_or(ctx.pick(Duration::from_secs(1), Duration::from_millis(300)));
+        let bytes = self.bytes.unwrap_or(BYTES.pick(ctx.quick).0) as usize;
+        let stall = self.stall.unwrap_or(STALL.pick(ctx.quick));
         let resolved = PipeDeadlock {
             bytes: Some(bytes as u64),
             stall: Some(stall),

@@ -7,15 +7,20 @@ use std::time::{Duration, Instant};
 
 use crate::child::zombie_children;
 use crate::contract::measure::{human_time, parse_positive_duration};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::flags::dur_opt;
 use crate::run::{Run, RunError};
 
+/// The default of `--timeout`.
+const TIMEOUT: Scaled<Duration> =
+    Scaled::new(Duration::from_millis(500), Duration::from_millis(200));
+
 /// Flags of `run`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunCmd {
-    /// The timeout given to `sleep 30` [default: 500ms; quick: 200ms].
-    #[arg(long, value_parser = parse_positive_duration)]
+    /// The timeout given to `sleep 30`.
+    #[arg(long, value_parser = parse_positive_duration, help = TIMEOUT.help("The timeout given to `sleep 30`"))]
     #[serde(with = "dur_opt")]
     pub timeout: Option<Duration>,
 }
@@ -28,9 +33,7 @@ impl Experiment for RunCmd {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let timeout = self
-            .timeout
-            .unwrap_or(ctx.pick(Duration::from_millis(500), Duration::from_millis(200)));
+        let timeout = self.timeout.unwrap_or(TIMEOUT.pick(ctx.quick));
         let resolved = RunCmd {
             timeout: Some(timeout),
         };

@@ -27,6 +27,7 @@ use anyhow::Context;
 use crate::blob::Blob;
 use crate::channel::Channel;
 use crate::contract::measure::interleaved;
+use crate::contract::scaled::{Bytes, Scaled};
 use crate::contract::series::PipeThroughput;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
@@ -36,14 +37,17 @@ use crate::popen::Popen;
 use crate::watchdog::Watchdog;
 use crate::worker::proto::Bulk;
 
+/// The default of `--volume`.
+const VOLUME: Scaled<Bytes> = Scaled::new(Bytes(64 << 20), Bytes(32 << 20));
+
 /// Flags of `throughput`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Throughput {
     /// Message sizes (repeatable: --size 1KiB --size 16MiB) [default: 1KiB 64KiB 1MiB 16MiB].
     #[arg(long = "size", value_parser = parse_size)]
     pub sizes: Vec<usize>,
-    /// Bytes per measured batch [default: 64MiB; quick: 32MiB].
-    #[arg(long, value_parser = parse_size)]
+    /// Bytes per measured batch.
+    #[arg(long, value_parser = parse_size, help = VOLUME.help("Bytes per measured batch"))]
     pub volume: Option<usize>,
 }
 
@@ -87,7 +91,7 @@ impl Experiment for Throughput {
         } else {
             self.sizes.clone()
         };
-        let volume = self.volume.unwrap_or(ctx.pick(64 << 20, 32 << 20));
+        let volume = self.volume.unwrap_or(VOLUME.pick(ctx.quick).0 as usize);
         let repeats = ctx.repeats_or(5, 3);
         let resolved = Throughput {
             sizes: sizes.clone(),

@@ -38,6 +38,7 @@ mod verdict;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::cpython_pipe_rtt::python_rtt;
 use crate::placement::Placement;
@@ -46,11 +47,14 @@ use rust_round_trips::measure_rust;
 use setup::Setup;
 use verdict::{PyHalf, judgement};
 
+/// The default of `--round-trips`.
+const ROUND_TRIPS: Scaled<u64> = Scaled::new(10_000, 2_000);
+
 /// Flags of `latency`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Latency {
-    /// Round trips per measured run [default: 10000; quick: 2000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    /// Round trips per measured run.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000), help = ROUND_TRIPS.help("Round trips per measured run"))]
     pub round_trips: Option<u64>,
     /// Microseconds a receiver spins before it blocks, in the spinning setup.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -68,7 +72,7 @@ impl Experiment for Latency {
     const CLAIM: &'static str = "a small framed round trip costs <= 1.3x a raw 8-byte ping-pong, and <= 0.5x CPython's multiprocessing.Pipe round trip (same placement and waiting on both sides; judged on one CPU and with spinning receivers, shown for blocking reads across CPUs)";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.round_trips.unwrap_or(ctx.pick(10_000, 2_000));
+        let n = self.round_trips.unwrap_or(ROUND_TRIPS.pick(ctx.quick));
         let repeats = ctx.repeats_or(5, 3);
         let resolved = Latency {
             round_trips: Some(n),
