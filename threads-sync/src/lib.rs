@@ -137,6 +137,8 @@ pub mod advice;
 pub mod async_io;
 pub mod barrier;
 #[cfg(not(threads_sync_loom))]
+pub mod busy_work;
+#[cfg(not(threads_sync_loom))]
 /// The report's charts of this demo's figures (data; xtask draws them).
 #[doc(hidden)]
 pub mod charts;
@@ -147,15 +149,29 @@ pub mod condition;
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+#[cfg(not(threads_sync_loom))]
+pub mod cost_kernels;
+#[cfg(not(threads_sync_loom))]
+pub mod cpython;
+#[cfg(not(threads_sync_loom))]
+pub mod durations;
 pub mod error;
 pub mod event;
 #[cfg(not(threads_sync_loom))]
 pub mod experiments;
+#[cfg(not(threads_sync_loom))]
+pub mod idle_waiters;
 pub mod lock;
+#[cfg(not(threads_sync_loom))]
+pub mod memory_usage;
 mod primitive;
 pub mod queue;
+#[cfg(not(threads_sync_loom))]
+pub mod rates;
 pub mod rlock;
 pub mod semaphore;
+#[cfg(not(threads_sync_loom))]
+pub mod server_child;
 mod waiting;
 
 pub use barrier::Barrier;

@@ -3,7 +3,7 @@
 #[cfg(not(threads_sync_loom))]
 fn main() -> std::process::ExitCode {
     // `many-slow-connections` starts this binary again as a server child.
-    let roles = &threads_sync::experiments::server_child::ROLES;
+    let roles = &threads_sync::server_child::ROLES;
     if let Some(code) = subprocess_pipes::worker::main_if_worker(roles) {
         return code;
     }

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use threads_sync::async_io::{ServeConfig, Shutdown, listener, load, task_server, thread_server};
-use threads_sync::experiments::waiters::{Kind, Stop, hold};
+use threads_sync::idle_waiters::{Kind, Stop, hold};
 
 /// Threads of this process now.
 fn threads_now() -> usize {
@@ -97,7 +97,7 @@ fn a_bad_or_endless_request_is_refused_and_the_server_goes_on() {
 /// server child (from /proc).
 fn children_left() -> Vec<String> {
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/python/");
-    let role = threads_sync::experiments::server_child::ROLE;
+    let role = threads_sync::server_child::ROLE;
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -163,7 +163,7 @@ fn bad_flag_values_exit_2_with_a_message() {
 #[test]
 fn a_server_child_without_a_socket_or_with_bad_arguments_says_why() {
     let exe = env!("CARGO_BIN_EXE_threads-sync");
-    let role = threads_sync::experiments::server_child::ROLE;
+    let role = threads_sync::server_child::ROLE;
     for (args, why) in [
         (vec![role, "threads"], "usage"),
         (vec![role, "threads", "x", "1", "1"], "delay"),

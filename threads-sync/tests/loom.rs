@@ -1,6 +1,7 @@
 //! loom models of the untimed paths of every primitive: loom runs each
 //! model under every interleaving (up to `LOOM_MAX_PREEMPTIONS`) of the
 //! library's own code, which `src/primitive.rs` builds on `loom::sync` here.
+//! The queue's models are in `loom/queue.rs`.
 //!
 //! ```text
 //! RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 \
@@ -8,11 +9,14 @@
 //! ```
 #![cfg(threads_sync_loom)]
 
+#[path = "loom/queue.rs"]
+mod queue;
+
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 use threads_sync::{
-    Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, RLock, ReleaseError, Semaphore,
+    Barrier, BoundedSemaphore, Condition, Event, Lock, RLock, ReleaseError, Semaphore,
 };
 
 #[test]
@@ -196,67 +200,5 @@ fn barrier_abort_breaks_a_waiter() {
         b.abort();
         assert!(t.join().unwrap().is_err());
         assert!(b.broken());
-    });
-}
-
-#[test]
-fn queue_hands_items_over_in_order_with_join() {
-    loom::model(|| {
-        let q = Arc::new(Queue::new(1));
-        let q2 = Arc::clone(&q);
-        let consumer = thread::spawn(move || {
-            let a = q2.get().unwrap();
-            q2.task_done().unwrap();
-            let b = q2.get().unwrap();
-            q2.task_done().unwrap();
-            (a, b)
-        });
-        q.put(1).unwrap();
-        q.put(2).unwrap(); // may block on maxsize 1
-        q.join();
-        assert_eq!(consumer.join().unwrap(), (1, 2));
-    });
-}
-
-#[test]
-fn queue_shutdown_wakes_a_blocked_getter() {
-    loom::model(|| {
-        let q: Arc<Queue<u8>> = Arc::new(Queue::new(0));
-        let q2 = Arc::clone(&q);
-        let getter = thread::spawn(move || q2.get());
-        q.shutdown(false);
-        assert!(getter.join().unwrap().is_err());
-    });
-}
-
-#[test]
-fn queue_putter_on_a_full_queue_racing_shutdown_fails_and_wakes() {
-    // Wherever the shutdown lands (before the put, during its back-off with
-    // the mutex dropped, or while it sleeps), the put fails with its item;
-    // a put that parked after the shutdown's wake-up would deadlock here.
-    loom::model(|| {
-        let q = Arc::new(Queue::new(1));
-        q.put(0u8).unwrap();
-        let q2 = Arc::clone(&q);
-        let putter = thread::spawn(move || q2.put(1));
-        q.shutdown(false);
-        assert_eq!(putter.join().unwrap(), Err(threads_sync::ShutDown(1)));
-        assert_eq!(q.unfinished_tasks(), 1);
-    });
-}
-
-#[test]
-fn queue_putter_racing_shutdown_then_a_get_never_gets_in() {
-    // As above, and then a get makes room: the put still fails, and the
-    // shut-down queue never takes a new item.
-    loom::model(|| {
-        let q = Arc::new(Queue::new(1));
-        q.put(0u8).unwrap();
-        let q2 = Arc::clone(&q);
-        let putter = thread::spawn(move || q2.put(1));
-        q.shutdown(false);
-        assert_eq!(q.get(), Ok(0));
-        assert_eq!(putter.join().unwrap(), Err(threads_sync::ShutDown(1)));
-        assert_eq!(q.qsize(), 0);
     });
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use crate::Barrier;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::WATCHDOG;
+use crate::durations::WATCHDOG;
 
 /// Flags of `barrier`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

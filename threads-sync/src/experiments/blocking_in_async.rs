@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::async_io::offload::blocking;
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{python_or_skip, python_script};
+use crate::cpython::{python_or_skip, python_script};
 
 /// Flags of `blocking-in-async`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::contract::measure::{human_time, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, human_rate, rate};
+use crate::durations::WATCHDOG;
+use crate::rates::{human_rate, rate};
 use crate::{Condition, Lock, Queue};
 
 /// Flags of `condition`.

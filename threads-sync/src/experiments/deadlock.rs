@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, ms};
+use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock};
 
 /// Retries after a detected deadlock before the experiment gives up.

@@ -6,9 +6,10 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, busy, ms};
+use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock, Semaphore};
 
 /// Philosophers (and forks).

@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
 use crate::Event;
+use crate::busy_work::busy;
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, busy, ms};
+use crate::durations::{WATCHDOG, ms};
 
 /// Flags of `event`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

@@ -6,9 +6,10 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Lock;
+use crate::busy_work::busy;
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{busy, human_rate, rate};
+use crate::rates::{human_rate, rate};
 
 /// Flags of `lock-scope`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]

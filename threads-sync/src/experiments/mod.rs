@@ -1,14 +1,12 @@
-//! The experiments of `threads-sync`, one claim a file, in the order a full run takes them.
+//! The experiments of `threads-sync`, one claim a module, in the order a full run takes them.
 
 use crate::contract::Entry;
 
 pub mod async_cpu_bound;
 pub mod barrier;
 pub mod blocking_in_async;
-pub mod common;
 pub mod condition;
 pub mod cost;
-pub mod cost_bench;
 pub mod deadlock;
 pub mod dining_philosophers;
 pub mod event;
@@ -18,11 +16,8 @@ pub mod queue;
 pub mod race;
 pub mod read_only;
 pub mod rlock;
-pub mod rss;
 pub mod semaphore;
-pub mod server_child;
 pub mod tasks_vs_threads;
-pub mod waiters;
 
 /// Every experiment, in run order.
 pub static ALL: &[Entry] = &[

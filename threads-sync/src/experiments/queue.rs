@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::contract::measure::human_time;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, human_rate, rate};
+use crate::durations::WATCHDOG;
+use crate::rates::{human_rate, rate};
 use crate::{GetError, Queue};
 
 /// Flags of `queue`.

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::contract::measure::{human_time, interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, ns_per};
+use crate::durations::WATCHDOG;
+use crate::rates::ns_per;
 use crate::{Barrier, Lock};
 
 /// Flags of `race`.

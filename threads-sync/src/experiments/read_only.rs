@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::Lock;
 use crate::contract::measure::{interleaved, timed};
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
-use crate::experiments::common::{human_rate, rate};
+use crate::rates::{human_rate, rate};
 
 /// Largest table the flag accepts (cells), checked before allocating.
 const MAX_CELLS: u32 = 1 << 26;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::contract::measure::{human_time, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::ms;
+use crate::durations::ms;
 use crate::{Lock, RLock};
 
 /// Flags of `rlock`.

@@ -4,9 +4,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
-use crate::experiments::common::{WATCHDOG, busy};
+use crate::durations::WATCHDOG;
 use crate::{BoundedSemaphore, Semaphore};
 
 /// Flags of `semaphore`.

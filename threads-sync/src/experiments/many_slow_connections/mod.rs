@@ -9,7 +9,8 @@
 //! connections at once against each server in turn; each request waits
 //! `--delay-ms` in the server, then is answered. Every server runs in a
 //! child process handed the listening socket (Rust's are the reference code
-//! in [`crate::async_io`], run by this binary as a [`server_child`]), so
+//! in [`crate::async_io`], run by this binary as a
+//! [`server_child`](crate::server_child)), so
 //! each one's memory is its own. Per server: the requests per second over the whole
 //! batch, p50 and p99 latency, and the peak memory the server added: its
 //! resident memory (peak less what it had when it started serving) plus the
@@ -23,24 +24,20 @@
 //! 0.9x threads' or more and fails at 0.6x or less; memory holds when a
 //! thread's connection takes 2x an async one's or more, fails at 1.2x.
 
-use std::net::SocketAddr;
-use std::os::fd::OwnedFd;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod batch;
+mod figures;
+mod server;
 
-use crate::async_io::{Served, listener, load};
-use crate::contract::measure::{Stats, human_time};
-use crate::contract::python::{Python, run_json_lines};
+use std::time::Duration;
+
+use crate::async_io::listener;
+use crate::contract::measure::human_time;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{python_or_skip, python_script};
-use crate::experiments::rss::{PeakMemory, kernel_stack_bytes};
-use crate::experiments::server_child;
-
-/// The longest one batch of connections may take.
-const LIMIT: Duration = Duration::from_secs(60);
-/// The listen backlog: room for every connect of a batch at once.
-const BACKLOG: u32 = 4096;
+use crate::cpython::python_or_skip;
+use batch::{Batch, batch};
+use figures::Figures;
+use server::Server;
 
 /// Flags of `many-slow-connections`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -54,34 +51,6 @@ pub struct ManySlowConnections {
     /// Skip the CPython side by side.
     #[arg(long)]
     pub no_python: bool,
-}
-
-/// The four servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Server {
-    RustThreads,
-    RustTasks,
-    PyThreads,
-    PyAsyncio,
-}
-
-impl Server {
-    fn name(self) -> &'static str {
-        match self {
-            Server::RustThreads => "Rust thread per conn",
-            Server::RustTasks => "Rust tokio, 1 thread",
-            Server::PyThreads => "CPython threading",
-            Server::PyAsyncio => "CPython asyncio",
-        }
-    }
-}
-
-/// One batch against one server.
-#[derive(Debug, Clone)]
-struct Batch {
-    load: load::Load,
-    served: Served,
-    memory: f64,
 }
 
 impl Experiment for ManySlowConnections {
@@ -200,111 +169,4 @@ impl Experiment for ManySlowConnections {
         );
         Ok(report.params(&resolved))
     }
-}
-
-/// Medians over a server's batches.
-#[derive(Debug)]
-struct Figures {
-    rate: Stats,
-    p50: f64,
-    p99: f64,
-    memory: f64,
-    open: f64,
-    per_open: f64,
-}
-
-impl Figures {
-    fn of(batches: &[Batch]) -> Figures {
-        let med = |f: &dyn Fn(&Batch) -> f64| Stats::of(&batches.iter().map(f).collect::<Vec<_>>());
-        let q = |b: &Batch, p| b.load.quantile(p).map_or(f64::NAN, |d| d.as_secs_f64());
-        Figures {
-            rate: med(&|b| b.load.per_second()),
-            p50: med(&|b| q(b, 0.5)).median,
-            p99: med(&|b| q(b, 0.99)).median,
-            memory: med(&|b| b.memory).median,
-            open: med(&|b| b.served.peak_open as f64).median,
-            per_open: med(&|b| b.memory / b.served.peak_open.max(1) as f64).median,
-        }
-    }
-}
-
-/// One batch of `n` connections against server `s`, which runs in a
-/// child process (this binary as a [`server_child`], or CPython) handed the
-/// listening socket as its standard input.
-fn batch(s: Server, n: usize, delay: Duration, py: Option<&Python>) -> anyhow::Result<Batch> {
-    let deadline = Instant::now() + LIMIT;
-    let listener = listener::loopback(BACKLOG)?;
-    let addr = listener.local_addr()?;
-    // The probe that shows the server is up is one connection more.
-    let connections = n + 1;
-    let (cmd, name) = match s {
-        Server::RustThreads | Server::RustTasks => {
-            let mut cmd = Command::new(std::env::current_exe()?);
-            cmd.args(server_child::args(
-                s == Server::RustThreads,
-                delay,
-                connections,
-                LIMIT,
-            ));
-            (cmd, server_child::ROLE.to_string())
-        }
-        Server::PyThreads | Server::PyAsyncio => {
-            let py = py.ok_or_else(|| anyhow::anyhow!("no python"))?;
-            let kind = if s == Server::PyThreads {
-                "threads"
-            } else {
-                "asyncio"
-            };
-            let mut cmd = Command::new(&py.path);
-            cmd.arg(python_script("slow_server.py")).args([
-                kind.to_string(),
-                delay.as_millis().to_string(),
-                connections.to_string(),
-                LIMIT.as_secs().to_string(),
-            ]);
-            (cmd, "slow_server.py".to_string())
-        }
-    };
-    let sock = Stdio::from(OwnedFd::from(listener));
-    // The child's threads' kernel stacks are in no RSS: sampled from here.
-    let kernel_before = kernel_stack_bytes().unwrap_or(0);
-    let peak = PeakMemory::start(Duration::from_millis(1))?;
-    let server = std::thread::Builder::new()
-        .name("server child".into())
-        .spawn(move || run_json_lines(cmd, &name, LIMIT + Duration::from_secs(10), sock))?;
-    let load = drive(addr, n, deadline);
-    if load.as_ref().map_or(true, |l| l.answered() < n) {
-        // The clients gave up: fill the child's count so that it ends now,
-        // not at its deadline (each connect is one it accepts and drops).
-        for _ in 0..connections {
-            if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
-                break; // the child has gone
-            }
-        }
-    }
-    let out = server
-        .join()
-        .map_err(|_| anyhow::anyhow!("the thread running the server panicked"))??;
-    let load = load?;
-    let kernel = peak.stop().kernel.saturating_sub(kernel_before) as f64;
-    let v = out
-        .last()
-        .ok_or_else(|| anyhow::anyhow!("the server printed nothing"))?;
-    let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-    Ok(Batch {
-        load,
-        served: Served {
-            answered: get("answered") as usize,
-            failed: get("failed") as usize,
-            peak_open: get("peak_open") as usize,
-        },
-        memory: (get("peak_rss") - get("base_rss")).max(0.0) + kernel,
-    })
-}
-
-/// Waits for the server to answer a probe, then runs the `n` clients.
-fn drive(addr: SocketAddr, n: usize, deadline: Instant) -> anyhow::Result<load::Load> {
-    load::wait_until_serving(addr, deadline)
-        .map_err(|e| anyhow::anyhow!("the server did not come up: {e}"))?;
-    Ok(load::run(addr, n, deadline)?)
 }

@@ -16,13 +16,15 @@
 //! 0.53-0.84x here (medians 0.43-0.81x), and 1 run in 5 of `run-all --quick
 //! --repeat 5` stayed undecided at 0.5x.
 
+mod cpython_side;
+
 use crate::contract::measure::{Stats, human_time, interleaved};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{human_rate, ms, ns_per, python_or_skip, rate};
-use crate::experiments::cost_bench::{
+use crate::cost_kernels::{
     ChanKind, LockKind, event_round_trips, items_moved, lock_loop, lock_ops_done,
     semaphore_round_trips, transfer,
 };
+use crate::rates::{human_rate, ns_per, rate};
 
 /// Flags of `cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -169,9 +171,11 @@ impl Experiment for Cost {
         report.push_metric("semaphore_round_trip_us", trip(&sig[0]) * 1e6, "us");
         report.push_metric("event_round_trip_us", trip(&sig[1]) * 1e6, "us");
 
-        let py_ratio = self.python_side_by_side(
+        let py_ratio = cpython_side::side_by_side(
             ctx,
             &mut report,
+            self.no_python,
+            (self.pairs, self.capacity),
             (tput(&mpmc[0]), tput(&mpmc[1])),
             ns_un(&un[0]),
         );
@@ -191,69 +195,5 @@ impl Experiment for Cost {
             parts[2].as_str()
         );
         Ok(report.params(&resolved))
-    }
-}
-
-impl Cost {
-    /// Runs `python/cost.py` with the same sizes (fewer items: CPython is
-    /// slow); returns Queue MPMC / CPython MPMC, or `None` when skipped.
-    fn python_side_by_side(
-        &self,
-        ctx: &Ctx,
-        report: &mut Report,
-        (queue_mpmc, crossbeam_mpmc): (f64, f64),
-        lock_ns: f64,
-    ) -> Option<f64> {
-        let py = python_or_skip(self.no_python, report)?;
-        let script = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/python/cost.py"));
-        let (lock_iters, items) = (
-            ctx.pick(1_000_000u64, 100_000),
-            ctx.pick(200_000u64, 20_000),
-        );
-        let args = [
-            lock_iters,
-            items,
-            u64::from(self.pairs),
-            u64::from(self.pairs),
-            u64::from(self.capacity),
-        ]
-        .map(|a| a.to_string());
-        let out = match py.run_json(script, &args, ms(ctx.pick(120_000, 30_000))) {
-            Ok(out) => out,
-            Err(e) => {
-                report.say(format!(
-                    "CPython {}: failed, skipped: {e:#}",
-                    py.version_string()
-                ));
-                return None;
-            }
-        };
-        let field = |k: &str| out.first().and_then(|v| v.get(k)).and_then(|v| v.as_f64());
-        let (Some(py_lock), Some(py_spsc), Some(py_mpmc)) = (
-            field("lock_ns"),
-            field("spsc_items_per_s"),
-            field("mpmc_items_per_s"),
-        ) else {
-            report.say("CPython: unexpected output; skipped");
-            return None;
-        };
-        let ratio = queue_mpmc / py_mpmc.max(1e-9);
-        report.say(format!(
-            "CPython {}: threading.Lock acquire+release {py_lock:.1} ns ({:.0}x Lock); queue.Queue SPSC {}, MPMC {} (Queue is {ratio:.0}x)",
-            py.version_string(),
-            py_lock / lock_ns.max(1e-9),
-            human_rate(py_spsc),
-            human_rate(py_mpmc)
-        ));
-        report.push_metric("cpython_lock_ns", py_lock, "ns");
-        report.push_metric("cpython_mpmc_items_per_s", py_mpmc, "1/s");
-        report.push_metric("queue_mpmc_over_cpython", ratio, "x");
-        // For scale: the same figure for crossbeam.
-        report.push_metric(
-            "crossbeam_mpmc_over_cpython",
-            crossbeam_mpmc / py_mpmc.max(1e-9),
-            "x",
-        );
-        Some(ratio)
     }
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::async_io::{ServeConfig, Shutdown, task_server, thread_server};
-use crate::experiments::rss::{peak_rss_bytes, rss_bytes};
+use crate::memory_usage::{peak_rss_bytes, rss_bytes};
 
 /// The worker role of a server child.
 pub const ROLE: &str = "slow-server";

@@ -20,16 +20,16 @@
 //! `/proc/meminfo`: it is in no process's RSS); tasks have no kernel stack.
 //! Both parts are shown. The bar is 10x with a band down to 3x.
 
-use std::time::Duration;
+mod cpython_side;
+mod side;
+mod sizing;
 
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
-use crate::experiments::common::{python_or_skip, python_script};
-use crate::experiments::waiters::{Held, Kind, Stop, hold};
-
-/// The longest a run of waiters may take before it is given up.
-const LIMIT: Duration = Duration::from_secs(60);
+use crate::idle_waiters::{Kind, Stop, hold};
+use side::{Side, stop_text};
+use sizing::{LIMIT, batch};
 
 /// Flags of `tasks-vs-threads`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -46,35 +46,6 @@ pub struct TasksVsThreads {
     /// Skip the CPython side by side.
     #[arg(long)]
     pub no_python: bool,
-}
-
-/// One kind's figures: memory per waiter (growing run), start time per
-/// waiter (N runs), and how far the growing run went.
-#[derive(Debug, Clone)]
-struct Side {
-    name: &'static str,
-    resident: f64,
-    kernel: f64,
-    start_each: Stats,
-    reached: usize,
-    stop: String,
-}
-
-impl Side {
-    fn new(name: &'static str, grown: &Held, start_each: Stats) -> Side {
-        Side {
-            name,
-            resident: grown.resident_each(),
-            kernel: grown.kernel_each(),
-            start_each,
-            reached: grown.parked,
-            stop: stop_text(&grown.stop),
-        }
-    }
-
-    fn bytes(&self) -> f64 {
-        self.resident + self.kernel
-    }
 }
 
 impl Experiment for TasksVsThreads {
@@ -120,7 +91,7 @@ impl Experiment for TasksVsThreads {
             let grown = hold(kind, cap, budget, batch(kind), LIMIT)?;
             rust.push(Side::new(name, &grown, Stats::of(&starts[i])));
         }
-        let python = self.python_sides(ctx, n, budget_mib, cap, &mut report);
+        let python = cpython_side::sides(self.no_python, ctx, n, budget_mib, cap, &mut report);
 
         report.say(format!(
             "{:<18} {:>11} {:>13} {:>11} {:>22} {:>28}",
@@ -180,106 +151,4 @@ impl Experiment for TasksVsThreads {
         );
         Ok(report.params(&resolved))
     }
-}
-
-/// Batches of the growing run: small enough not to overshoot the budget by
-/// much, large enough that reading memory costs little.
-fn batch(kind: Kind) -> usize {
-    match kind {
-        Kind::Threads => 250,
-        Kind::Tasks => 5_000,
-    }
-}
-
-fn stop_text(stop: &Stop) -> String {
-    match stop {
-        Stop::Budget => "budget spent".into(),
-        Stop::Cap => "cap reached".into(),
-        Stop::Refused(e) => format!("OS refused: {e}"),
-        Stop::Time => "time limit".into(),
-    }
-}
-
-impl TasksVsThreads {
-    /// Runs `python/tasks_vs_threads.py` once per kind and run, each in a
-    /// fresh interpreter; asyncio first, as on the Rust side.
-    fn python_sides(
-        &self,
-        ctx: &Ctx,
-        n: usize,
-        budget_mib: u64,
-        cap: usize,
-        report: &mut Report,
-    ) -> Vec<Side> {
-        let Some(py) = python_or_skip(self.no_python, report) else {
-            return Vec::new();
-        };
-        let script = python_script("tasks_vs_threads.py");
-        let run = |kind: &str,
-                   batch: usize,
-                   budget: u64,
-                   cap: usize|
-         -> anyhow::Result<serde_json::Value> {
-            let args = [
-                kind.to_string(),
-                batch.to_string(),
-                budget.to_string(),
-                cap.to_string(),
-                LIMIT.as_secs().to_string(),
-            ];
-            py.run_json(&script, &args, LIMIT + Duration::from_secs(30))?
-                .pop()
-                .ok_or_else(|| anyhow::anyhow!("no output"))
-        };
-        let mut sides = Vec::new();
-        for (name, kind, batch) in [
-            ("CPython asyncio", "asyncio", batch(Kind::Tasks)),
-            ("CPython threading", "threads", batch(Kind::Threads)),
-        ] {
-            let got = (|| -> anyhow::Result<Side> {
-                let mut starts = Vec::new();
-                for _ in 0..ctx.repeats_or(3, 3) {
-                    let v = run(kind, n, u64::MAX >> 20, n)?;
-                    let parked = field(&v, "parked")?;
-                    anyhow::ensure!(
-                        parked as usize == n,
-                        "only {parked} of {n} parked ({})",
-                        v["stop"]
-                    );
-                    starts.push(field(&v, "start_s")? / n as f64);
-                }
-                let v = run(kind, batch, budget_mib, cap)?;
-                let parked = field(&v, "parked")?.max(1.0);
-                Ok(Side {
-                    name,
-                    resident: field(&v, "rss_delta")? / parked,
-                    kernel: field(&v, "kernel_delta")? / parked,
-                    start_each: Stats::of(&starts),
-                    reached: parked as usize,
-                    stop: v["stop"].as_str().unwrap_or("?").to_string(),
-                })
-            })();
-            match got {
-                Ok(side) => sides.push(side),
-                Err(e) => {
-                    report.say(format!(
-                        "CPython {} {kind}: failed, skipped: {e:#}",
-                        py.version_string()
-                    ));
-                    return Vec::new();
-                }
-            }
-        }
-        report.say(format!(
-            "CPython {}: one fresh interpreter per run",
-            py.version_string()
-        ));
-        sides
-    }
-}
-
-fn field(v: &serde_json::Value, k: &str) -> anyhow::Result<f64> {
-    v.get(k)
-        .and_then(serde_json::Value::as_f64)
-        .ok_or_else(|| anyhow::anyhow!("no {k:?} in {v}"))
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use crate::contract::measure::timed;
-use crate::experiments::common::WATCHDOG;
+use crate::durations::WATCHDOG;
 use crate::{Event, Lock, Queue, Semaphore};
 
 /// The locks compared.

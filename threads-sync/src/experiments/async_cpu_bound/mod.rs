@@ -16,12 +16,12 @@
 //! the thread executor are shown beside it, not judged (the pool measured
 //! 1.1-1.9x the thread executor from run to run on two cores).
 
-use std::time::Duration;
+mod cpython_side;
+mod ways;
 
-use crate::async_io::offload::blocking;
 use crate::contract::measure::{Stats, interleaved, timed};
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::experiments::common::{busy, python_or_skip, python_script};
+use ways::{WAYS, run_way, work_sum};
 
 /// Flags of `async-cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -36,15 +36,6 @@ pub struct AsyncCpuBound {
     #[arg(long)]
     pub no_python: bool,
 }
-
-/// The ways the same work runs.
-const WAYS: [&str; 5] = [
-    "sequential",
-    "tasks, current-thread runtime",
-    "tasks, multi-thread runtime",
-    "spawn_blocking from one loop",
-    "plain threads",
-];
 
 impl Experiment for AsyncCpuBound {
     const NAME: &'static str = "async-cpu-bound";
@@ -103,7 +94,7 @@ impl Experiment for AsyncCpuBound {
         report.push_metric("plain_threads_speedup", threads, "x");
         report.push_metric("cores", cores as f64, "cores");
 
-        let py = self.python_side(ctx, &mut report);
+        let py = cpython_side::speedups(ctx, &mut report, self.no_python, self.tasks);
         let mut parts = vec![
             Judgement::at_most(one_loop, 1.15, 1.4),
             Judgement::scaling(multi, threads),
@@ -135,124 +126,5 @@ impl Experiment for AsyncCpuBound {
             "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails"
         );
         Ok(report.params(&resolved))
-    }
-}
-
-/// The whole work, sequentially: the sum of every piece's result.
-fn work_sum(tasks: u32, rounds: u32) -> u64 {
-    (0..tasks)
-        .map(|t| busy(u64::from(t), rounds))
-        .fold(0, u64::wrapping_add)
-}
-
-/// Runs the work the `way`-th way ([`WAYS`]); returns the sum.
-fn run_way(way: usize, tasks: u32, rounds: u32, cores: usize) -> anyhow::Result<u64> {
-    match way {
-        0 => Ok(work_sum(tasks, rounds)),
-        1 | 3 => {
-            let rt = tokio::runtime::Builder::new_current_thread().build()?;
-            let sum = rt.block_on(async {
-                let mut handles = Vec::new();
-                for t in (0..tasks).map(u64::from) {
-                    handles.push(if way == 1 {
-                        // No await inside: the task holds the loop until done.
-                        tokio::spawn(async move { Ok(busy(t, rounds)) })
-                    } else {
-                        tokio::spawn(blocking(move || busy(t, rounds)))
-                    });
-                }
-                let mut sum = 0u64;
-                for h in handles {
-                    sum = sum.wrapping_add(h.await.map_err(|e| anyhow::anyhow!("{e}"))??);
-                }
-                Ok::<_, anyhow::Error>(sum)
-            });
-            rt.shutdown_timeout(Duration::from_secs(5));
-            sum
-        }
-        2 => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(cores)
-                .build()?;
-            let sum = rt.block_on(async {
-                let handles: Vec<_> = (0..tasks)
-                    .map(|t| tokio::spawn(async move { busy(u64::from(t), rounds) }))
-                    .collect();
-                let mut sum = 0u64;
-                for h in handles {
-                    sum = sum.wrapping_add(h.await.map_err(|e| anyhow::anyhow!("{e}"))?);
-                }
-                Ok::<_, anyhow::Error>(sum)
-            });
-            rt.shutdown_timeout(Duration::from_secs(5));
-            sum
-        }
-        _ => std::thread::scope(|s| {
-            let mut handles = Vec::new();
-            for t in 0..tasks {
-                handles.push(
-                    std::thread::Builder::new()
-                        .spawn_scoped(s, move || busy(u64::from(t), rounds))
-                        .map_err(|e| anyhow::anyhow!("starting a thread: {e}"))?,
-                );
-            }
-            handles.into_iter().try_fold(0u64, |sum, h| {
-                let v = h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?;
-                Ok(sum.wrapping_add(v))
-            })
-        }),
-    }
-}
-
-impl AsyncCpuBound {
-    /// `python/async_cpu.py`: speedups of (asyncio, thread executor, process pool).
-    fn python_side(&self, ctx: &Ctx, report: &mut Report) -> Option<(f64, f64, f64)> {
-        let py = python_or_skip(self.no_python, report)?;
-        // CPython runs a round about 100x slower than Rust: fewer rounds.
-        let rounds = ctx.pick(1_000_000u64, 400_000);
-        let args =
-            [u64::from(self.tasks), rounds, ctx.repeats_or(3, 3) as u64].map(|a| a.to_string());
-        let out = py.run_json(
-            &python_script("async_cpu.py"),
-            &args,
-            Duration::from_secs(120),
-        );
-        let v = match out.map(|o| o.into_iter().next()) {
-            Ok(Some(v)) => v,
-            Ok(None) => {
-                report.say("CPython: no output; skipped");
-                return None;
-            }
-            Err(e) => {
-                report.say(format!(
-                    "CPython {}: failed, skipped: {e:#}",
-                    py.version_string()
-                ));
-                return None;
-            }
-        };
-        let get = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
-        let (Some(seq), Some(aio), Some(thr), Some(pool)) = (
-            get("sequential_s"),
-            get("asyncio_s"),
-            get("thread_executor_s"),
-            get("process_pool_s"),
-        ) else {
-            report.say(format!("CPython: unexpected output {v}; skipped"));
-            return None;
-        };
-        let x = |t: f64| seq / t.max(1e-12);
-        report.say(format!(
-            "CPython {} ({} pieces of {rounds} rounds): asyncio.gather {:.2}x, thread executor {:.2}x, warm process pool {:.2}x",
-            py.version_string(),
-            self.tasks,
-            x(aio),
-            x(thr),
-            x(pool)
-        ));
-        report.push_metric("cpython_asyncio_speedup", x(aio), "x");
-        report.push_metric("cpython_thread_executor_speedup", x(thr), "x");
-        report.push_metric("cpython_process_pool_speedup", x(pool), "x");
-        Some((x(aio), x(thr), x(pool)))
     }
 }
