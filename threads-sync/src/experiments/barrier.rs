@@ -8,8 +8,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::Barrier;
 use crate::contract::measure::{human_time, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::WATCHDOG;
+
+/// The default of `--phases`.
+const PHASES: Scaled<u32> = Scaled::new(200, 50);
 
 /// Flags of `barrier`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -20,8 +24,8 @@ pub struct BarrierExp {
     /// Array cells.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub cells: u32,
-    /// Phases [default: 200; quick: 50].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Phases.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000), help = PHASES.help("Phases"))]
     pub phases: Option<u32>,
 }
 
@@ -63,7 +67,7 @@ impl Experiment for BarrierExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let phases = self.phases.unwrap_or(ctx.pick(200, 50));
+        let phases = self.phases.unwrap_or(PHASES.pick(ctx.quick));
         let resolved = BarrierExp {
             phases: Some(phases),
             ..self.clone()

@@ -8,10 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::contract::measure::{human_time, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::WATCHDOG;
 use crate::rates::{human_rate, rate};
 use crate::{Condition, Lock, Queue};
+
+/// The default of `--items`.
+const ITEMS: Scaled<u64> = Scaled::new(50_000, 5_000);
 
 /// Flags of `condition`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -25,8 +29,8 @@ pub struct ConditionExp {
     /// Buffer capacity.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub capacity: u32,
-    /// Items per producer [default: 50k; quick: 5k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    /// Items per producer.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000), help = ITEMS.help("Items per producer"))]
     pub items: Option<u64>,
 }
 
@@ -128,7 +132,7 @@ impl Experiment for ConditionExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let items = self.items.unwrap_or(ctx.pick(50_000, 5_000));
+        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
         let resolved = ConditionExp {
             items: Some(items),
             ..self.clone()

@@ -5,9 +5,16 @@
 
 use std::time::Duration;
 
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock};
+
+/// The default of `--rounds`.
+const ROUNDS: Scaled<u32> = Scaled::new(20, 5);
+
+/// The default of `--patience-ms`.
+const PATIENCE_MS: Scaled<u64> = Scaled::new(50, 20);
 
 /// Retries after a detected deadlock before the experiment gives up.
 const MAX_RETRIES: u32 = 50;
@@ -15,12 +22,12 @@ const MAX_RETRIES: u32 = 50;
 /// Flags of `deadlock`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Deadlock {
-    /// Rounds of each version [default: 20; quick: 5].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    /// Rounds of each version.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000), help = ROUNDS.help("Rounds of each version"))]
     pub rounds: Option<u32>,
     /// How long a thread waits for its second lock before it calls it a
-    /// deadlock, in ms [default: 50; quick: 20].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    /// deadlock, in ms.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("deadlock, in ms"))]
     pub patience_ms: Option<u64>,
 }
 
@@ -98,8 +105,8 @@ impl Experiment for Deadlock {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let rounds = self.rounds.unwrap_or(ctx.pick(20, 5));
-        let patience_ms = self.patience_ms.unwrap_or(ctx.pick(50, 20));
+        let rounds = self.rounds.unwrap_or(ROUNDS.pick(ctx.quick));
+        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
         let resolved = Deadlock {
             rounds: Some(rounds),
             patience_ms: Some(patience_ms),

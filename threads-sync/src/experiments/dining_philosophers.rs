@@ -8,9 +8,16 @@ use std::time::Duration;
 
 use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock, Semaphore};
+
+/// The default of `--meals`.
+const MEALS: Scaled<u32> = Scaled::new(2000, 200);
+
+/// The default of `--patience-ms`.
+const PATIENCE_MS: Scaled<u64> = Scaled::new(100, 30);
 
 /// Philosophers (and forks).
 const N: usize = 5;
@@ -18,13 +25,13 @@ const N: usize = 5;
 /// Flags of `dining-philosophers`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct DiningPhilosophers {
-    /// Meals per philosopher in the safe versions [default: 2000; quick: 200].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    /// Meals per philosopher in the safe versions.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000), help = MEALS.help("Meals per philosopher in the safe versions"))]
     pub meals: Option<u32>,
     /// How long a naive philosopher waits for the second fork before
-    /// calling it a deadlock, in ms [default: 100; quick: 30]; the safe
+    /// calling it a deadlock, in ms ; the safe
     /// tables wait up to the 20 s watchdog.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("calling it a deadlock, in ms"))]
     pub patience_ms: Option<u64>,
 }
 
@@ -108,8 +115,8 @@ impl Experiment for DiningPhilosophers {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let meals = self.meals.unwrap_or(ctx.pick(2000, 200));
-        let patience_ms = self.patience_ms.unwrap_or(ctx.pick(100, 30));
+        let meals = self.meals.unwrap_or(MEALS.pick(ctx.quick));
+        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
         let resolved = DiningPhilosophers {
             meals: Some(meals),
             patience_ms: Some(patience_ms),

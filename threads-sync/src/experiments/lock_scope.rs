@@ -8,8 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::Lock;
 use crate::busy_work::busy;
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::rates::{human_rate, rate};
+
+/// The default of `--items`.
+const ITEMS: Scaled<u32> = Scaled::new(10_000, 6_000);
 
 /// Flags of `lock-scope`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -17,8 +21,8 @@ pub struct LockScope {
     /// Most threads to try (1, 2, 4, ... up to this).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub max_threads: u32,
-    /// Work items in total, split among the threads [default: 10k; quick: 6k].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    /// Work items in total, split among the threads.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000), help = ITEMS.help("Work items in total, split among the threads"))]
     pub items: Option<u32>,
     /// Steps of slow work per item.
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
@@ -79,7 +83,7 @@ impl Experiment for LockScope {
     const CLAIM: &'static str = "slow work inside the critical section does not scale with threads; keeping only the shared update locked does";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let items = self.items.unwrap_or(ctx.pick(10_000, 6_000));
+        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
         let resolved = LockScope {
             items: Some(items),
             ..self.clone()

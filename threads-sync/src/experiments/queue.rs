@@ -7,10 +7,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::contract::measure::human_time;
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::WATCHDOG;
 use crate::rates::{human_rate, rate};
 use crate::{GetError, Queue};
+
+/// The default of `--jobs`.
+const JOBS: Scaled<u64> = Scaled::new(200_000, 20_000);
 
 /// Flags of `queue`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -18,8 +22,8 @@ pub struct QueueExp {
     /// Worker threads.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub workers: u32,
-    /// Jobs [default: 200k; quick: 20k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Jobs.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000), help = JOBS.help("Jobs"))]
     pub jobs: Option<u64>,
     /// Job queue bound (backpressure on the producer).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -48,7 +52,7 @@ impl Experiment for QueueExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let jobs = self.jobs.unwrap_or(ctx.pick(200_000, 20_000));
+        let jobs = self.jobs.unwrap_or(JOBS.pick(ctx.quick));
         let resolved = QueueExp {
             jobs: Some(jobs),
             ..self.clone()

@@ -6,10 +6,14 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::contract::measure::{human_time, interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::durations::WATCHDOG;
 use crate::rates::ns_per;
 use crate::{Barrier, Lock};
+
+/// The default of `--increments`.
+const INCREMENTS: Scaled<u64> = Scaled::new(1_000_000, 500_000);
 
 /// Flags of `race`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -17,8 +21,8 @@ pub struct Race {
     /// Threads incrementing one counter.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=64))]
     pub threads: u32,
-    /// Increments per thread [default: 1M; quick: 500k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Increments per thread.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000), help = INCREMENTS.help("Increments per thread"))]
     pub increments: Option<u64>,
 }
 
@@ -74,7 +78,7 @@ impl Experiment for Race {
         // Quick races 500k a thread: at 100k a thread's whole run fits in
         // one time slice, and on two cores the four threads then sometimes
         // ran one after another and lost nothing.
-        let n = self.increments.unwrap_or(ctx.pick(1_000_000, 500_000));
+        let n = self.increments.unwrap_or(INCREMENTS.pick(ctx.quick));
         let resolved = Race {
             increments: Some(n),
             ..self.clone()

@@ -7,8 +7,12 @@ use std::sync::Arc;
 
 use crate::Lock;
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::rates::{human_rate, rate};
+
+/// The default of `--lookups`.
+const LOOKUPS: Scaled<u64> = Scaled::new(2_000_000, 200_000);
 
 /// Largest table the flag accepts (cells), checked before allocating.
 const MAX_CELLS: u32 = 1 << 26;
@@ -22,8 +26,8 @@ pub struct ReadOnly {
     /// Table cells (u64).
     #[arg(long, default_value_t = 1 << 16, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_CELLS)))]
     pub cells: u32,
-    /// Lookups per thread [default: 2M; quick: 200k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    /// Lookups per thread.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), help = LOOKUPS.help("Lookups per thread"))]
     pub lookups: Option<u64>,
 }
 
@@ -62,7 +66,7 @@ impl Experiment for ReadOnly {
     const CLAIM: &'static str = "threads that only read shared data need no lock: reading an Arc-shared table without one is faster and gives the same result";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let lookups = self.lookups.unwrap_or(ctx.pick(2_000_000, 200_000));
+        let lookups = self.lookups.unwrap_or(LOOKUPS.pick(ctx.quick));
         let resolved = ReadOnly {
             lookups: Some(lookups),
             ..self.clone()

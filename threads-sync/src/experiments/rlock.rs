@@ -5,9 +5,13 @@
 use std::time::Duration;
 
 use crate::contract::measure::{human_time, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::ms;
 use crate::{Lock, RLock};
+
+/// The default of `--patience-ms`.
+const PATIENCE_MS: Scaled<u64> = Scaled::new(100, 20);
 
 /// Flags of `rlock`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -15,9 +19,8 @@ pub struct RLockExp {
     /// Recursion depth.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=10_000))]
     pub depth: u32,
-    /// How long the plain Lock waits before it reports the deadlock, in ms
-    /// [default: 100; quick: 20].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    /// How long the plain Lock waits before it reports the deadlock, in ms.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("How long the plain Lock waits before it reports the deadlock, in ms"))]
     pub patience_ms: Option<u64>,
 }
 
@@ -49,7 +52,7 @@ impl Experiment for RLockExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let patience_ms = self.patience_ms.unwrap_or(ctx.pick(100, 20));
+        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
         let resolved = RLockExp {
             patience_ms: Some(patience_ms),
             ..self.clone()

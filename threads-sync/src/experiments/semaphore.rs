@@ -6,9 +6,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::durations::WATCHDOG;
 use crate::{BoundedSemaphore, Semaphore};
+
+/// The default of `--uses`.
+const USES: Scaled<u32> = Scaled::new(2000, 300);
 
 /// Flags of `semaphore`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -19,8 +23,8 @@ pub struct SemaphoreExp {
     /// Threads competing for them.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub threads: u32,
-    /// Uses per thread [default: 2000; quick: 300].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    /// Uses per thread.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000), help = USES.help("Uses per thread"))]
     pub uses: Option<u32>,
 }
 
@@ -32,7 +36,7 @@ impl Experiment for SemaphoreExp {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let uses = self.uses.unwrap_or(ctx.pick(2000, 300));
+        let uses = self.uses.unwrap_or(USES.pick(ctx.quick));
         let resolved = SemaphoreExp {
             uses: Some(uses),
             ..self.clone()

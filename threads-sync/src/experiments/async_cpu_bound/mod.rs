@@ -20,8 +20,12 @@ mod cpython_side;
 mod ways;
 
 use crate::contract::measure::{Stats, interleaved, timed};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use ways::{WAYS, run_way, work_sum};
+
+/// The default of `--mrounds`.
+const MROUNDS: Scaled<u32> = Scaled::new(100, 20);
 
 /// Flags of `async-cpu-bound`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -29,8 +33,8 @@ pub struct AsyncCpuBound {
     /// Pieces of work (tasks).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub tasks: u32,
-    /// Busy-loop rounds per piece, millions [default: 100; quick: 20].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4000))]
+    /// Busy-loop rounds per piece, millions.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4000), help = MROUNDS.help("Busy-loop rounds per piece, millions"))]
     pub mrounds: Option<u32>,
     /// Skip the CPython side by side.
     #[arg(long)]
@@ -42,7 +46,7 @@ impl Experiment for AsyncCpuBound {
     const CLAIM: &'static str = "CPU-bound async tasks on one event loop gain nothing (~1x); more cores help only off the loop: a multi-thread runtime or spawn_blocking in Rust, a process pool in CPython";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let mrounds = self.mrounds.unwrap_or(ctx.pick(100, 20));
+        let mrounds = self.mrounds.unwrap_or(MROUNDS.pick(ctx.quick));
         let resolved = AsyncCpuBound {
             mrounds: Some(mrounds),
             ..self.clone()

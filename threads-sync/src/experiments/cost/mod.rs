@@ -19,6 +19,7 @@
 mod cpython_side;
 
 use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::cost_kernels::{
     ChanKind, LockKind, event_round_trips, items_moved, lock_loop, lock_ops_done,
@@ -26,17 +27,26 @@ use crate::cost_kernels::{
 };
 use crate::rates::{human_rate, ns_per, rate};
 
+/// The default of `--lock-ops`.
+const LOCK_OPS: Scaled<u64> = Scaled::new(5_000_000, 500_000);
+
+/// The default of `--items`.
+const ITEMS: Scaled<u64> = Scaled::new(500_000, 100_000);
+
+/// The default of `--round-trips`.
+const ROUND_TRIPS: Scaled<u32> = Scaled::new(20_000, 2_000);
+
 /// Flags of `cost`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct Cost {
-    /// Lock+unlock operations per measurement [default: 5M; quick: 500k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    /// Lock+unlock operations per measurement.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), help = LOCK_OPS.help("Lock+unlock operations per measurement"))]
     pub lock_ops: Option<u64>,
     /// Threads sharing the lock in the contended case.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=64))]
     pub contenders: u32,
-    /// Items per queue transfer [default: 500k; quick: 100k].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    /// Items per queue transfer.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000), help = ITEMS.help("Items per queue transfer"))]
     pub items: Option<u64>,
     /// MPMC producers (and as many consumers).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=32))]
@@ -44,8 +54,8 @@ pub struct Cost {
     /// Queue and channel capacity.
     #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub capacity: u32,
-    /// Semaphore/Event round trips [default: 20k; quick: 2k].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    /// Semaphore/Event round trips.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000), help = ROUND_TRIPS.help("Semaphore/Event round trips"))]
     pub round_trips: Option<u32>,
     /// Skip the CPython side by side.
     #[arg(long)]
@@ -57,9 +67,9 @@ impl Experiment for Cost {
     const CLAIM: &'static str = "Lock costs within 1.5x of std Mutex uncontended; Queue MPMC reaches >= 0.4x crossbeam bounded and >= 10x CPython queue.Queue";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let lock_ops = self.lock_ops.unwrap_or(ctx.pick(5_000_000, 500_000));
-        let items = self.items.unwrap_or(ctx.pick(500_000, 100_000));
-        let trips = self.round_trips.unwrap_or(ctx.pick(20_000, 2_000));
+        let lock_ops = self.lock_ops.unwrap_or(LOCK_OPS.pick(ctx.quick));
+        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
+        let trips = self.round_trips.unwrap_or(ROUND_TRIPS.pick(ctx.quick));
         let resolved = Cost {
             lock_ops: Some(lock_ops),
             items: Some(items),

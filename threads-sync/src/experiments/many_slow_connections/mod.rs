@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use crate::async_io::listener;
 use crate::contract::measure::human_time;
+use crate::contract::scaled::Scaled;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::cpython::python_or_skip;
@@ -39,11 +40,14 @@ use batch::{Batch, batch};
 use figures::Figures;
 use server::Server;
 
+/// The default of `--connections`.
+const CONNECTIONS: Scaled<u64> = Scaled::new(2_000, 200);
+
 /// Flags of `many-slow-connections`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct ManySlowConnections {
-    /// Concurrent connections per batch [default: 2000; quick: 200].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    /// Concurrent connections per batch.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=20_000), help = CONNECTIONS.help("Concurrent connections per batch"))]
     pub connections: Option<u64>,
     /// The slow backend's wait per request, milliseconds.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=10_000))]
@@ -58,7 +62,7 @@ impl Experiment for ManySlowConnections {
     const CLAIM: &'static str = "at many slow connections an async server matches or beats thread-per-connection in requests/s at a fraction of the memory, in Rust and in CPython";
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let wanted = self.connections.unwrap_or(ctx.pick(2_000, 200)) as usize;
+        let wanted = self.connections.unwrap_or(CONNECTIONS.pick(ctx.quick)) as usize;
         // Each connection is two descriptors here (client and server side).
         let files = listener::raise_open_files(2 * wanted as u64 + 256)?;
         let n = wanted.min((files.saturating_sub(256) / 2) as usize).max(1);

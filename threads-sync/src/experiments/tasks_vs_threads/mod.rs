@@ -25,20 +25,27 @@ mod side;
 mod sizing;
 
 use crate::contract::measure::{Stats, human_time};
+use crate::contract::scaled::Scaled;
 use crate::contract::size::show_bytes;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
 use crate::idle_waiters::{Kind, Stop, hold};
 use side::{Side, stop_text};
 use sizing::{LIMIT, batch};
 
+/// The default of `--waiters`.
+const WAITERS: Scaled<u64> = Scaled::new(10_000, 1_000);
+
+/// The default of `--budget-mib`.
+const BUDGET_MIB: Scaled<u64> = Scaled::new(128, 64);
+
 /// Flags of `tasks-vs-threads`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct TasksVsThreads {
-    /// Idle waiters parked at once, per kind [default: 10000; quick: 1000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Idle waiters parked at once, per kind.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000), help = WAITERS.help("Idle waiters parked at once, per kind"))]
     pub waiters: Option<u64>,
-    /// Memory budget of the growing run, MiB of resident memory [default: 128; quick: 64].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    /// Memory budget of the growing run, MiB of resident memory.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=65_536), help = BUDGET_MIB.help("Memory budget of the growing run, MiB of resident memory"))]
     pub budget_mib: Option<u64>,
     /// The most waiters the growing run starts, per kind.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -57,8 +64,8 @@ impl Experiment for TasksVsThreads {
     const TIMED: bool = false;
 
     fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.waiters.unwrap_or(ctx.pick(10_000, 1_000)) as usize;
-        let budget_mib = self.budget_mib.unwrap_or(ctx.pick(128, 64));
+        let n = self.waiters.unwrap_or(WAITERS.pick(ctx.quick)) as usize;
+        let budget_mib = self.budget_mib.unwrap_or(BUDGET_MIB.pick(ctx.quick));
         let resolved = TasksVsThreads {
             waiters: Some(n as u64),
             budget_mib: Some(budget_mib),
