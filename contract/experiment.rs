@@ -44,8 +44,11 @@ pub trait Experiment: clap::Args + serde::Serialize {
     /// took a large share of the CPU (see [`steal`](super::steal)). Counted
     /// facts (an update was lost, a deadlock happened) set this to `false`.
     const TIMED: bool = true;
-    /// Runs the experiment: measure, check, compute the verdict.
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report>;
+    /// Runs the experiment: measure, check, compute the verdict. A flag the
+    /// user left out is filled in with the default the run chose
+    /// (`*self.n.get_or_insert(N.pick(ctx.quick))`): the driver records the
+    /// flags after the run as the record's `params`, so they say what ran.
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report>;
 }
 
 /// A command of a demo that is not an experiment (e.g. `gil-sim dis`).
@@ -88,12 +91,13 @@ impl Entry {
 }
 
 fn run_erased<E: Experiment>(m: &ArgMatches, ctx: &Ctx) -> Ran {
-    let params = E::from_arg_matches(m)?;
+    let mut params = E::from_arg_matches(m)?;
+    let report = params.run(ctx)?;
     let flags = match serde_json::to_value(&params)? {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    Ok((params.run(ctx)?, flags))
+    Ok((report, flags))
 }
 
 /// A [`Tool`], type-erased.

@@ -1,7 +1,6 @@
 //! The [`Report`] an experiment returns, and how the driver turns it into
 //! a [`Record`] of the current [`SCHEMA`].
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::super::series::{Point, Series};
@@ -10,7 +9,8 @@ use super::verdict::Verdict;
 
 /// What an experiment returns: figures, a verdict, and the human text to show.
 ///
-/// The driver adds the demo, experiment, claim and params to make a
+/// The driver adds the demo, experiment, claim and params (the flags as the
+/// run left them, defaults filled in) to make a
 /// [`Record`] (the tests below show a round trip).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -20,8 +20,6 @@ pub struct Report {
     pub detail: String,
     /// `(name, value, unit)`, key figure first.
     pub metrics: Vec<(String, f64, String)>,
-    /// Resolved parameters; when `None` the driver records the parsed flags.
-    pub params: Option<Map<String, Value>>,
     /// Human-readable lines (tables, explanations), printed before the verdict.
     pub lines: Vec<String>,
     /// Sweeps of a parameter ([`Report::series`]).
@@ -39,7 +37,6 @@ impl Report {
             verdict,
             detail: detail.into(),
             metrics: Vec::new(),
-            params: None,
             lines: Vec::new(),
             series: Vec::new(),
             undecided: false,
@@ -90,14 +87,6 @@ impl Report {
         }
     }
 
-    /// Records the resolved parameters (anything that serializes to a JSON object).
-    pub fn params(mut self, params: &impl Serialize) -> Report {
-        if let Ok(Value::Object(map)) = serde_json::to_value(params) {
-            self.params = Some(map);
-        }
-        self
-    }
-
     /// Appends a human-readable line.
     pub fn say(&mut self, line: impl Into<String>) {
         self.lines.push(line.into());
@@ -122,7 +111,7 @@ impl Report {
             demo: demo.into(),
             experiment: experiment.into(),
             claim: claim.into(),
-            params: self.params.unwrap_or(flags),
+            params: flags,
             metrics,
             units,
             verdict: self.verdict,

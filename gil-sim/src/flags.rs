@@ -67,7 +67,7 @@ impl<E: Experiment> Experiment for Traced<E> {
     const CLAIM: &'static str = E::CLAIM;
     const TIMED: bool = E::TIMED;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         self.trace.around(|| self.experiment.run(ctx))
     }
 }

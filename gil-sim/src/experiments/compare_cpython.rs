@@ -37,9 +37,11 @@ impl Experiment for CompareCpython {
     const NAME: &'static str = "compare-cpython";
     const CLAIM: &'static str = "the simulator's CPU-bound ratio, I/O speedup, convoy latency and lost updates match CPython's for the matching policy";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
-        let convoy_calls = self.convoy_calls.unwrap_or(CONVOY_CALLS.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
+        let convoy_calls = *self
+            .convoy_calls
+            .get_or_insert(CONVOY_CALLS.pick(ctx.quick));
         let paths: Vec<Option<PathBuf>> = if self.python.is_empty() {
             vec![None]
         } else {
@@ -140,12 +142,7 @@ impl Experiment for CompareCpython {
                 "compared, nothing judged (fidelity targets are set for the 3.10+ GIL)".into()
             };
         }
-        let resolved = CompareCpython {
-            n: Some(n),
-            convoy_calls: Some(convoy_calls),
-            ..self.clone()
-        };
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }
 

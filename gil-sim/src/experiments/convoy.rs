@@ -50,20 +50,15 @@ impl Experiment for ConvoyExp {
     const NAME: &'static str = "convoy";
     const CLAIM: &'static str = "beside a CPU-bound thread, each quick blocking call waits about one switch interval for the GIL (the convoy effect)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
-        let k = self.cpu_threads.unwrap_or(CPU_THREADS.pick(ctx.quick)) as usize;
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let calls = *self.calls.get_or_insert(CALLS.pick(ctx.quick));
+        let k = *self.cpu_threads.get_or_insert(CPU_THREADS.pick(ctx.quick)) as usize;
         let intervals = if self.switch_intervals.is_empty() {
             INTERVALS.pick(ctx.quick).iter().map(|&d| Secs(d)).collect()
         } else {
             self.switch_intervals.clone()
         };
-        let resolved = ConvoyExp {
-            calls: Some(calls),
-            cpu_threads: Some(k as u64),
-            switch_intervals: intervals.clone(),
-            ..self.clone()
-        };
+        self.switch_intervals = intervals.clone();
         let mut report = Report::new(Verdict::Info, "");
         let mut key = None;
         let mut alone = 0.0;
@@ -134,6 +129,6 @@ impl Experiment for ConvoyExp {
                 }
             );
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -48,14 +48,10 @@ impl Experiment for CpuBound {
     const NAME: &'static str = "cpu-bound";
     const CLAIM: &'static str = "threads do not speed up CPU-bound bytecode under a GIL; without one (nogil) they scale with cores";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
-        let resolved = CpuBound {
-            n: Some(n),
-            gil: policies.clone(),
-            ..self.clone()
-        };
+        self.gil = policies.clone();
         let threads = self.threads as usize;
         let cores = Machine::current().cores;
         let mut report_lines = Vec::new();
@@ -145,7 +141,7 @@ impl Experiment for CpuBound {
                  {baseline:.2}x right now, so a missing speedup proves nothing"
             )
         };
-        let mut report = Report::new(verdict, detail).params(&resolved);
+        let mut report = Report::new(verdict, detail);
         // Undecided, or no parallelism right now: worth measuring again.
         report.undecided = verdict == Verdict::Info && cores >= 2 && threads >= 2;
         metrics.sort_by_key(|(k, _)| k != "py311_ratio");

@@ -109,18 +109,14 @@ impl Experiment for Gilectomy {
     const NAME: &'static str = "gilectomy";
     const CLAIM: &'static str = "atomic reference counts (the gilectomy) cost single-thread speed and collapse on a shared object; biased counts (PEP 703) cost little and scale on unshared objects";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         use Policy::{Nogil, Py311};
         use RefCounting::{Atomic, Biased, Plain};
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let k = self.threads as usize;
         let work = Workload {
             n,
             touches: self.touches,
-        };
-        let resolved = Gilectomy {
-            n: Some(n),
-            ..self.clone()
         };
         // (label, policy, counting, threads, shared)
         // Costs are against plain counts on one thread in the same loop
@@ -173,7 +169,7 @@ impl Experiment for Gilectomy {
         ];
         let judgement = Judgement::all(parts);
 
-        let mut report = Report::new(judgement.verdict(), "").params(&resolved);
+        let mut report = Report::new(judgement.verdict(), "");
         report.undecided = judgement == Judgement::Undecided;
         report.say(format!(
             "{n} loop iterations in total, each loading an object {} times (its count up and down); {k} threads; plain Rust threads get {baseline:.2}x right now",

@@ -140,16 +140,11 @@ impl Experiment for GuiResponsiveness {
     const NAME: &'static str = "gui-responsiveness";
     const CLAIM: &'static str = "a UI stays responsive during a long task only if the task runs in another thread and releases the GIL (native code); as bytecode in a thread each frame waits about a switch interval";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let frames = self.frames.unwrap_or(FRAMES.pick(ctx.quick));
-        let task = self.task.unwrap_or(10_000_000);
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let frames = *self.frames.get_or_insert(FRAMES.pick(ctx.quick));
+        let task = *self.task.get_or_insert(10_000_000);
         let policies = policies_or_all(&self.gil);
-        let resolved = GuiResponsiveness {
-            frames: Some(frames),
-            task: Some(task),
-            gil: policies.clone(),
-            ..self.clone()
-        };
+        self.gil = policies.clone();
         let interval = self.switch_interval.0;
         let p = builtin_programs::gui(i64::try_from(task)?);
         let cores = Machine::current().cores;
@@ -244,6 +239,6 @@ impl Experiment for GuiResponsiveness {
                 "; threads not judged: the machine gives no parallelism right now".into()
             }
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -35,16 +35,11 @@ impl Experiment for IoBound {
     const NAME: &'static str = "io-bound";
     const CLAIM: &'static str = "threads speed up blocking I/O about N times under every GIL policy (the GIL is released while blocked)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let calls = *self.calls.get_or_insert(CALLS.pick(ctx.quick));
         let block = self.block;
         let policies = policies_or_all(&self.gil);
-        let resolved = IoBound {
-            calls: Some(calls),
-            block,
-            gil: policies.clone(),
-            ..self.clone()
-        };
+        self.gil = policies.clone();
         let threads = self.threads as usize;
         let mut report = Report::new(Verdict::Info, "");
         let mut worst = f64::INFINITY;
@@ -93,6 +88,6 @@ impl Experiment for IoBound {
         for (k, v) in metrics {
             report.push_metric(k, v, "x");
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

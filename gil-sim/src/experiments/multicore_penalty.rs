@@ -48,12 +48,8 @@ impl Experiment for MulticorePenalty {
     const NAME: &'static str = "multicore-penalty";
     const CLAIM: &'static str = "under the old GIL (py2), CPU-bound threads run slower spread over cores than pinned to one";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
-        let resolved = MulticorePenalty {
-            n: Some(n),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let cores = Machine::current().cores;
         let threads = self.threads as usize;
         let mut all = config(Policy::Py2, std::time::Duration::from_millis(5));
@@ -66,7 +62,6 @@ impl Experiment for MulticorePenalty {
                 Verdict::Info,
                 "not measured: pinning threads to one CPU (sched_setaffinity) needs Linux",
             )
-            .params(&resolved)
             .metric("cores", cores as f64, "cores"));
         }
         #[cfg(target_os = "linux")]
@@ -108,7 +103,6 @@ impl Experiment for MulticorePenalty {
         // right now: worth measuring again.
         let undecided = verdict == Verdict::Info && cores >= 2;
         let mut report = Report::new(verdict, detail)
-            .params(&resolved)
             .metric("penalty", penalty, "x (time all cores/one core)")
             .metric("spread_vs_sequential", spread / seq, "x")
             .metric("pinned_vs_sequential", pinned / seq, "x")

@@ -61,15 +61,10 @@ impl Experiment for NativeRelease {
     const NAME: &'static str = "native-release";
     const CLAIM: &'static str = "native work that releases the GIL scales with cores; the same work holding the GIL does not";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let cores = Machine::current().cores;
-        let threads = self.threads.unwrap_or(cores.clamp(2, 8) as u64) as usize;
-        let calls = self.calls.unwrap_or(CALLS.pick(ctx.quick));
-        let resolved = NativeRelease {
-            threads: Some(threads as u64),
-            calls: Some(calls),
-            ..self.clone()
-        };
+        let threads = *self.threads.get_or_insert(cores.clamp(2, 8) as u64) as usize;
+        let calls = *self.calls.get_or_insert(CALLS.pick(ctx.quick));
         let cfg = config(self.gil, self.switch_interval.0);
         let (c, u) = (&cfg, self.units);
         let total = calls * threads as u64;
@@ -106,7 +101,6 @@ impl Experiment for NativeRelease {
             }
         );
         let mut report = Report::new(verdict, detail)
-            .params(&resolved)
             .metric("speedup_released", released, "x")
             .metric("speedup_held", held, "x")
             .metric("baseline_speedup", baseline, "x")

@@ -39,15 +39,11 @@ impl Experiment for Race {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
         let interval = self.switch_interval;
-        let resolved = Race {
-            n: Some(n),
-            gil: policies.clone(),
-            ..self.clone()
-        };
+        self.gil = policies.clone();
         let threads = self.threads as usize;
         let exact = (n * self.threads) as i64;
         let mut report = Report::new(Verdict::Info, "");
@@ -91,6 +87,6 @@ impl Experiment for Race {
         for (k, v) in metrics {
             report.push_metric(k, v as f64, "updates");
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -34,14 +34,10 @@ impl Experiment for VmSpeed {
     const NAME: &'static str = "vm-speed";
     const CLAIM: &'static str = "one thread runs >= 100 M simple VM instructions/s under py311 (the eval breaker check is one relaxed load)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let policies = policies_or_all(&self.gil);
-        let resolved = VmSpeed {
-            n: Some(n),
-            gil: policies.clone(),
-            ..self.clone()
-        };
+        self.gil = policies.clone();
         let cfgs: Vec<_> = policies
             .iter()
             .map(|&p| config(p, self.switch_interval.0))
@@ -139,7 +135,7 @@ impl Experiment for VmSpeed {
             }
             None => (Verdict::Info, "py311 not measured".to_string()),
         };
-        let mut report = Report::new(verdict, detail).params(&resolved);
+        let mut report = Report::new(verdict, detail);
         if let Some(r) = py311 {
             report.push_metric("py311_minstr_per_s", r, "M instr/s");
         }

@@ -32,19 +32,15 @@ impl Experiment for Chunksize {
     const NAME: &'static str = "chunksize";
     const CLAIM: &'static str = "tiny tasks: per-task overhead falls with chunksize; at chunksize 1 it is <= 3 µs and >= 8x below CPython's Pool.map";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
-        let workers = self.workers.unwrap_or(2) as usize;
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.tasks.get_or_insert(TASKS.pick(ctx.quick));
+        let workers = *self.workers.get_or_insert(2) as usize;
         let sizes = if self.chunksizes.is_empty() {
             vec![1, 4, 16, 64, 256]
         } else {
             self.chunksizes.clone()
         };
-        let resolved = Chunksize {
-            tasks: Some(n),
-            workers: Some(workers as u64),
-            chunksizes: sizes.clone(),
-        };
+        self.chunksizes = sizes.clone();
         let want: u64 = (0..n).map(|x| x.wrapping_mul(2)).fold(0, u64::wrapping_add);
         let mut pools = Vec::new();
         for &c in &sizes {
@@ -169,7 +165,7 @@ impl Experiment for Chunksize {
             }
             _ => report.detail = "chunksize 1 not measured: nothing to judge".into(),
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }
 

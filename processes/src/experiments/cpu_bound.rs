@@ -42,16 +42,12 @@ impl Experiment for CpuBound {
     const NAME: &'static str = "cpu-bound";
     const CLAIM: &'static str = "CPU-bound tasks of >= 1 ms: a process pool scales with the cores as far as Rust threads (no GIL) do in the same run";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let machine = Machine::current();
-        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
-        let span = self.span.unwrap_or(12_000);
+        let n = *self.tasks.get_or_insert(TASKS.pick(ctx.quick));
+        let span = *self.span.get_or_insert(12_000);
         let workers = self.workers.map_or(machine.cores, |w| w as usize);
-        let resolved = CpuBound {
-            tasks: Some(n),
-            span: Some(span),
-            workers: Some(workers as u64),
-        };
+        self.workers = Some(workers as u64);
         let tasks: Vec<(u64, u64)> = (0..n)
             .map(|i| (BASE + i * span, BASE + (i + 1) * span))
             .collect();
@@ -122,8 +118,7 @@ impl Experiment for CpuBound {
         .metric("pool_over_threads", of_threads, "x")
         .metric("parallel_efficiency", eff, "ratio")
         .metric("pool_speedup_best_runs", best, "x")
-        .metric("task_ms", task_ms, "ms")
-        .params(&resolved);
+        .metric("task_ms", task_ms, "ms");
         // Undecided, or no parallelism right now: worth measuring again.
         report.undecided =
             verdict == Verdict::Info && machine.cores >= 2 && workers >= 2 && task_ms >= 1.0;

@@ -38,14 +38,9 @@ impl Experiment for Crash {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.tasks.unwrap_or(TASKS.pick(ctx.quick));
-        let kills = self.kills.unwrap_or(2);
-        let resolved = Crash {
-            tasks: Some(n),
-            kills: Some(kills),
-            start: self.start,
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.tasks.get_or_insert(TASKS.pick(ctx.quick));
+        let kills = *self.kills.get_or_insert(2);
         let mut pool = ProcessPool::<Fault>::builder()
             .workers(2)
             .start_method(self.start.method())
@@ -103,8 +98,7 @@ impl Experiment for Crash {
         .metric("tasks_failed", died.len() as f64, "tasks")
         .metric("workers_killed", killed as f64, "workers")
         .metric("workers_replaced", replaced as f64, "workers")
-        .metric("children_left", left as f64, "processes")
-        .params(&resolved);
+        .metric("children_left", left as f64, "processes");
         report.say(format!("{n} tasks of 5 ms on 2 workers (start method {:?}); a thread SIGKILLs a worker every 20 ms, {kills} times", self.start));
         for e in died.iter().take(3) {
             report.say(format!("reported: {e}"));

@@ -68,15 +68,10 @@ impl Experiment for DataCost {
     const NAME: &'static str = "data-cost";
     const CLAIM: &'static str = "with fixed work per task, a growing payload makes the pool stop paying: past some size it is slower than working in place";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.tasks as usize;
-        let rounds = self.rounds.unwrap_or(1_000_000);
-        let max_kib = self.max_kib.unwrap_or(MAX_KIB.pick(ctx.quick));
-        let resolved = DataCost {
-            tasks: self.tasks,
-            rounds: Some(rounds),
-            max_kib: Some(max_kib),
-        };
+        let rounds = *self.rounds.get_or_insert(1_000_000);
+        let max_kib = *self.max_kib.get_or_insert(MAX_KIB.pick(ctx.quick));
         let mut pool = ProcessPool::<Payload>::builder().workers(2).build()?;
         let mut report = Report::new(Verdict::Info, "");
         report.say(format!("{n} tasks of {rounds} rounds each, payload sent and returned; 2 workers vs in place (one thread)"));
@@ -192,6 +187,6 @@ impl Experiment for DataCost {
             large.as_str(),
             crossover.map_or("none".into(), |k| format!("{k} KiB")),
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

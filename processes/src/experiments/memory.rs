@@ -39,13 +39,9 @@ impl Experiment for MemoryExp {
     // Measured in bytes, not time: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let k = self.workers.unwrap_or(WORKERS.pick(ctx.quick)) as usize;
-        let mib = self.cow_mib.unwrap_or(COW_MIB.pick(ctx.quick)) as usize;
-        let resolved = MemoryExp {
-            workers: Some(k as u64),
-            cow_mib: Some(mib as u64),
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let k = *self.workers.get_or_insert(WORKERS.pick(ctx.quick)) as usize;
+        let mib = *self.cow_mib.get_or_insert(COW_MIB.pick(ctx.quick)) as usize;
         let mut report = Report::new(Verdict::Info, "");
         report.say(format!(
             "{k} idle workers of each kind; KiB per worker from /proc/<pid>/smaps_rollup"
@@ -148,7 +144,7 @@ impl Experiment for MemoryExp {
                     format!("{mem_detail}; copy-on-write not measured (fork was refused)");
             }
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }
 

@@ -29,9 +29,8 @@ impl Experiment for StartCost {
     const NAME: &'static str = "start-cost";
     const CLAIM: &'static str = "starting a process costs far more than a thread; a Rust worker spawned by re-exec is still >= 10x cheaper than a CPython spawn worker";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.n.unwrap_or(N.pick(ctx.quick));
-        let resolved = StartCost { n: Some(n) };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.n.get_or_insert(N.pick(ctx.quick));
         let fork_ok = crate::fork::check_single_threaded();
         let per = |f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
             let (t, r) = timed(|| (0..n).try_for_each(|_| f()));
@@ -144,7 +143,7 @@ impl Experiment for StartCost {
                 sp.median / th.median
             );
         }
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }
 

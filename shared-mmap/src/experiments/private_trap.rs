@@ -21,7 +21,7 @@ impl Experiment for PrivateTrap {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, _ctx: &Ctx) -> anyhow::Result<Report> {
         let seen = private_vs_shared(TIMEOUT)?;
         let trap = seen.private == 0 && seen.child_private == MARK;
         let fixed = seen.shared == u64::from(MARK);
@@ -34,8 +34,7 @@ impl Experiment for PrivateTrap {
         )
         .metric("parent_sees_private", f64::from(seen.private), "value")
         .metric("parent_sees_shared", seen.shared as f64, "value")
-        .metric("child_sees_private", f64::from(seen.child_private), "value")
-        .params(self);
+        .metric("child_sees_private", f64::from(seen.child_private), "value");
         r.say(format!(
             "child wrote {MARK:#x} into both mappings and read back {:#x} from its private copy",
             seen.child_private

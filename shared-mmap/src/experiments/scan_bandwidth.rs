@@ -44,15 +44,11 @@ impl Experiment for ScanBandwidth {
     const NAME: &'static str = "scan-bandwidth";
     const CLAIM: &'static str = "a parallel scan of the shared mapping by worker processes reaches >= 80% of an in-process scan of the same data in a Vec";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let size = self.size.unwrap_or(SIZE.pick(ctx.quick).0);
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let size = *self.size.get_or_insert(SIZE.pick(ctx.quick).0);
         let workers = self.workers.unwrap_or_else(default_workers);
-        let passes = self.passes.unwrap_or(PASSES.pick(ctx.quick));
-        let resolved = ScanBandwidth {
-            size: Some(size),
-            workers: Some(workers),
-            passes: Some(passes),
-        };
+        let passes = *self.passes.get_or_insert(PASSES.pick(ctx.quick));
+        self.workers = Some(workers);
         let exe = WorkerExe::current()?;
         let data = Dataset::generate(size as usize)?;
         let direct = data.direct_checksum()?;
@@ -94,8 +90,7 @@ impl Experiment for ScanBandwidth {
         )
         .metric("mapped_fraction", fraction, "fraction")
         .metric("mapped_gb_per_s", map_bw.median, "GB/s")
-        .metric("vec_gb_per_s", vec_bw.median, "GB/s")
-        .params(&resolved);
+        .metric("vec_gb_per_s", vec_bw.median, "GB/s");
         r.undecided = judged == Judgement::Undecided;
         r.say(format!(
             "{} dataset, {passes} passes, {workers} workers/threads; totals equal the direct sum {direct:#x}",

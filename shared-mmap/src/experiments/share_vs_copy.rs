@@ -66,7 +66,7 @@ impl Experiment for ShareVsCopy {
     const NAME: &'static str = "share-vs-copy";
     const CLAIM: &'static str = "mmap() of a shared dataset is O(1) in its size (largest within 2x of smallest; no page touched yet) while copying grows; mapping plus touching every page stays below copying; PSS counts mapped pages once";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let mut sizes = self
             .sizes
             .clone()
@@ -74,10 +74,8 @@ impl Experiment for ShareVsCopy {
         sizes.sort_unstable();
         sizes.dedup();
         let workers = self.workers.unwrap_or_else(default_workers);
-        let resolved = ShareVsCopy {
-            sizes: Some(sizes.clone()),
-            workers: Some(workers),
-        };
+        self.sizes = Some(sizes.clone());
+        self.workers = Some(workers);
         let repeats = ctx.repeats_or(3, 3);
         let exe = WorkerExe::current()?;
         let opts = Options {
@@ -158,7 +156,7 @@ impl Experiment for ShareVsCopy {
         }
         lines.push("data setup: from a worker's start until it holds its slice (largest over workers; mmap: mapped, no page touched); touch: mmap workers then reading one byte of every page; setup with spawn: from spawning until all hold theirs (mmap: touched)".into());
         lines.push("PSS sums parent + workers while they hold their data; the parent maps the whole dataset in every method".into());
-        Ok(verdict(&sizes, &table, lines).params(&resolved))
+        Ok(verdict(&sizes, &table, lines))
     }
 }
 

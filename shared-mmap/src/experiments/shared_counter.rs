@@ -31,13 +31,10 @@ impl Experiment for SharedCounter {
     const NAME: &'static str = "shared-counter";
     const CLAIM: &'static str = "atomics in MAP_SHARED anonymous memory give exact totals across forked processes; plain load/store loses updates";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let procs = self.procs.unwrap_or_else(default_workers);
-        let window = self.window.unwrap_or(Secs(WINDOW.pick(ctx.quick)));
-        let resolved = SharedCounter {
-            procs: Some(procs),
-            window: Some(window),
-        };
+        let window = *self.window.get_or_insert(Secs(WINDOW.pick(ctx.quick)));
+        self.procs = Some(procs);
         let repeats = ctx.repeats_or(3, 3);
         let (mut atomic, mut plain) = (Vec::new(), Vec::new());
         for _ in 0..repeats {
@@ -91,8 +88,7 @@ impl Experiment for SharedCounter {
             .metric("atomic_ns_per_increment", ns_per(&atomic), "ns")
             .metric("plain_ns_per_increment", ns_per(&plain), "ns")
             .metric("plain_overlap_ms_max", overlap * 1e3, "ms")
-            .metric("plain_parallelism_max", parallelism, "cpus")
-            .params(&resolved);
+            .metric("plain_parallelism_max", parallelism, "cpus");
         r.say(format!(
             "{procs} forked processes count for {:?} each into one counter in MAP_SHARED|MAP_ANONYMOUS memory, and privately; expected = sum of the private counts",
             window.0

@@ -23,7 +23,7 @@ impl Experiment for Sigbus {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, _ctx: &Ctx) -> anyhow::Result<Report> {
         // Ctrl-C mid-run removes it too (the tempdir's drop would not run).
         let dir = subprocess_pipes::interrupt::remove_on_interrupt(tempfile::tempdir)?;
         let out = demonstrate(&WorkerExe::current()?, dir.path(), TIMEOUT)?;
@@ -58,8 +58,7 @@ impl Experiment for Sigbus {
             "memfd_truncate_refused",
             f64::from(u8::from(refused)),
             "bool",
-        )
-        .params(self);
+        );
         r.say(format!(
             "child maps a 2-page file, truncates it to 0, reads the last byte: {file_end}"
         ));

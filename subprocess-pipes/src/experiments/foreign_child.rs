@@ -53,16 +53,11 @@ impl Experiment for ForeignChild {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.requests.unwrap_or(REQUESTS.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.requests.get_or_insert(REQUESTS.pick(ctx.quick));
         let repeats = ctx.repeats_or(3, 2);
-        let resolved = ForeignChild {
-            requests: Some(n),
-            ..self.clone()
-        };
         let Some(py) = Python::find(self.python.as_deref()) else {
-            let mut r = Report::new(Verdict::Info, "no python3 found: foreign-child skipped")
-                .params(&resolved);
+            let mut r = Report::new(Verdict::Info, "no python3 found: foreign-child skipped");
             r.say("skipped: no Python interpreter (python3 on PATH, or --python PATH)");
             return Ok(r);
         };
@@ -152,7 +147,6 @@ impl Experiment for ForeignChild {
                 human_time(rtt.median)
             ),
         )
-        .params(&resolved)
         .metric("json_lines_rtt_us", rtt.median * 1e6, "µs")
         .metric("wrong_answers", wrong as f64, "answers");
         if let Some(rtt) = mp.rtt_us {

@@ -53,12 +53,8 @@ impl Experiment for Messages {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let total = self.jobs.unwrap_or(JOBS.pick(ctx.quick));
-        let resolved = Messages {
-            jobs: Some(total),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let total = *self.jobs.get_or_insert(JOBS.pick(ctx.quick));
         let mut children = Vec::new();
         for _ in 0..2 {
             let mut child = Popen::spawn(crate::worker::command_self("jobs")?)?;
@@ -122,7 +118,6 @@ impl Experiment for Messages {
                 Machine::current().cores
             ),
         )
-        .params(&resolved)
         .metric("jobs_per_s", total as f64 / took, "jobs/s")
         .metric("wrong_results", wrong as f64, "jobs")
         .metric("mib_sent", bytes_sent as f64 / (1 << 20) as f64, "MiB");

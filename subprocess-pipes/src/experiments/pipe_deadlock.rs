@@ -77,14 +77,9 @@ impl Experiment for PipeDeadlock {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let bytes = self.bytes.unwrap_or(BYTES.pick(ctx.quick).0) as usize;
-        let stall = self.stall.unwrap_or(STALL.pick(ctx.quick));
-        let resolved = PipeDeadlock {
-            bytes: Some(bytes as u64),
-            stall: Some(stall),
-            child: self.child,
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let bytes = *self.bytes.get_or_insert(BYTES.pick(ctx.quick).0) as usize;
+        let stall = *self.stall.get_or_insert(STALL.pick(ctx.quick));
         let input: Vec<u8> = (0..bytes).map(|i| (i % 251) as u8).collect();
 
         // 1. Sequential: write all, then (never reached) read.
@@ -109,7 +104,6 @@ impl Experiment for PipeDeadlock {
                 human_time(took)
             ),
         )
-        .params(&resolved)
         .metric("stalled_after_kib", (seq.written / 1024) as f64, "KiB")
         .metric("communicate_ms", took * 1e3, "ms")
         .metric(

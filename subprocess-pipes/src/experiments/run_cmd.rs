@@ -32,11 +32,8 @@ impl Experiment for RunCmd {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let timeout = self.timeout.unwrap_or(TIMEOUT.pick(ctx.quick));
-        let resolved = RunCmd {
-            timeout: Some(timeout),
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let timeout = *self.timeout.get_or_insert(TIMEOUT.pick(ctx.quick));
         let here = env!("CARGO_MANIFEST_DIR");
         let mut lines = Vec::new();
 
@@ -111,7 +108,6 @@ impl Experiment for RunCmd {
                 human_time(overshoot)
             ),
         )
-        .params(&resolved)
         .metric("timeout_overshoot_ms", overshoot * 1e3, "ms")
         .metric("zombies", zombies.len() as f64, "processes");
         for l in lines {

@@ -85,18 +85,15 @@ impl Experiment for Throughput {
     const NAME: &'static str = "throughput";
     const CLAIM: &'static str = "framed bincode messages >= 1 MiB reach >= 80% of the raw pipe bandwidth (same run, same kind of pipe)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let sizes = if self.sizes.is_empty() {
             vec![1 << 10, 64 << 10, 1 << 20, 16 << 20]
         } else {
             self.sizes.clone()
         };
-        let volume = self.volume.unwrap_or(VOLUME.pick(ctx.quick).0 as usize);
+        let volume = *self.volume.get_or_insert(VOLUME.pick(ctx.quick).0 as usize);
         let repeats = ctx.repeats_or(5, 3);
-        let resolved = Throughput {
-            sizes: sizes.clone(),
-            volume: Some(volume),
-        };
+        self.sizes = sizes.clone();
 
         let mut raw = Popen::spawn(crate::worker::command_self("raw-sink")?)?;
         let mut raw_in = raw.take_stdin().context("raw-sink stdin")?;
@@ -224,7 +221,7 @@ impl Experiment for Throughput {
                 "no size >= 1 MiB measured; nothing to judge".to_string(),
             ),
         };
-        let mut report = Report::new(verdict, detail).params(&resolved);
+        let mut report = Report::new(verdict, detail);
         report.undecided = undecided;
         if let Some(w) = worst_big {
             report.push_metric("worst_ratio_ge_1mib", w, "x");

@@ -66,12 +66,8 @@ impl Experiment for BarrierExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let phases = self.phases.unwrap_or(PHASES.pick(ctx.quick));
-        let resolved = BarrierExp {
-            phases: Some(phases),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let phases = *self.phases.get_or_insert(PHASES.pick(ctx.quick));
         let (n, t) = (self.cells as usize, self.threads as usize);
         let actions = Arc::new(AtomicUsize::new(0));
         let a = Arc::clone(&actions);
@@ -125,6 +121,6 @@ impl Experiment for BarrierExp {
         report.detail = format!(
             "result identical to sequential: {same}; the action ran {ran} times for {phases} phases"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

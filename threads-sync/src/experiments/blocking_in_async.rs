@@ -46,7 +46,7 @@ impl Experiment for BlockingInAsync {
     const NAME: &'static str = "blocking-in-async";
     const CLAIM: &'static str = "one blocking call inside a one-thread event loop stalls every task on it for the whole call; spawn_blocking / run_in_executor removes the stall (Rust and CPython)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let r = ctx.repeats_or(5, 3);
         let block = Duration::from_millis(self.block_ms);
         let tick = Duration::from_millis(self.tick_ms);

@@ -131,12 +131,8 @@ impl Experiment for ConditionExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
-        let resolved = ConditionExp {
-            items: Some(items),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let items = *self.items.get_or_insert(ITEMS.pick(ctx.quick));
         let cap = self.capacity as usize;
         let exact = u64::from(self.producers) * items * (items + 1) / 2;
         let total = u64::from(self.producers) * items;
@@ -190,6 +186,6 @@ impl Experiment for ConditionExp {
             cond_sum == exact && queue_sum == exact,
             queue_rate / cond_rate.max(1e-9)
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -27,7 +27,7 @@ pub struct Deadlock {
     pub rounds: Option<u32>,
     /// How long a thread waits for its second lock before it calls it a
     /// deadlock, in ms.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("deadlock, in ms"))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("How long a thread waits for its second lock before it calls it a deadlock, in ms"))]
     pub patience_ms: Option<u64>,
 }
 
@@ -104,13 +104,9 @@ impl Experiment for Deadlock {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let rounds = self.rounds.unwrap_or(ROUNDS.pick(ctx.quick));
-        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
-        let resolved = Deadlock {
-            rounds: Some(rounds),
-            patience_ms: Some(patience_ms),
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let rounds = *self.rounds.get_or_insert(ROUNDS.pick(ctx.quick));
+        let patience_ms = *self.patience_ms.get_or_insert(PATIENCE_MS.pick(ctx.quick));
         let patience = ms(patience_ms);
         let (naive_dead, naive_done) = run_version(rounds, false, patience)?;
         let (ordered_dead, ordered_done) = run_version(rounds, true, patience)?;
@@ -137,6 +133,6 @@ impl Experiment for Deadlock {
         report.detail = format!(
             "opposite order deadlocked in {naive_dead}/{rounds} rounds (forced: both hold their first lock before reaching for the second), all detected and {naive_done} recovered; ordered: {ordered_dead} deadlocks in {rounds} rounds"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

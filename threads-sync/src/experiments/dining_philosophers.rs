@@ -29,9 +29,9 @@ pub struct DiningPhilosophers {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000), help = MEALS.help("Meals per philosopher in the safe versions"))]
     pub meals: Option<u32>,
     /// How long a naive philosopher waits for the second fork before
-    /// calling it a deadlock, in ms ; the safe
-    /// tables wait up to the 20 s watchdog.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("calling it a deadlock, in ms"))]
+    /// calling it a deadlock, in ms (the safe tables wait up to the 20 s
+    /// watchdog).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000), help = PATIENCE_MS.help("How long a naive philosopher waits for the second fork before calling it a deadlock, in ms (the safe tables wait up to the 20 s watchdog)"))]
     pub patience_ms: Option<u64>,
 }
 
@@ -114,13 +114,9 @@ impl Experiment for DiningPhilosophers {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let meals = self.meals.unwrap_or(MEALS.pick(ctx.quick));
-        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
-        let resolved = DiningPhilosophers {
-            meals: Some(meals),
-            patience_ms: Some(patience_ms),
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let meals = *self.meals.get_or_insert(MEALS.pick(ctx.quick));
+        let patience_ms = *self.patience_ms.get_or_insert(PATIENCE_MS.pick(ctx.quick));
         let patience = ms(patience_ms);
         let (naive_secs, naive) = timed(|| dine(Table::Naive, 1, patience));
         let (naive_eaten, naive_timeouts) = naive?;
@@ -162,6 +158,6 @@ impl Experiment for DiningPhilosophers {
         report.detail = format!(
             "naive: all {naive_timeouts} philosophers stuck (forced: all hold their left fork before reaching for the right; detected, forks put down); ordered {ordered_eaten}/{all} and footman {footman_eaten}/{all} meals without a timeout"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -104,7 +104,7 @@ impl Experiment for EventExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, _ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, _ctx: &Ctx) -> anyhow::Result<Report> {
         let n = self.waiters as usize;
         let (woken, delays) = start_signal(self.waiters, false)?;
         let (woken_cleared, _) = start_signal(self.waiters, true)?;
@@ -138,6 +138,6 @@ impl Experiment for EventExp {
             "set() woke {woken}/{n}, set()+clear() woke {woken_cleared}/{n}; workers stopped within {:.2} ms",
             stop_secs * 1e3
         );
-        Ok(report.params(self))
+        Ok(report)
     }
 }

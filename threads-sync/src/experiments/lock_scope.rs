@@ -82,12 +82,8 @@ impl Experiment for LockScope {
     const NAME: &'static str = "lock-scope";
     const CLAIM: &'static str = "slow work inside the critical section does not scale with threads; keeping only the shared update locked does";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
-        let resolved = LockScope {
-            items: Some(items),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let items = *self.items.get_or_insert(ITEMS.pick(ctx.quick));
         let cores = Machine::current().cores;
         let expected = (0..items).fold(0u64, |acc, i| {
             acc.wrapping_add(busy(u64::from(i), self.work))
@@ -169,6 +165,6 @@ impl Experiment for LockScope {
             "at {t} threads on {cores} cores (lock-free work scaled {capacity:.2}x), narrow locking ran {ratio:.2}x the throughput of wide locking: {:.0}% of the lock-free gain (holds >= 50%, fails <= 20%; judged when lock-free work scales >= 1.3x)",
             crate::contract::judge::gain_fraction(ratio, capacity) * 100.0
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -51,12 +51,8 @@ impl Experiment for QueueExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let jobs = self.jobs.unwrap_or(JOBS.pick(ctx.quick));
-        let resolved = QueueExp {
-            jobs: Some(jobs),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let jobs = *self.jobs.get_or_insert(JOBS.pick(ctx.quick));
         let expected: u64 = (1..=jobs).map(collatz).sum();
         let todo = Queue::new(self.maxsize as usize);
         let results = Queue::new(0);
@@ -140,6 +136,6 @@ impl Experiment for QueueExp {
             sum == expected,
             self.workers
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -74,15 +74,11 @@ impl Experiment for Race {
     const NAME: &'static str = "race";
     const CLAIM: &'static str = "an unsynchronised counter += 1 loses updates; a Lock loses none; an atomic fetch_add loses none and costs less";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         // Quick races 500k a thread: at 100k a thread's whole run fits in
         // one time slice, and on two cores the four threads then sometimes
         // ran one after another and lost nothing.
-        let n = self.increments.unwrap_or(INCREMENTS.pick(ctx.quick));
-        let resolved = Race {
-            increments: Some(n),
-            ..self.clone()
-        };
+        let n = *self.increments.get_or_insert(INCREMENTS.pick(ctx.quick));
         let threads = self.threads;
         let exact = u64::from(threads) * n;
         let cores = Machine::current().cores;
@@ -138,6 +134,6 @@ impl Experiment for Race {
             lost[2],
             per(1) / per(2).max(1e-9)
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

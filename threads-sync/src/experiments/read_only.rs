@@ -65,12 +65,8 @@ impl Experiment for ReadOnly {
     const NAME: &'static str = "read-only";
     const CLAIM: &'static str = "threads that only read shared data need no lock: reading an Arc-shared table without one is faster and gives the same result";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let lookups = self.lookups.unwrap_or(LOOKUPS.pick(ctx.quick));
-        let resolved = ReadOnly {
-            lookups: Some(lookups),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let lookups = *self.lookups.get_or_insert(LOOKUPS.pick(ctx.quick));
         let cores = Machine::current().cores;
         let table: Arc<[u64]> = (0..u64::from(self.cells)).map(|i| i * i % 1009).collect();
         let lock = Lock::new();
@@ -106,6 +102,6 @@ impl Experiment for ReadOnly {
             "reading without a lock ran {speedup:.1}x the rate of reading behind a Lock, with identical sums ({} threads, {cores} cores)",
             self.threads
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -51,12 +51,8 @@ impl Experiment for RLockExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let patience_ms = self.patience_ms.unwrap_or(PATIENCE_MS.pick(ctx.quick));
-        let resolved = RLockExp {
-            patience_ms: Some(patience_ms),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let patience_ms = *self.patience_ms.get_or_insert(PATIENCE_MS.pick(ctx.quick));
         let depth = self.depth;
         let exact = u64::from(depth) * u64::from(depth + 1) / 2;
 
@@ -99,6 +95,6 @@ impl Experiment for RLockExp {
         report.detail = format!(
             "Lock deadlocked at the second level (detected in {patience_ms} ms); RLock summed {with_rlock} = {exact} with {max_count} nested acquisitions"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

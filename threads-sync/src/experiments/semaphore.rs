@@ -35,12 +35,8 @@ impl Experiment for SemaphoreExp {
     // Counted, not timed: a busy host cannot change it.
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let uses = self.uses.unwrap_or(USES.pick(ctx.quick));
-        let resolved = SemaphoreExp {
-            uses: Some(uses),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let uses = *self.uses.get_or_insert(USES.pick(ctx.quick));
         let k = self.resources as usize;
         let pool = Semaphore::new(k);
         let (inside, max_inside, total) = (
@@ -117,6 +113,6 @@ impl Experiment for SemaphoreExp {
         report.detail = format!(
             "max concurrency {max} <= K = {k} over {total} uses; BoundedSemaphore caught the extra release: {caught}"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

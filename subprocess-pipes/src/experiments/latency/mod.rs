@@ -71,13 +71,9 @@ impl Experiment for Latency {
     const NAME: &'static str = "latency";
     const CLAIM: &'static str = "a small framed round trip costs <= 1.3x a raw 8-byte ping-pong, and <= 0.5x CPython's multiprocessing.Pipe round trip (same placement and waiting on both sides; judged on one CPU and with spinning receivers, shown for blocking reads across CPUs)";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.round_trips.unwrap_or(ROUND_TRIPS.pick(ctx.quick));
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.round_trips.get_or_insert(ROUND_TRIPS.pick(ctx.quick));
         let repeats = ctx.repeats_or(5, 3);
-        let resolved = Latency {
-            round_trips: Some(n),
-            ..self.clone()
-        };
         let spin = Duration::from_micros(self.spin_us);
         let placement = Placement::pin();
         let mut setups = vec![
@@ -175,7 +171,7 @@ impl Experiment for Latency {
         detail.push_str(&format!(
             " ({n} round trips x {repeats} runs, {cores} cores)"
         ));
-        let mut report = Report::new(verdict, detail).params(&resolved);
+        let mut report = Report::new(verdict, detail);
         report.undecided = undecided;
         for row in &rows {
             let p = row.setup.prefix;

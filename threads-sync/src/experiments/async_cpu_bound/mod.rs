@@ -45,12 +45,8 @@ impl Experiment for AsyncCpuBound {
     const NAME: &'static str = "async-cpu-bound";
     const CLAIM: &'static str = "CPU-bound async tasks on one event loop gain nothing (~1x); more cores help only off the loop: a multi-thread runtime or spawn_blocking in Rust, a process pool in CPython";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let mrounds = self.mrounds.unwrap_or(MROUNDS.pick(ctx.quick));
-        let resolved = AsyncCpuBound {
-            mrounds: Some(mrounds),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let mrounds = *self.mrounds.get_or_insert(MROUNDS.pick(ctx.quick));
         let rounds = mrounds * 1_000_000;
         let (tasks, cores) = (self.tasks, Machine::current().cores.max(1));
         let r = ctx.repeats_or(5, 3);
@@ -129,6 +125,6 @@ impl Experiment for AsyncCpuBound {
         report.detail = format!(
             "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails"
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -66,16 +66,10 @@ impl Experiment for Cost {
     const NAME: &'static str = "cost";
     const CLAIM: &'static str = "Lock costs within 1.5x of std Mutex uncontended; Queue MPMC reaches >= 0.4x crossbeam bounded and >= 10x CPython queue.Queue";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let lock_ops = self.lock_ops.unwrap_or(LOCK_OPS.pick(ctx.quick));
-        let items = self.items.unwrap_or(ITEMS.pick(ctx.quick));
-        let trips = self.round_trips.unwrap_or(ROUND_TRIPS.pick(ctx.quick));
-        let resolved = Cost {
-            lock_ops: Some(lock_ops),
-            items: Some(items),
-            round_trips: Some(trips),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let lock_ops = *self.lock_ops.get_or_insert(LOCK_OPS.pick(ctx.quick));
+        let items = *self.items.get_or_insert(ITEMS.pick(ctx.quick));
+        let trips = *self.round_trips.get_or_insert(ROUND_TRIPS.pick(ctx.quick));
         let r = ctx.repeats_or(5, 3);
         let cores = Machine::current().cores;
         let mut report = Report::new(Verdict::Info, "");
@@ -204,6 +198,6 @@ impl Experiment for Cost {
             py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x")),
             parts[2].as_str()
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -61,15 +61,12 @@ impl Experiment for ManySlowConnections {
     const NAME: &'static str = "many-slow-connections";
     const CLAIM: &'static str = "at many slow connections an async server matches or beats thread-per-connection in requests/s at a fraction of the memory, in Rust and in CPython";
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let wanted = self.connections.unwrap_or(CONNECTIONS.pick(ctx.quick)) as usize;
         // Each connection is two descriptors here (client and server side).
         let files = listener::raise_open_files(2 * wanted as u64 + 256)?;
         let n = wanted.min((files.saturating_sub(256) / 2) as usize).max(1);
-        let resolved = ManySlowConnections {
-            connections: Some(n as u64),
-            ..self.clone()
-        };
+        self.connections = Some(n as u64);
         let r = ctx.repeats_or(3, 5);
         let delay = Duration::from_millis(self.delay_ms);
         let mut report = Report::new(Verdict::Info, "");
@@ -171,6 +168,6 @@ impl Experiment for ManySlowConnections {
             "{}; targets: rate >= 0.9x (fails <= 0.6x), memory >= 2x (fails <= 1.2x)",
             text.join("; ")
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }

@@ -63,14 +63,9 @@ impl Experiment for TasksVsThreads {
     // memory (the start times are shown, not judged).
     const TIMED: bool = false;
 
-    fn run(&self, ctx: &Ctx) -> anyhow::Result<Report> {
-        let n = self.waiters.unwrap_or(WAITERS.pick(ctx.quick)) as usize;
-        let budget_mib = self.budget_mib.unwrap_or(BUDGET_MIB.pick(ctx.quick));
-        let resolved = TasksVsThreads {
-            waiters: Some(n as u64),
-            budget_mib: Some(budget_mib),
-            ..self.clone()
-        };
+    fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
+        let n = *self.waiters.get_or_insert(WAITERS.pick(ctx.quick)) as usize;
+        let budget_mib = *self.budget_mib.get_or_insert(BUDGET_MIB.pick(ctx.quick));
         let budget = budget_mib << 20;
         let cap = self.max_waiters as usize;
         let r = ctx.repeats_or(3, 3);
@@ -156,6 +151,6 @@ impl Experiment for TasksVsThreads {
                 "skipped"
             },
         );
-        Ok(report.params(&resolved))
+        Ok(report)
     }
 }
