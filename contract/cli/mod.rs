@@ -16,9 +16,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use serde_json::Value;
 
 use super::experiment::{Ctx, Entry, ToolEntry};
+use super::record::{Listed, ListedTool, Listing};
 use emit::{emit, fail};
 use guarded::{note_panic, run_caught};
 
@@ -160,16 +160,31 @@ impl Demo {
         }
     }
 
+    /// What `list --json` prints: the typed [`Listing`] that xtask reads.
+    pub fn listing(&self) -> Listing {
+        Listing {
+            demo: self.name.to_string(),
+            experiments: (self.experiments.iter())
+                .map(|e| Listed {
+                    name: e.name.to_string(),
+                    claim: e.claim.to_string(),
+                })
+                .collect(),
+            tools: (self.tools.iter())
+                .map(|t| ListedTool {
+                    name: t.name.to_string(),
+                    about: t.about.to_string(),
+                })
+                .collect(),
+        }
+    }
+
     fn list(&self, ctx: &Ctx) -> ExitCode {
         if ctx.json {
-            let list: Vec<Value> = self
-                .experiments
-                .iter()
-                .map(|e| serde_json::json!({"name": e.name, "claim": e.claim}))
-                .collect();
+            let listing = self.listing();
             println!(
                 "{}",
-                serde_json::json!({"demo": self.name, "experiments": list})
+                serde_json::to_string(&listing).expect("a listing is plain data")
             );
         } else if self.experiments.is_empty() {
             println!("{}: {NOT_BUILT}", self.name);

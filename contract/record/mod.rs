@@ -20,14 +20,17 @@
 //!
 //! One idea a file: the record's fields (`schema`), its [`Verdict`]
 //! (`verdict`), reading and checking a line (`parse`), looking figures up
-//! in records (`lookup`), and the [`Report`] that becomes a record (`report`).
+//! in records (`lookup`), the [`Report`] that becomes a record (`report`),
+//! and a demo's catalogue of experiments, `list --json` (`listing`).
 
+mod listing;
 mod lookup;
 mod parse;
 mod report;
 mod schema;
 mod verdict;
 
+pub use listing::{Listed, ListedTool, Listing};
 pub use lookup::find;
 pub use parse::RecordError;
 pub use report::Report;

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::DEMOS;
-use crate::contract::record::Record;
+use crate::contract::record::{Listing, Record};
 use crate::runner::{Ending, Outcome, run_demo, wait_with_limit};
 use crate::workspace::build_release;
 
@@ -162,19 +162,22 @@ pub fn list() -> anyhow::Result<()> {
         let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
         let out = reader.join().expect("the reader does not panic")?;
         anyhow::ensure!(status.is_some_and(|s| s.success()), "{demo} list failed");
-        let v: serde_json::Value = serde_json::from_str(out.trim())
-            .map_err(|e| anyhow::anyhow!("{demo} list --json printed {out:?}: {e}"))?;
-        let list = v["experiments"].as_array().cloned().unwrap_or_default();
+        let listing =
+            Listing::parse(&out).map_err(|e| anyhow::anyhow!("{demo} list --json printed {e}"))?;
+        anyhow::ensure!(
+            listing.demo == demo,
+            "{demo} list --json names the demo {:?}",
+            listing.demo
+        );
         println!("{demo}");
-        if list.is_empty() {
+        if listing.experiments.is_empty() {
             println!("  (no experiments yet; this demo is not built yet)");
         }
-        for e in list {
-            println!(
-                "  {:<20} {}",
-                e["name"].as_str().unwrap_or("?"),
-                e["claim"].as_str().unwrap_or("")
-            );
+        for e in &listing.experiments {
+            println!("  {:<20} {}", e.name, e.claim);
+        }
+        for t in &listing.tools {
+            println!("  {:<20} (tool) {}", t.name, t.about);
         }
     }
     Ok(())
