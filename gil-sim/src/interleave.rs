@@ -15,3 +15,17 @@ pub fn interleave(
         .collect();
     crate::contract::measure::interleaved(repeats, &mut refs)
 }
+
+/// Says one line a measured variant: its label, padded so that the times
+/// line up, and its time in ms (median and spread). `labels` and `stats`
+/// come in the same order, as [`interleave`] returns them.
+pub fn say_times(
+    report: &mut crate::contract::Report,
+    labels: &[String],
+    stats: &[crate::contract::Stats],
+) {
+    let width = labels.iter().map(String::len).max().unwrap_or(0);
+    for (label, s) in labels.iter().zip(stats) {
+        report.say(format!("{label:<width$} {}", s.show(1e3, "ms")));
+    }
+}

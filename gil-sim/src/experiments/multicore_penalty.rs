@@ -6,7 +6,7 @@
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
-use crate::interleave::{Variant, interleave};
+use crate::interleave::{Variant, interleave, say_times};
 use crate::parallel_baseline::{baseline_runs, parallel_baseline};
 use crate::workloads::{config, countdown_run};
 
@@ -109,21 +109,12 @@ impl Experiment for MulticorePenalty {
             .metric("baseline_speedup", baseline, "x")
             .metric("cores", cores as f64, "cores");
         report.undecided = undecided;
-        report.say(format!(
-            "{:<26} {}",
-            "sequential, 1 thread",
-            stats[0].show(1e3, "ms")
-        ));
-        report.say(format!(
-            "{:<26} {}",
+        let labels = [
+            "sequential, 1 thread".to_string(),
             format!("{threads} threads, all cores"),
-            stats[1].show(1e3, "ms")
-        ));
-        report.say(format!(
-            "{:<26} {}",
             format!("{threads} threads, one core"),
-            stats[2].show(1e3, "ms")
-        ));
+        ];
+        say_times(&mut report, &labels, &stats);
         Ok(report)
     }
 }

@@ -132,7 +132,7 @@ fn timelines_section(h: &mut String, timelines: &[Timeline]) {
             svg = t.svg.trim(),
             look = esc(t.spec.look_for),
             json = esc(&t.json),
-            args = esc(&t.spec.args.join(" ")),
+            args = esc(&t.spec.args().join(" ")),
             summary = esc(&t.summary),
         );
     }

@@ -17,10 +17,25 @@ pub struct Spec {
     pub title: &'static str,
     /// What to look for in it.
     pub look_for: &'static str,
-    /// `gil-sim trace` arguments.
-    pub args: &'static [&'static str],
-    /// Extra arguments in quick mode (smaller runs).
-    pub quick: &'static [&'static str],
+    /// The traced program (`cpu-bound`, `convoy`); every run has 2 threads.
+    pub program: &'static str,
+    /// The GIL policy (`py2`, `py311`, `nogil`).
+    pub gil: &'static str,
+    /// The switch interval, where the run sets one (`5ms`).
+    pub interval: Option<&'static str>,
+    /// The program's size in quick mode (`--n`), a smaller run.
+    pub quick_n: &'static str,
+}
+
+impl Spec {
+    /// The `gil-sim trace` arguments of the run (without quick mode's size).
+    pub fn args(&self) -> Vec<&'static str> {
+        let mut args = vec![self.program, "--gil", self.gil, "--threads", "2"];
+        if let Some(interval) = self.interval {
+            args.extend(["--switch-interval", interval]);
+        }
+        args
+    }
 }
 
 /// The timelines of the report, in the lecture's order.
@@ -29,52 +44,46 @@ pub const SPECS: &[Spec] = &[
         id: "timeline-cpu-py2",
         title: "Two CPU-bound threads under CPython 2.7's GIL",
         look_for: "Every 100 ticks the holder releases the GIL and takes it straight back; on a multi-core machine the woken waiter rarely gets there first, so the GIL changes hands irregularly and each thread spends long stretches waiting.",
-        args: &["cpu-bound", "--gil", "py2", "--threads", "2"],
-        quick: &["--n", "500000"],
+        program: "cpu-bound",
+        gil: "py2",
+        interval: None,
+        quick_n: "500000",
     },
     Spec {
         id: "timeline-cpu-py311",
         title: "Two CPU-bound threads under the new GIL (3.10+)",
         look_for: "The waiter sleeps one switch interval (5 ms), raises a drop request (the tick above its lane), and the holder hands over at its next check point: strict turns of about 5 ms, never both running.",
-        args: &["cpu-bound", "--gil", "py311", "--threads", "2"],
-        quick: &["--n", "1500000"],
+        program: "cpu-bound",
+        gil: "py311",
+        interval: None,
+        quick_n: "1500000",
     },
     Spec {
         id: "timeline-cpu-nogil",
         title: "Two CPU-bound threads, free-threaded (no GIL)",
         look_for: "No lock to wait for: both lanes hold from start to end, side by side.",
-        args: &["cpu-bound", "--gil", "nogil", "--threads", "2"],
-        quick: &["--n", "1500000"],
+        program: "cpu-bound",
+        gil: "nogil",
+        interval: None,
+        quick_n: "1500000",
     },
     Spec {
         id: "timeline-convoy-5ms",
         title: "The convoy: an I/O thread beside a CPU-bound thread, 5 ms interval",
         look_for: "Each 1 ms blocking call (blue) is followed by a wait for the GIL (red) of about one switch interval: the CPU thread keeps the GIL until the I/O thread's drop request.",
-        args: &[
-            "convoy",
-            "--gil",
-            "py311",
-            "--threads",
-            "2",
-            "--switch-interval",
-            "5ms",
-        ],
-        quick: &["--n", "6"],
+        program: "convoy",
+        gil: "py311",
+        interval: Some("5ms"),
+        quick_n: "6",
     },
     Spec {
         id: "timeline-convoy-1ms",
         title: "The same convoy at a 1 ms interval",
         look_for: "A shorter interval shortens each wait to about 1 ms: I/O responds sooner, at the price of more switches.",
-        args: &[
-            "convoy",
-            "--gil",
-            "py311",
-            "--threads",
-            "2",
-            "--switch-interval",
-            "1ms",
-        ],
-        quick: &["--n", "6"],
+        program: "convoy",
+        gil: "py311",
+        interval: Some("1ms"),
+        quick_n: "6",
     },
 ];
 
@@ -103,9 +112,9 @@ pub fn record(gil_sim: &Path, out: &Path, quick: bool) -> anyhow::Result<Vec<Tim
             let json = format!("{}.json", spec.id);
             let svg_path = out.join(format!("{}.svg", spec.id));
             let mut cmd = Command::new(gil_sim);
-            cmd.arg("trace").args(spec.args);
+            cmd.arg("trace").args(spec.args());
             if quick {
-                cmd.args(spec.quick);
+                cmd.args(["--n", spec.quick_n]);
             }
             cmd.arg("--out").arg(out.join(&json));
             cmd.arg("--svg").arg(&svg_path);
@@ -127,7 +136,7 @@ pub fn record(gil_sim: &Path, out: &Path, quick: bool) -> anyhow::Result<Vec<Tim
             anyhow::ensure!(
                 status.is_some_and(|s| s.success()),
                 "gil-sim trace {} failed ({}): {}",
-                spec.args.join(" "),
+                spec.args().join(" "),
                 status.map_or("timed out".to_string(), |s| s.to_string()),
                 err.trim()
             );
