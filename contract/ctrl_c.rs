@@ -1,13 +1,17 @@
 //! The demo contract's Ctrl-C clause, as a check each demo's tests run:
-//! a `SIGINT` mid-run ends the demo with status 130 at once, and no process
-//! of the run is left, whichever process group it leads.
+//! a `SIGINT` mid-run ends the demo with status 130 at once, no process of
+//! the run is left, whichever process group it leads, and no file is left
+//! in its temporary directory.
 //!
 //! The run is marked with an environment variable, which every process it
-//! starts inherits ([`subprocess_pipes::child::running_with_env`]); the
-//! signal goes to the demo's process group, as a terminal sends it.
+//! starts inherits ([`subprocess_pipes::child::running_with_env`]), and
+//! given a `TMPDIR` of the caller's, which the check finds empty at the
+//! end; the signal goes to the demo's process group, as a terminal sends
+//! it. (Shared memory here is memfds and anonymous maps, which end with the
+//! last process that holds them: no process left means none is left.)
 
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,6 +26,17 @@ const MARK: &str = "CONCURRENCY_LAB_RUN";
 const EXIT_LIMIT: Duration = Duration::from_secs(5);
 const GONE_LIMIT: Duration = Duration::from_secs(1);
 
+/// How an interrupted run ended, when it kept the clause.
+#[derive(Debug)]
+pub struct Interrupted {
+    /// What the demo printed on stdout before it ended.
+    pub stdout: String,
+    /// What it printed on stderr (it names what it killed).
+    pub stderr: String,
+    /// From the signal to the demo's exit.
+    pub took: Duration,
+}
+
 /// Whether `pid` leads a process group (field 5 of `/proc/<pid>/stat`): a
 /// child the terminal's Ctrl-C does not reach.
 pub fn leads_group(pid: u32) -> bool {
@@ -31,20 +46,38 @@ pub fn leads_group(pid: u32) -> bool {
     })
 }
 
-/// Runs `exe args` in a process group of its own, waits (up to `start`)
-/// until one of its processes other than itself leads a group of its own,
-/// sends `SIGINT` to the demo's group, and checks the clause. Returns the
-/// demo's stderr; an `Err` says what broke the clause.
-pub fn sigint_mid_run(exe: &Path, args: &[&str], start: Duration) -> Result<String, String> {
+/// Runs `exe args` in a process group of its own with `TMPDIR=tmp` (an
+/// empty directory), waits (up to `start`) until one of its processes other
+/// than itself leads a group of its own, sends `SIGINT` to the demo's
+/// group, and checks the clause. An `Err` says what broke it.
+pub fn sigint_mid_run(
+    exe: &Path,
+    args: &[&str],
+    start: Duration,
+    tmp: &Path,
+) -> Result<Interrupted, String> {
     let mark = format!("{}-{}", std::process::id(), exe.display());
     let mut demo = Command::new(exe)
         .args(args)
         .env(MARK, &mark)
+        .env("TMPDIR", tmp)
         .process_group(0)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("starting {}: {e}", exe.display()))?;
+    // Drained on threads, so that a talkative demo never blocks on a full pipe.
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_string(&mut s);
+            }
+            s
+        })
+    };
+    let out = drain(demo.stdout.take().map(|o| Box::new(o) as _));
+    let err = drain(demo.stderr.take().map(|e| Box::new(e) as _));
     let me = demo.id();
     let run = || running_with_env(MARK, &mark).unwrap_or_default();
     let until = Instant::now() + start;
@@ -69,21 +102,42 @@ pub fn sigint_mid_run(exe: &Path, args: &[&str], start: Duration) -> Result<Stri
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let mut err = String::new();
-    if let Some(mut e) = demo.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut e, &mut err);
-    }
+    let took = sent.elapsed();
     if status.code() != Some(130) {
-        return Err(format!("ended with {status}, not 130: {err}"));
+        let stderr = err.join().unwrap_or_default();
+        return Err(format!("ended with {status}, not 130: {stderr}"));
     }
     while !run().is_empty() {
         if sent.elapsed() > GONE_LIMIT {
-            return Err(format!(
-                "{:?} outlived the demo by {GONE_LIMIT:?}: {err}",
-                run()
-            ));
+            return Err(format!("{:?} outlived the demo by {GONE_LIMIT:?}", run()));
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    Ok(err)
+    // Every process is gone, so both pipes are closed: the threads end.
+    let (stdout, stderr) = (
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    );
+    let left = files_under(tmp);
+    if !left.is_empty() {
+        return Err(format!("left in its temporary directory: {left:?}"));
+    }
+    Ok(Interrupted {
+        stdout,
+        stderr,
+        took,
+    })
+}
+
+/// Every path under `dir` (none when it cannot be read).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        }
+        out.push(p);
+    }
+    out
 }

@@ -1,6 +1,6 @@
 //! Ctrl-C while a CPython child runs: the demo kills it (it leads a process
 //! group of its own, out of the terminal's reach) and exits 130, and no
-//! process of the run is left (the contract's Ctrl-C clause).
+//! process or temporary file of the run is left (the contract's Ctrl-C clause).
 
 use std::time::Duration;
 
@@ -15,11 +15,14 @@ fn sigint_mid_run_ends_the_cpython_child_too() {
         return;
     }
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_gil-sim"));
-    let err = gil_sim::contract::ctrl_c::sigint_mid_run(
-        exe,
-        &["compare-cpython"],
-        Duration::from_secs(60),
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["compare-cpython"];
+    let end =
+        gil_sim::contract::ctrl_c::sigint_mid_run(exe, &args, Duration::from_secs(60), tmp.path());
+    let end = end.unwrap();
+    assert!(
+        end.stderr.contains("SIGINT: interrupted; killed"),
+        "{}",
+        end.stderr
     );
-    let err = err.unwrap();
-    assert!(err.contains("SIGINT: interrupted; killed"), "{err}");
 }
