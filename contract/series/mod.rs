@@ -7,13 +7,15 @@
 //! series and xtask, which reads it, compile the same struct, so a renamed
 //! field is a compile error on both sides, not a chart that silently goes
 //! missing. A record's flat metrics stay its key figures. Each demo's
-//! point types have a file named for the demo.
+//! point types have a file named for the demo, each declared with
+//! `point!` (the `point` file), its units beside its fields.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 mod gil_sim;
+mod point;
 mod processes;
 mod shared_mmap;
 mod subprocess_pipes;

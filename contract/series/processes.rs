@@ -1,18 +1,17 @@
 //! processes' series.
 
-use serde::{Deserialize, Serialize};
+use super::point::point;
 
-use super::Point;
-
-/// `processes chunksize`: a pool's cost per tiny task at one chunksize
-/// (wall time / tasks). Rust's pool is the series `per_task`, CPython's
-/// `multiprocessing.Pool` the series [`ChunksizeCost::CPYTHON`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ChunksizeCost {
-    /// Tasks per batch sent to a worker.
-    pub chunksize: u32,
-    /// Wall time per task, in microseconds.
-    pub per_task_us: f64,
+point! {
+    /// `processes chunksize`: a pool's cost per tiny task at one chunksize
+    /// (wall time / tasks). Rust's pool is the series `per_task`, CPython's
+    /// `multiprocessing.Pool` the series [`ChunksizeCost::CPYTHON`].
+    pub struct ChunksizeCost("per_task", x = chunksize) {
+        /// Tasks per batch sent to a worker.
+        chunksize: u32 => "tasks",
+        /// Wall time per task, in microseconds.
+        per_task_us: f64 => "µs",
+    }
 }
 
 impl ChunksizeCost {
@@ -20,26 +19,13 @@ impl ChunksizeCost {
     pub const CPYTHON: &'static str = "cpython_per_task";
 }
 
-impl Point for ChunksizeCost {
-    const NAME: &'static str = "per_task";
-    const X: &'static str = "chunksize";
-    const UNITS: &'static [(&'static str, &'static str)] =
-        &[("chunksize", "tasks"), ("per_task_us", "µs")];
-}
-
-/// `processes data-cost`: at one payload size, the pool's time over the
-/// time of the same work done in place (above 1 the pool is slower).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct PayloadCost {
-    /// Payload per task, each way, in KiB.
-    pub payload_kib: f64,
-    /// Pool time / in-place time.
-    pub pool_over_in_place: f64,
-}
-
-impl Point for PayloadCost {
-    const NAME: &'static str = "pool_over_in_place";
-    const X: &'static str = "payload_kib";
-    const UNITS: &'static [(&'static str, &'static str)] =
-        &[("payload_kib", "KiB"), ("pool_over_in_place", "ratio")];
+point! {
+    /// `processes data-cost`: at one payload size, the pool's time over the
+    /// time of the same work done in place (above 1 the pool is slower).
+    pub struct PayloadCost("pool_over_in_place", x = payload_kib) {
+        /// Payload per task, each way, in KiB.
+        payload_kib: f64 => "KiB",
+        /// Pool time / in-place time.
+        pool_over_in_place: f64 => "ratio",
+    }
 }
