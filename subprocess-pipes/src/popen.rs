@@ -36,7 +36,7 @@ use crate::channel::Channel;
 use crate::child::{ChildGuard, ExitCause};
 
 mod communicate;
-pub use communicate::{CommunicateError, Output};
+pub use communicate::{CommunicateError, Output, TimeoutExpired};
 
 /// A running child that is killed and reaped when dropped. See the module docs.
 #[derive(Debug)]

@@ -1,14 +1,14 @@
 //! `run`: the `subprocess.run` analogue: start a program, feed it, capture its output, wait (with a timeout), check its status.
 //!
-//! | Python                                   | here                                     |
-//! |------------------------------------------|------------------------------------------|
-//! | `subprocess.run(["ls", "-l"])`           | `Run::new("ls").arg("-l").run()`         |
-//! | `capture_output=True`                    | the default (`.capture(false)` inherits) |
-//! | `check=True` → `CalledProcessError`      | `.check(true)` → [`RunError::Failed`]    |
-//! | `timeout=5` → `TimeoutExpired`           | `.timeout(..)` → [`RunError::TimedOut`]  |
-//! | `input=b"..."`                           | `.input(..)`                             |
-//! | `cwd=`, `env=`                           | `.cwd(..)`, `.env(..)`, `.env_clear()`   |
-//! | `shell=True`                             | `Run::shell("ls | wc -l")` (`sh -c`)     |
+//! | Python                              | here                                                         |
+//! |-------------------------------------|--------------------------------------------------------------|
+//! | `subprocess.run(["ls", "-l"])`      | `Run::new("ls").arg("-l").run()`                             |
+//! | `capture_output=True`               | the default (`.capture(false)` inherits)                     |
+//! | `check=True` → `CalledProcessError` | `.check(true)` → [`RunError::Failed`]                        |
+//! | `timeout=5` → `TimeoutExpired`      | `.timeout(..)` → [`RunError::TimedOut`] ([`TimeoutExpired`]) |
+//! | `input=b"..."`                      | `.input(..)`                                                 |
+//! | `cwd=`, `env=`                      | `.cwd(..)`, `.env(..)`, `.env_clear()`                       |
+//! | `shell=True`                        | `Run::shell("ls | wc -l")` (`sh -c`)                         |
 //!
 //! An argv is never passed through a shell unless [`Run::shell`] asks for
 //! it, so arguments need no quoting and cannot inject commands. On a
@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::popen::{CommunicateError, Popen};
+use crate::popen::{CommunicateError, Popen, TimeoutExpired};
 
 /// Lines of stderr kept in a [`RunError::Failed`].
 pub const STDERR_TAIL_LINES: usize = 10;
@@ -100,18 +100,10 @@ pub enum RunError {
         /// Its whole stdout.
         stdout: Vec<u8>,
     },
-    /// It ran past the timeout; it was killed and reaped.
-    #[error("`{argv}` ran past {timeout:?}; killed and reaped")]
-    TimedOut {
-        /// The command line.
-        argv: String,
-        /// The limit.
-        timeout: Duration,
-        /// stdout until the kill.
-        stdout: Vec<u8>,
-        /// stderr until the kill.
-        stderr: Vec<u8>,
-    },
+    /// It ran past the timeout; it was killed and reaped. The output it
+    /// produced until then is kept.
+    #[error(transparent)]
+    TimedOut(TimeoutExpired),
     /// Talking to the child failed.
     #[error(transparent)]
     Io(CommunicateError),
@@ -238,19 +230,7 @@ impl Run {
         })?;
         let out = match child.communicate(self.input.as_deref(), self.timeout) {
             Ok(out) => out,
-            Err(CommunicateError::TimedOut {
-                argv,
-                timeout,
-                stdout,
-                stderr,
-            }) => {
-                return Err(RunError::TimedOut {
-                    argv,
-                    timeout,
-                    stdout,
-                    stderr,
-                });
-            }
+            Err(CommunicateError::TimedOut(t)) => return Err(RunError::TimedOut(t)),
             Err(e) => return Err(RunError::Io(e)),
         };
         if self.check && !out.status.success() {

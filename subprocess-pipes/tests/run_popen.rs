@@ -69,7 +69,7 @@ fn timeout_kills_and_reaps_including_grandchildren() {
         .run()
         .unwrap_err();
     match &err {
-        RunError::TimedOut { stdout, .. } => assert_eq!(stdout, b"started\n"),
+        RunError::TimedOut(t) => assert_eq!(t.stdout, b"started\n"),
         other => panic!("{other:?}"),
     }
     assert!(
@@ -128,7 +128,7 @@ fn communicate_timeout_keeps_partial_output_and_reaps() {
     let mut child = subprocess_pipes::popen::Popen::spawn(cmd).unwrap();
     let pid = child.id();
     match child.communicate(None, Some(ms(ECHO_PATIENCE_MS))) {
-        Err(CommunicateError::TimedOut { stdout, .. }) => assert_eq!(stdout, b"partial\n"),
+        Err(CommunicateError::TimedOut(t)) => assert_eq!(t.stdout, b"partial\n"),
         other => panic!("{other:?}"),
     }
     assert_reaped(pid);

@@ -88,7 +88,7 @@ impl Experiment for RunCmd {
         let slow = Run::new("sleep").arg("30").timeout(timeout).run();
         let took = started.elapsed();
         let zombies = zombie_children();
-        let slow_ok = matches!(slow, Err(RunError::TimedOut { .. })) && zombies.is_empty();
+        let slow_ok = matches!(slow, Err(RunError::TimedOut(_))) && zombies.is_empty();
         lines.push(format!(
             "$ sleep 30  (timeout {}) -> {} after {}; zombie children now: {}",
             human_time(timeout.as_secs_f64()),

@@ -32,23 +32,31 @@ pub struct Output {
     pub stderr: Vec<u8>,
 }
 
+/// A child that ran past its timeout, was killed and reaped, with the
+/// output it produced until then: CPython's `TimeoutExpired`, raised by
+/// `Popen.communicate` and `subprocess.run` alike, and so here too
+/// ([`CommunicateError::TimedOut`], [`RunError::TimedOut`](crate::run::RunError::TimedOut)).
+#[derive(Debug, thiserror::Error)]
+#[error("`{argv}` ran past {timeout:?}; killed and reaped")]
+pub struct TimeoutExpired {
+    /// The command line.
+    pub argv: String,
+    /// The limit.
+    pub timeout: Duration,
+    /// stdout up to the kill.
+    pub stdout: Vec<u8>,
+    /// stderr up to the kill.
+    pub stderr: Vec<u8>,
+}
+
 /// Why `communicate` did not return an [`Output`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CommunicateError {
     /// The child ran past the timeout; it was killed and reaped. The output
     /// it produced until then is kept.
-    #[error("`{argv}` ran past {timeout:?}; killed and reaped")]
-    TimedOut {
-        /// The command line.
-        argv: String,
-        /// The limit.
-        timeout: Duration,
-        /// stdout up to the kill.
-        stdout: Vec<u8>,
-        /// stderr up to the kill.
-        stderr: Vec<u8>,
-    },
+    #[error(transparent)]
+    TimedOut(TimeoutExpired),
     /// Reading, writing or waiting failed.
     #[error("`{argv}`: {context}: {source}")]
     Io {
@@ -168,12 +176,12 @@ impl Popen {
                 }
                 pending -= 1;
             }
-            return Err(CommunicateError::TimedOut {
+            return Err(CommunicateError::TimedOut(TimeoutExpired {
                 argv: self.argv.clone(),
                 timeout: timeout.unwrap_or_default(),
                 stdout,
                 stderr,
-            });
+            }));
         };
         if let Some(feeder) = feeder {
             // The child exited, so its stdin is closed and the write ends
