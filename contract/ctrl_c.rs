@@ -1,7 +1,7 @@
 //! The demo contract's Ctrl-C clause, as a check each demo's tests run:
-//! a `SIGINT` mid-run ends the demo with status 130 at once, no process of
-//! the run is left, whichever process group it leads, and no file is left
-//! in its temporary directory.
+//! a `SIGINT` mid-run ends the demo with status 130 at once, saying what it
+//! killed, no process of the run is left, whichever process group it
+//! leads, and no file is left in its temporary directory.
 //!
 //! The run is marked with an environment variable, which every process it
 //! starts inherits ([`subprocess_pipes::child::running_with_env`]), and
@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use subprocess_pipes::child::running_with_env;
+
+/// What the Ctrl-C policy says on stderr when it ends a run
+/// (`subprocess_pipes::interrupt`).
+const SAYS: &str = "SIGINT: interrupted; killed";
 
 /// The variable that marks a run's processes.
 const MARK: &str = "CONCURRENCY_LAB_RUN";
@@ -118,6 +122,9 @@ pub fn sigint_mid_run(
         out.join().unwrap_or_default(),
         err.join().unwrap_or_default(),
     );
+    if !stderr.contains(SAYS) {
+        return Err(format!("no {SAYS:?} on stderr: {stderr}"));
+    }
     let left = files_under(tmp);
     if !left.is_empty() {
         return Err(format!("left in its temporary directory: {left:?}"));

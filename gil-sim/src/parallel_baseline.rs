@@ -2,6 +2,7 @@
 //! VM, no GIL) against one thread doing the same CPU work. Scaling verdicts
 //! are judged against it.
 
+use crate::contract::Report;
 use crate::interleave::{Variant, interleave};
 
 /// What parallelism this machine gives right now: the speedup of `threads`
@@ -17,6 +18,15 @@ pub fn parallel_baseline(threads: usize, repeats: usize) -> anyhow::Result<f64> 
         ],
     )?;
     Ok(stats[0].median / stats[1].median)
+}
+
+/// The figures a scaling claim was judged against, added to its report:
+/// plain threads' speedup measured beside it (`baseline_speedup`) and the
+/// machine's cores.
+pub fn with_baseline(report: Report, baseline: f64, cores: usize) -> Report {
+    report
+        .metric("baseline_speedup", baseline, "x")
+        .metric("cores", cores as f64, "cores")
 }
 
 /// One run of [`parallel_baseline`]'s work: about 20 ms of plain Rust CPU

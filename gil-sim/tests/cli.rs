@@ -132,6 +132,13 @@ fn record(out: &str) -> serde_json::Value {
     serde_json::from_str(out.lines().next().expect("a record")).expect("a JSON record")
 }
 
+/// Asserts that the record has every metric in `keys`, each a number.
+fn assert_metrics(r: &serde_json::Value, keys: &[&str]) {
+    for key in keys {
+        assert!(r["metrics"][key].is_f64(), "{key} in {r}");
+    }
+}
+
 #[test]
 fn gui_responsiveness_measures_every_arrangement() {
     let (code, out, err) = gil_sim(&[
@@ -146,14 +153,15 @@ fn gui_responsiveness_measures_every_arrangement() {
     ]);
     assert_eq!(code, 0, "{err}");
     let r = record(&out);
-    for key in [
-        "py311_bytecode_thread_delay_s",
-        "py311_native_thread_delay_s",
-        "py311_inline_worst_frame_s",
-        "py311_alone_frame_s",
-    ] {
-        assert!(r["metrics"][key].is_f64(), "{key} in {r}");
-    }
+    assert_metrics(
+        &r,
+        &[
+            "py311_bytecode_thread_delay_s",
+            "py311_native_thread_delay_s",
+            "py311_inline_worst_frame_s",
+            "py311_alone_frame_s",
+        ],
+    );
     // A frame is at least the UI's 16 ms sleep.
     assert!(r["metrics"]["py311_alone_frame_s"].as_f64().unwrap() >= 0.016);
 }
@@ -163,14 +171,15 @@ fn gilectomy_measures_the_three_ways_of_counting() {
     let (code, out, err) = gil_sim(&["--json", "gilectomy", "--n", "20000", "--no-python"]);
     assert_eq!(code, 0, "{err}");
     let r = record(&out);
-    for key in [
-        "atomic_single_thread_cost",
-        "biased_single_thread_cost",
-        "atomic_shared_speedup",
-        "biased_own_speedup",
-    ] {
-        assert!(r["metrics"][key].is_f64(), "{key} in {r}");
-    }
+    assert_metrics(
+        &r,
+        &[
+            "atomic_single_thread_cost",
+            "biased_single_thread_cost",
+            "atomic_shared_speedup",
+            "biased_own_speedup",
+        ],
+    );
     assert!(err.contains("CPython: skipped (--no-python)"), "{err}");
 }
 

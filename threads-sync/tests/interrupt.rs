@@ -10,16 +10,11 @@ fn sigint_mid_run_ends_the_server_child_too() {
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_threads-sync"));
     let tmp = tempfile::tempdir().unwrap();
     let args = ["many-slow-connections"];
-    let end = threads_sync::contract::ctrl_c::sigint_mid_run(
+    let clause = threads_sync::contract::ctrl_c::sigint_mid_run(
         exe,
         &args,
         Duration::from_secs(60),
         tmp.path(),
     );
-    let end = end.unwrap();
-    assert!(
-        end.stderr.contains("SIGINT: interrupted; killed"),
-        "{}",
-        end.stderr
-    );
+    clause.unwrap();
 }

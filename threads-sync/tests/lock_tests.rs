@@ -7,7 +7,7 @@ mod common;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use common::{PATIENCE, assert_took, eventually, ms};
+use common::{PATIENCE, assert_took, eventually, ms, on_another_thread};
 use threads_sync::{Lock, RLock, ReleaseError};
 
 #[test]
@@ -26,7 +26,7 @@ fn lock_try_acquire_and_contended() {
     let lock = Lock::new();
     assert!(lock.try_acquire());
     assert!(!lock.try_acquire());
-    let other = std::thread::scope(|s| s.spawn(|| lock.try_acquire()).join().unwrap());
+    let other = on_another_thread(|| lock.try_acquire());
     assert!(!other);
     lock.release().unwrap();
 }
@@ -95,7 +95,7 @@ fn lock_timeout_returns_false_after_the_timeout() {
 fn lock_released_by_another_thread_test_different_thread() {
     let lock = Lock::new();
     lock.acquire();
-    std::thread::scope(|s| s.spawn(|| lock.release()).join().unwrap()).unwrap();
+    on_another_thread(|| lock.release()).unwrap();
     assert!(lock.try_acquire());
     lock.release().unwrap();
 }
@@ -144,7 +144,7 @@ fn lock_hand_over_with_keep_locked() {
     let lock = Lock::new();
     lock.lock().keep_locked();
     assert!(lock.locked());
-    std::thread::scope(|s| s.spawn(|| lock.release()).join().unwrap()).unwrap();
+    on_another_thread(|| lock.release()).unwrap();
     assert!(!lock.locked());
 }
 
@@ -167,9 +167,9 @@ fn rlock_reacquire_needs_as_many_releases() {
 fn rlock_release_by_another_thread_is_an_error() {
     let r = RLock::new();
     r.acquire();
-    let e = std::thread::scope(|s| s.spawn(|| r.release()).join().unwrap());
+    let e = on_another_thread(|| r.release());
     assert_eq!(e, Err(ReleaseError::NotOwner));
-    let other = std::thread::scope(|s| s.spawn(|| r.try_acquire()).join().unwrap());
+    let other = on_another_thread(|| r.try_acquire());
     assert!(!other);
     r.release().unwrap();
 }
@@ -180,7 +180,7 @@ fn rlock_is_owned_only_by_the_owner() {
     assert!(!r.is_owned());
     r.acquire();
     assert!(r.is_owned());
-    let theirs = std::thread::scope(|s| s.spawn(|| r.is_owned()).join().unwrap());
+    let theirs = on_another_thread(|| r.is_owned());
     assert!(!theirs);
     r.release().unwrap();
 }

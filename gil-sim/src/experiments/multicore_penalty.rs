@@ -7,7 +7,7 @@ use crate::contract::judge::MIN_BASELINE;
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::interleave::{Variant, interleave, say_times};
-use crate::parallel_baseline::{baseline_runs, parallel_baseline};
+use crate::parallel_baseline::{baseline_runs, parallel_baseline, with_baseline};
 use crate::workloads::{config, countdown_run};
 
 /// Spread over cores taking 5% longer than pinned holds the claim; taking
@@ -102,12 +102,11 @@ impl Experiment for MulticorePenalty {
         // On two or more cores, `info` means undecided or no parallelism
         // right now: worth measuring again.
         let undecided = verdict == Verdict::Info && cores >= 2;
-        let mut report = Report::new(verdict, detail)
+        let report = Report::new(verdict, detail)
             .metric("penalty", penalty, "x (time all cores/one core)")
             .metric("spread_vs_sequential", spread / seq, "x")
-            .metric("pinned_vs_sequential", pinned / seq, "x")
-            .metric("baseline_speedup", baseline, "x")
-            .metric("cores", cores as f64, "cores");
+            .metric("pinned_vs_sequential", pinned / seq, "x");
+        let mut report = with_baseline(report, baseline, cores);
         report.undecided = undecided;
         let labels = [
             "sequential, 1 thread".to_string(),

@@ -8,7 +8,7 @@ use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::flags::{Secs, secs};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave, say_times};
-use crate::parallel_baseline::{baseline_runs, parallel_baseline};
+use crate::parallel_baseline::{baseline_runs, parallel_baseline, with_baseline};
 use crate::vm::{Job, RunConfig, builtin_programs, run};
 use crate::workloads::config;
 
@@ -102,11 +102,10 @@ impl Experiment for NativeRelease {
                 ""
             }
         );
-        let mut report = Report::new(verdict, detail)
+        let report = Report::new(verdict, detail)
             .metric("speedup_released", released, "x")
-            .metric("speedup_held", held, "x")
-            .metric("baseline_speedup", baseline, "x")
-            .metric("cores", cores as f64, "cores");
+            .metric("speedup_held", held, "x");
+        let mut report = with_baseline(report, baseline, cores);
         report.undecided = undecided;
         let labels = [
             "one thread, all calls".to_string(),

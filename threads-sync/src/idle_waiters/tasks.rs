@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::held::{Held, Stop};
-use super::readings::{grown, memory};
+use super::readings::{grown, held_since, memory};
 
 /// Starts tasks in batches until `cap`, the budget or `deadline` stops
 /// them; reads memory, then releases and awaits every one.
@@ -54,14 +54,7 @@ pub(super) fn run(
             };
             (start.elapsed().as_secs_f64(), stop)
         };
-        let now = memory();
-        let held = Held {
-            parked: parked.load(Ordering::Acquire),
-            start_secs,
-            rss_delta: now.0.saturating_sub(before.0),
-            kernel_delta: now.1.saturating_sub(before.1),
-            stop,
-        };
+        let held = held_since(before, parked.load(Ordering::Acquire), start_secs, stop);
         release.notify_waiters();
         let mut released = 0;
         for h in handles.drain(..) {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::held::{Held, Stop};
-use super::readings::{grown, memory};
+use super::readings::{grown, held_since, memory};
 use crate::Event;
 use crate::contract::measure::timed;
 
@@ -90,14 +90,7 @@ pub(super) fn run(
         }
     });
     until_parked(&parked, handles.len(), deadline);
-    let now = memory();
-    let held = Held {
-        parked: parked.load(Ordering::Acquire),
-        start_secs,
-        rss_delta: now.0.saturating_sub(before.0),
-        kernel_delta: now.1.saturating_sub(before.1),
-        stop,
-    };
+    let held = held_since(before, parked.load(Ordering::Acquire), start_secs, stop);
     release.set();
     let released = handles
         .into_iter()

@@ -30,3 +30,9 @@ pub fn assert_took(elapsed: Duration, expected: Duration) {
     );
     assert!(elapsed < expected + ms(5000), "far too slow: {elapsed:?}");
 }
+
+/// Runs `f` on another thread and returns what it returned: how the tests
+/// ask "what does a thread that is not the owner see?".
+pub fn on_another_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("the other thread panicked"))
+}

@@ -34,14 +34,17 @@ impl Chart {
         Ok(svg)
     }
 
+    /// The smallest and largest of one coordinate over every point
+    /// (infinities when there is none).
+    fn extent(&self, coord: fn(&(f64, f64)) -> f64) -> (f64, f64) {
+        let values = self.series.iter().flat_map(|s| s.points.iter().map(coord));
+        values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+    }
+
     fn y_range(&self) -> (f64, f64) {
-        let ys = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1));
-        let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-            (lo.min(y), hi.max(y))
-        });
+        let (lo, hi) = self.extent(|p| p.1);
         if !lo.is_finite() {
             return (if self.log_y { 1.0 } else { 0.0 }, 1.0);
         }
@@ -82,16 +85,11 @@ impl Chart {
                 let mut chart = builder
                     .build_cartesian_2d(-0.5..n - 0.5, $yr)
                     .map_err(err)?;
-                chart
-                    .configure_mesh()
-                    .disable_x_mesh()
+                let mut mesh = chart.configure_mesh();
+                mesh.disable_x_mesh()
                     .x_labels(names.len().max(1))
-                    .x_label_formatter(&label)
-                    .y_desc(self.y_label.as_str())
-                    .label_style(FONT)
-                    .axis_desc_style(FONT)
-                    .draw()
-                    .map_err(err)?;
+                    .x_label_formatter(&label);
+                draw_mesh!(mesh, self.y_label);
                 for (k, s) in self.series.iter().enumerate() {
                     let color = PALETTE[k % PALETTE.len()];
                     let left = -0.4 + k as f64 * width;
@@ -124,13 +122,7 @@ impl Chart {
         label: &str,
         log_x: bool,
     ) -> anyhow::Result<()> {
-        let xs = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.0));
-        let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-            (lo.min(x), hi.max(x))
-        });
+        let (x0, x1) = self.extent(|p| p.0);
         let (x0, x1) = match (x0.is_finite(), x1 > x0) {
             (true, true) => (x0, x1),
             // One point: centre it in a range around it.
@@ -146,14 +138,9 @@ impl Chart {
         macro_rules! plot {
             ($xr:expr, $yr:expr) => {{
                 let mut chart = builder.build_cartesian_2d($xr, $yr).map_err(err)?;
-                chart
-                    .configure_mesh()
-                    .x_desc(label)
-                    .y_desc(self.y_label.as_str())
-                    .label_style(FONT)
-                    .axis_desc_style(FONT)
-                    .draw()
-                    .map_err(err)?;
+                let mut mesh = chart.configure_mesh();
+                mesh.x_desc(label);
+                draw_mesh!(mesh, self.y_label);
                 for (k, s) in self.series.iter().enumerate() {
                     let color = PALETTE[k % PALETTE.len()];
                     chart
@@ -181,6 +168,21 @@ impl Chart {
         }
     }
 }
+
+/// Draws a configured mesh with what every chart shares: the y axis
+/// label and the page's font. (A macro: the mesh's type differs with each
+/// pair of axis kinds.)
+macro_rules! draw_mesh {
+    ($mesh:expr, $y_label:expr) => {
+        $mesh
+            .y_desc($y_label.as_str())
+            .label_style(FONT)
+            .axis_desc_style(FONT)
+            .draw()
+            .map_err(err)?
+    };
+}
+use draw_mesh;
 
 fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
