@@ -18,6 +18,7 @@ pub mod ctrl_c;
 pub mod experiment;
 pub mod judge;
 pub mod measure;
+pub mod part;
 pub mod python;
 pub mod record;
 pub mod scaled;

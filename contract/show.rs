@@ -84,9 +84,36 @@ pub fn metric(value: f64, unit: &str) -> (String, String) {
     }
 }
 
+/// A figure as a summary shows it: `name 1.98×`.
+pub fn figure(name: &str, value: f64, unit: &str) -> String {
+    let (v, u) = metric(value, unit);
+    format!("{name} {v} {u}").trim_end().to_string()
+}
+
+/// The figure that failed a claim, beside the bar it had to reach:
+/// `queue_over_cpython 44× (needs ≥ 50×)`.
+pub fn failed_figure(name: &str, value: f64, unit: &str, symbol: &str, bar: f64) -> String {
+    let (b, u) = metric(bar, unit);
+    let bar = format!("{b} {u}");
+    format!(
+        "{} (needs {symbol} {})",
+        figure(name, value, unit),
+        bar.trim_end()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_figure_shows_its_bar_in_its_unit() {
+        assert_eq!(
+            failed_figure("queue_over_cpython", 44.0, "x", "≥", 50.0),
+            "queue_over_cpython 44.00× (needs ≥ 50.00×)"
+        );
+        assert_eq!(figure("rounds", 20.0, "rounds"), "rounds 20 rounds");
+    }
 
     #[test]
     fn counts_group_and_never_show_decimals() {

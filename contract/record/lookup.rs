@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::super::series::Point;
+use super::failed_on::FailedOn;
 use super::schema::Record;
 
 impl Record {
@@ -33,6 +34,21 @@ impl Record {
                 (k.as_str(), v.as_f64().unwrap_or(f64::NAN), unit)
             })
             .collect()
+    }
+}
+
+impl Record {
+    /// The figure that failed the claim, with its unit and bar: for a
+    /// record that does not hold and says which part failed it.
+    pub fn failed_figure(&self) -> Option<(&str, f64, &str, &FailedOn)> {
+        let on = self.failed_on.as_ref()?;
+        let value = self.metric(&on.metric)?;
+        let unit = self
+            .units
+            .get(&on.metric)
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        Some((on.metric.as_str(), value, unit, on))
     }
 }
 

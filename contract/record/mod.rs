@@ -21,8 +21,10 @@
 //! One idea a file: the record's fields (`schema`), its [`Verdict`]
 //! (`verdict`), reading and checking a line (`parse`), looking figures up
 //! in records (`lookup`), the [`Report`] that becomes a record (`report`),
-//! and a demo's catalogue of experiments, `list --json` (`listing`).
+//! the figure that failed a claim (`failed_on`), and a demo's catalogue of
+//! experiments, `list --json` (`listing`).
 
+mod failed_on;
 mod listing;
 mod lookup;
 mod parse;
@@ -30,6 +32,7 @@ mod report;
 mod schema;
 mod verdict;
 
+pub use failed_on::FailedOn;
 pub use listing::{Listed, ListedTool, Listing};
 pub use lookup::find;
 pub use parse::RecordError;

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::super::series::{Point, Series};
+use super::failed_on::FailedOn;
 use super::schema::{Record, SCHEMA};
 use super::verdict::Verdict;
 
@@ -28,6 +29,9 @@ pub struct Report {
     /// or the machine gave no parallelism at the moment): the driver
     /// measures again, a bounded number of times, before it reports `info`.
     pub undecided: bool,
+    /// The part of the claim that failed it, if it was judged in parts
+    /// (`Report::judge_parts`).
+    pub failed_on: Option<FailedOn>,
 }
 
 impl Report {
@@ -40,6 +44,7 @@ impl Report {
             lines: Vec::new(),
             series: Vec::new(),
             undecided: false,
+            failed_on: None,
         }
     }
 
@@ -117,6 +122,7 @@ impl Report {
             verdict: self.verdict,
             detail: self.detail,
             series: self.series,
+            failed_on: self.failed_on,
         }
     }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::super::series::Series;
+use super::failed_on::FailedOn;
 use super::verdict::Verdict;
 
 /// The schema version written into every record.
@@ -37,4 +38,8 @@ pub struct Record {
     /// The sweeps of a parameter, by name (schema 2; none in schema 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub series: Vec<Series>,
+    /// For a claim that does not hold, the figure that failed it and its
+    /// bar, where the experiment judged its claim in parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_on: Option<FailedOn>,
 }

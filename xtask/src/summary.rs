@@ -3,7 +3,7 @@
 //! failed, hung, printed garbage, or has no experiments yet. With
 //! `--repeat N`, one row per experiment over all runs instead.
 
-use crate::contract::record::Verdict;
+use crate::contract::record::{Record, Verdict};
 use crate::contract::show;
 use crate::repeat::Tally;
 use crate::runner::{Ending, Outcome};
@@ -20,12 +20,7 @@ pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
             if rec.verdict != Verdict::Holds {
                 notes.push(note(&rec.demo, &rec.experiment, rec.verdict, &rec.detail));
             }
-            let figures = rec
-                .key_figures(KEY_FIGURES)
-                .iter()
-                .map(|(name, value, unit)| figure(name, *value, unit))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let figures = shown_figures(rec);
             rows.push([
                 o.demo.clone(),
                 rec.experiment.clone(),
@@ -136,9 +131,19 @@ fn problem_row(o: &Outcome) -> Option<[String; 5]> {
 
 /// `name value unit`, the value printed by its unit (one formatter for
 /// the demos and xtask: `contract/show.rs`).
-fn figure(name: &str, value: f64, unit: &str) -> String {
-    let (v, u) = show::metric(value, unit);
-    format!("{name} {v} {u}").trim_end().to_string()
+/// What a row shows of a record: for a claim that failed in one of its
+/// parts, the figure that failed it with its bar; else the key figures.
+pub fn shown_figures(rec: &Record) -> String {
+    if rec.verdict == Verdict::DoesNotHold
+        && let Some((name, value, unit, on)) = rec.failed_figure()
+    {
+        return show::failed_figure(name, value, unit, on.symbol(), on.bar);
+    }
+    rec.key_figures(KEY_FIGURES)
+        .iter()
+        .map(|(name, value, unit)| show::figure(name, *value, unit))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn render(rows: &[[String; 5]]) -> String {
@@ -267,5 +272,26 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains("p steady ("), "{t}");
+    }
+
+    #[test]
+    fn a_claim_that_failed_shows_the_figure_that_failed_it_with_its_bar() {
+        let mut report = Report::new(Verdict::DoesNotHold, "d")
+            .metric("lock_over_std_mutex", 0.99, "x")
+            .metric("queue_mpmc_over_cpython", 44.0, "x");
+        report.failed_on = Some(crate::contract::record::FailedOn {
+            metric: "queue_mpmc_over_cpython".into(),
+            op: ">=".into(),
+            bar: 50.0,
+        });
+        let rec = report.into_record("t", "cost", "c", Default::default());
+        assert_eq!(
+            shown_figures(&rec),
+            "queue_mpmc_over_cpython 44.00× (needs ≥ 50.00×)"
+        );
+        // The same figures under a verdict that is not a failure: key figures.
+        let mut holds = rec.clone();
+        holds.verdict = Verdict::Info;
+        assert!(shown_figures(&holds).starts_with("lock_over_std_mutex 0.99×"));
     }
 }

@@ -4,9 +4,10 @@
 //! it keeps many tasks in flight per worker and writes in large batches.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::series::ChunksizeCost;
-use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::cpython::{num, python_side};
 use crate::demo_jobs::Tiny;
 use crate::pool::ProcessPool;
@@ -139,13 +140,16 @@ impl Experiment for Chunksize {
         // 3 µs holds at or below it and is undecided above, never a failure
         // on its own: a disturbed phase of a shared machine tripled it once,
         // and only a figure measured beside it can say it is too slow.
-        let absolute = |r: f64| Judgement::at_most(r * 1e6, 3.0, f64::INFINITY);
+        let absolute = |r: f64| Part::at_most("per_task_us_unchunked", r * 1e6, 3.0, f64::INFINITY);
         match (c1, py_c1) {
             (Some(r), Some(p)) => {
                 report.push_metric("cpython_per_task_us_unchunked", p * 1e6, "µs");
                 report.push_metric("cpython_over_rust", p / r, "x");
-                let parts = [absolute(r), Judgement::at_least(p / r, 8.0, 4.0)];
-                report.judge(Judgement::all(parts));
+                let parts = [
+                    absolute(r),
+                    Part::at_least("cpython_over_rust", p / r, 8.0, 4.0),
+                ];
+                report.judge_parts(&parts);
                 report.detail = format!(
                     "chunksize 1: {:.2} µs per task (wall / tasks with {workers} workers; target <= 3, else undecided: {}), CPython {:.1} µs measured the same way: {:.1}x lower (target >= 8x, fails <= 4x: {})",
                     r * 1e6,
@@ -156,7 +160,7 @@ impl Experiment for Chunksize {
                 );
             }
             (Some(r), None) => {
-                report.judge(absolute(r));
+                report.judge_parts(&[absolute(r)]);
                 report.detail = format!(
                     "chunksize 1: {:.2} µs per task (wall / tasks with {workers} workers; target <= 3, else undecided: {}); no CPython to compare",
                     r * 1e6,

@@ -4,6 +4,7 @@
 //! pool is slower than doing the work in place.
 
 use crate::contract::measure::{interleaved, timed};
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::series::PayloadCost;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
@@ -155,6 +156,11 @@ impl Experiment for DataCost {
         report.push_metric("crossover_kib", crossover.map_or(0.0, |k| k as f64), "KiB");
         report.push_metric("two_threads_speedup_smallest", capacity.unwrap_or(0.0), "x");
         report.push_metric("pool_over_in_place_at_max", last_ratio, "ratio");
+        report.push_metric(
+            "pool_over_in_place_at_min",
+            first_ratio.unwrap_or(f64::NAN),
+            "ratio",
+        );
         let curve: Vec<PayloadCost> = curve
             .into_iter()
             .map(|(kib, pool_over_in_place)| PayloadCost {
@@ -170,21 +176,25 @@ impl Experiment for DataCost {
         // what two plain threads gained at the same moment (on a machine
         // with no parallelism right now, nothing can pay: undecided).
         let capacity = capacity.unwrap_or(f64::NAN);
-        let small = if capacity < crate::contract::judge::MIN_BASELINE {
-            Judgement::Undecided
-        } else {
-            Judgement::at_most(first, PAYS_BELOW, NO_GAIN_AT)
-        };
-        let large = Judgement::at_least(last_ratio, STOPPED_AT, STILL_PAYS_AT);
-        let judged = small.and(large);
-        report.judge(judged);
+        let mut small = Part::at_most("pool_over_in_place_at_min", first, PAYS_BELOW, NO_GAIN_AT);
+        if capacity < crate::contract::judge::MIN_BASELINE {
+            small.judgement = Judgement::Undecided;
+        }
+        let large = Part::at_least(
+            "pool_over_in_place_at_max",
+            last_ratio,
+            STOPPED_AT,
+            STILL_PAYS_AT,
+        );
+        let parts = [small, large];
+        report.judge_parts(&parts);
         report.detail = format!(
             "at 1 KiB the pool takes {first:.2}x the time in place (pays <= {PAYS_BELOW}, no gain \
              >= {NO_GAIN_AT}, judged when two threads get >= 1.3x, here {capacity:.2}x: {}); at {max_kib} KiB {last_ratio:.2}x (stopped paying >= \
              {STOPPED_AT}, still pays <= {STILL_PAYS_AT}: {}); first size at >= 1x: {}; {rounds} \
              rounds of work a task, payload sent and returned",
-            small.as_str(),
-            large.as_str(),
+            parts[0].as_str(),
+            parts[1].as_str(),
             crossover.map_or("none".into(), |k| format!("{k} KiB")),
         );
         Ok(report)

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::async_io::offload::blocking;
 use crate::contract::measure::{Stats, human_time};
-use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::contract::part::Part;
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::cpython::{python_or_skip, python_script};
 
 /// Flags of `blocking-in-async`.
@@ -86,11 +87,15 @@ impl Experiment for BlockingInAsync {
         for (lang, s) in [("rust", Some(&rust)), ("cpython", python.as_ref())] {
             let Some(s) = s else { continue };
             let (on, off) = (s[0].median / block_s, s[1].median / block_s);
-            report.push_metric(format!("{lang}_stall_blocked"), on, "x");
-            report.push_metric(format!("{lang}_stall_offloaded"), off, "x");
+            let (on_name, off_name) = (
+                format!("{lang}_stall_blocked"),
+                format!("{lang}_stall_offloaded"),
+            );
+            report.push_metric(&on_name, on, "x");
+            report.push_metric(&off_name, off, "x");
             let j = [
-                Judgement::at_least(on, 0.8, 0.3),
-                Judgement::at_most(off, 0.25, 0.6),
+                Part::at_least(&on_name, on, 0.8, 0.3),
+                Part::at_most(&off_name, off, 0.25, 0.6),
             ];
             text.push(format!(
                 "{}: worst tick late by {on:.2} of the call when it blocks the loop ({}), {off:.2} offloaded ({})",
@@ -106,7 +111,7 @@ impl Experiment for BlockingInAsync {
             report.push_metric("cpython_worst_blocked_ms", py[0].median * 1e3, "ms");
             report.push_metric("cpython_worst_offloaded_ms", py[1].median * 1e3, "ms");
         }
-        report.judge(Judgement::all(parts));
+        report.judge_parts(&parts);
         report.detail = format!(
             "{}; targets: blocked >= 0.8 (fails <= 0.3), offloaded <= 0.25 (fails >= 0.6)",
             text.join("; ")

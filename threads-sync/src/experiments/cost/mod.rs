@@ -19,8 +19,9 @@
 mod cpython_side;
 
 use crate::contract::measure::{Stats, human_time, interleaved};
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
-use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::cost_kernels::{
     ChanKind, LockKind, event_round_trips, items_moved, lock_loop, lock_ops_done,
     semaphore_round_trips, transfer,
@@ -183,12 +184,12 @@ impl Experiment for Cost {
             (tput(&mpmc[0]), tput(&mpmc[1])),
             ns_un(&un[0]),
         );
-        let parts = [
-            Judgement::at_most(lock_ratio, 1.5, 2.0),
-            Judgement::at_least(mpmc_ratio, 0.4, 0.25),
-            py_ratio.map_or(Judgement::Holds, |x| Judgement::at_least(x, 10.0, 3.0)),
+        let mut parts = vec![
+            Part::at_most("lock_over_std_mutex_uncontended", lock_ratio, 1.5, 2.0),
+            Part::at_least("queue_mpmc_over_crossbeam", mpmc_ratio, 0.4, 0.25),
         ];
-        report.judge(Judgement::all(parts));
+        parts.extend(py_ratio.map(|x| Part::at_least("queue_mpmc_over_cpython", x, 10.0, 3.0)));
+        report.judge_parts(&parts);
         report.detail = format!(
             "Lock/std Mutex uncontended {lock_ratio:.2}x (target <= 1.5, fails >= 2: {}); \
              Queue/crossbeam MPMC {mpmc_ratio:.2}x, best runs (target >= 0.4, fails <= 0.25: {}); \
@@ -196,7 +197,7 @@ impl Experiment for Cost {
             parts[0].as_str(),
             parts[1].as_str(),
             py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x")),
-            parts[2].as_str()
+            parts.get(2).map_or("not judged", Part::as_str)
         );
         Ok(report)
     }

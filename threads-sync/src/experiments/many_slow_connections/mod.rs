@@ -32,9 +32,10 @@ use std::time::Duration;
 
 use crate::async_io::listener;
 use crate::contract::measure::human_time;
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::size::show_bytes;
-use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::cpython::python_or_skip;
 use batch::{Batch, batch};
 use figures::Figures;
@@ -134,11 +135,15 @@ impl Experiment for ManySlowConnections {
             }
             let rate = figs[a].rate.median / figs[t].rate.median.max(1e-9);
             let mem = figs[t].per_open / figs[a].per_open.max(1.0);
-            report.push_metric(format!("{lang}_async_over_threads_rate"), rate, "x");
-            report.push_metric(format!("{lang}_threads_over_async_memory"), mem, "x");
+            let (rate_name, mem_name) = (
+                format!("{lang}_async_over_threads_rate"),
+                format!("{lang}_threads_over_async_memory"),
+            );
+            report.push_metric(&rate_name, rate, "x");
+            report.push_metric(&mem_name, mem, "x");
             let (jr, jm) = (
-                Judgement::at_least(rate, 0.9, 0.6),
-                Judgement::at_least(mem, 2.0, 1.2),
+                Part::at_least(&rate_name, rate, 0.9, 0.6),
+                Part::at_least(&mem_name, mem, 2.0, 1.2),
             );
             text.push(format!(
                 "{}: async {rate:.2}x threads' requests/s ({}), threads {mem:.1}x async's memory per open connection ({})",
@@ -163,7 +168,7 @@ impl Experiment for ManySlowConnections {
             report.push_metric(format!("{key}_peak_open"), f.open, "connections");
         }
         report.push_metric("connections", n as f64, "connections");
-        report.judge(Judgement::all(parts));
+        report.judge_parts(&parts);
         report.detail = format!(
             "{}; targets: rate >= 0.9x (fails <= 0.6x), memory >= 2x (fails <= 1.2x)",
             text.join("; ")

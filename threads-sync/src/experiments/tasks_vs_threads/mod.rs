@@ -25,9 +25,10 @@ mod side;
 mod sizing;
 
 use crate::contract::measure::{Stats, human_time};
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::size::show_bytes;
-use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::idle_waiters::{Kind, Stop, hold};
 use side::{Side, stop_text};
 use sizing::{LIMIT, batch};
@@ -134,22 +135,23 @@ impl Experiment for TasksVsThreads {
             report.push_metric(format!("{one}_start_us"), s.start_each.median * 1e6, "us");
             report.push_metric(format!("{many}_reached"), s.reached as f64, "waiters");
         }
-        let parts = [
-            Judgement::at_least(rust_ratio, 10.0, 3.0),
-            py_ratio.map_or(Judgement::Holds, |x| Judgement::at_least(x, 10.0, 3.0)),
-        ];
-        report.judge(Judgement::all(parts));
+        let mut parts = vec![Part::at_least(
+            "rust_thread_over_task_memory",
+            rust_ratio,
+            10.0,
+            3.0,
+        )];
+        parts.extend(
+            py_ratio.map(|x| Part::at_least("cpython_thread_over_task_memory", x, 10.0, 3.0)),
+        );
+        report.judge_parts(&parts);
         report.detail = format!(
             "a thread takes {rust_ratio:.0}x a task's memory in Rust ({} vs {}; {}), {} in CPython ({}); target >= 10x, fails <= 3x",
             show_bytes(rust[1].bytes()),
             show_bytes(rust[0].bytes()),
             parts[0].as_str(),
             py_ratio.map_or("not measured".into(), |x| format!("{x:.0}x")),
-            if py_ratio.is_some() {
-                parts[1].as_str()
-            } else {
-                "skipped"
-            },
+            parts.get(1).map_or("skipped", Part::as_str),
         );
         Ok(report)
     }
