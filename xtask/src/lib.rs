@@ -4,13 +4,15 @@
 //! the verdicts of repeated runs; [`summary`] draws the tables; [`report`]
 //! builds the HTML page of charts and advice; [`ci`]
 //! runs the checks; [`workspace`] finds the root, cargo, and builds the
-//! demos; [`interrupt`] makes Ctrl-C end everything a run started.
+//! demos; [`interrupt`] makes Ctrl-C end everything a run started;
+//! [`progress`] shows a live line on a terminal while a demo runs.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod contract;
 
 pub mod ci;
 pub mod interrupt;
+pub mod progress;
 pub mod repeat;
 pub mod run_all;
 pub mod runner;

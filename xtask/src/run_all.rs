@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::DEMOS;
 use crate::contract::record::{Listing, Record};
+use crate::progress::Progress;
 use crate::runner::{Ending, Outcome, run_demo, wait_with_limit};
 use crate::workspace::build_release;
 
@@ -96,14 +97,22 @@ pub fn run_demos(
             if opts.quick {
                 cmd.arg("--quick");
             }
+            // The experiments it will run, for the live line (none if the
+            // demo cannot list them: the run then shows only finished ones).
+            let names = listing(&bins[*demo]).map_or_else(
+                |_| Vec::new(),
+                |l| l.experiments.into_iter().map(|e| e.name).collect(),
+            );
+            let progress = Progress::start(names);
             let outcome = run_demo(demo, cmd, opts.timeout, |rec, secs| {
-                eprintln!(
+                progress.say(&format!(
                     "      {:<22} {:<14} {secs:>6.1}s",
                     rec.experiment,
                     rec.verdict.as_str()
-                );
+                ));
                 sink(rec);
             })?;
+            drop(progress);
             if !outcome.ok() && outcome.ending != Ending::Interrupted {
                 eprintln!(
                     "      {demo} failed; the end of its stderr:\n{}",
@@ -149,21 +158,7 @@ pub fn report_failures<'a>(
 pub fn list() -> anyhow::Result<()> {
     let bins = build_release(&DEMOS)?;
     for demo in DEMOS {
-        let mut child = Command::new(&bins[demo])
-            .args(["list", "--json"])
-            .stdout(std::process::Stdio::piped())
-            .spawn()?;
-        // Read on a thread so that the limit holds while the demo runs.
-        let mut stdout = child.stdout.take().expect("piped");
-        let reader = std::thread::spawn(move || {
-            let mut out = String::new();
-            std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
-        });
-        let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
-        let out = reader.join().expect("the reader does not panic")?;
-        anyhow::ensure!(status.is_some_and(|s| s.success()), "{demo} list failed");
-        let listing =
-            Listing::parse(&out).map_err(|e| anyhow::anyhow!("{demo} list --json printed {e}"))?;
+        let listing = listing(&bins[demo])?;
         anyhow::ensure!(
             listing.demo == demo,
             "{demo} list --json names the demo {:?}",
@@ -181,6 +176,29 @@ pub fn list() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the demo binary `bin` says it runs: its `list --json`, read under
+/// a time limit.
+fn listing(bin: &std::path::Path) -> anyhow::Result<Listing> {
+    let mut child = Command::new(bin)
+        .args(["list", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    // Read on a thread so that the limit holds while the demo runs.
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
+    });
+    let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
+    let out = reader.join().expect("the reader does not panic")?;
+    anyhow::ensure!(
+        status.is_some_and(|s| s.success()),
+        "{} list failed",
+        bin.display()
+    );
+    Listing::parse(&out).map_err(|e| anyhow::anyhow!("{} list --json printed {e}", bin.display()))
 }
 
 fn indent(text: &str) -> String {
