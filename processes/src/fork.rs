@@ -69,6 +69,20 @@ pub fn check_single_threaded() -> Result<(), ForkError> {
     check_single_threaded_within(THREADS_SETTLE)
 }
 
+/// Whether this program may fork now, as [`fork_with`] will see it: single
+/// threaded once the Ctrl-C watcher of [`subprocess_pipes::interrupt`]
+/// (a thread of its own) is set aside, as [`fork_with`] sets it aside. An
+/// experiment asks this before it measures a fork; asked without setting the
+/// watcher aside, [`check_single_threaded`] counts that thread and refuses.
+///
+/// ```
+/// // Under `cargo test` the harness has its own threads, so this may be refused.
+/// let _ = processes::fork::fork_allowed();
+/// ```
+pub fn fork_allowed() -> Result<(), ForkError> {
+    subprocess_pipes::interrupt::without_watcher(check_single_threaded)
+}
+
 /// [`check_single_threaded`] with an explicit settle time (`Duration::ZERO`:
 /// look once, do not wait).
 ///

@@ -63,3 +63,25 @@ fn one_ctrl_c_stops_the_whole_run_not_only_the_current_experiment() {
         end.took
     );
 }
+
+/// The demo binary forks where an experiment measures a fork: its Ctrl-C
+/// watcher thread is set aside for the check as for the fork itself, so the
+/// fork figures are in the records (a check that counted that thread
+/// refused every fork, and the figures went missing without a failure).
+#[test]
+fn the_demo_measures_its_forks() {
+    for (exp, metric) in [("memory", "fork_worker_pss_kib"), ("start-cost", "fork_us")] {
+        let out = Command::new(exe())
+            .args([exp, "--quick", "--json"])
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{exp}: {:?}", out.status);
+        let line = String::from_utf8_lossy(&out.stdout);
+        let rec: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        assert!(
+            rec["metrics"][metric].is_f64(),
+            "{exp}: no {metric} in {line}"
+        );
+    }
+}

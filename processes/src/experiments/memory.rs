@@ -48,7 +48,7 @@ impl Experiment for MemoryExp {
         ));
         report.say("kind           RSS KiB   PSS KiB".to_string());
         // Forks first, while this process is still single-threaded.
-        let forked = match crate::fork::check_single_threaded() {
+        let forked = match crate::fork::fork_allowed() {
             Ok(()) => Some((fork_idle(k)?, cow(mib)?)),
             Err(e) => {
                 report.say(format!("fork: skipped ({e})"));
@@ -100,6 +100,10 @@ impl Experiment for MemoryExp {
                 let (rss, pss) = (num(r, "rss_kib"), num(r, "pss_kib"));
                 report.say(format!("  CPython {kind:<8} {rss:>7.0}   {pss:>7.0}"));
                 report.push_metric(format!("cpython_{kind}_pss_kib"), pss, "KiB");
+                if kind == "thread" {
+                    // Compared with Rust's thread as it is: growth of RSS.
+                    report.push_metric("cpython_thread_rss_kib", rss, "KiB");
+                }
                 if kind == "spawn" {
                     py_pss = Some(pss);
                 }

@@ -32,7 +32,7 @@ impl Experiment for StartCost {
 
     fn run(&mut self, ctx: &Ctx) -> anyhow::Result<Report> {
         let n = *self.n.get_or_insert(N.pick(ctx.quick));
-        let fork_ok = crate::fork::check_single_threaded();
+        let fork_ok = crate::fork::fork_allowed();
         let per = |f: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
             let (t, r) = timed(|| (0..n).try_for_each(|_| f()));
             r.map(|()| t / n as f64)
