@@ -1,7 +1,13 @@
 """cpu-bound, CPython side: the same prime counting sequentially, with
 threads (the GIL serialises them) and with multiprocessing.Pool.
 
-usage: cpu_bound.py TASKS SPAN WORKERS BASE  -> one JSON line
+usage: cpu_bound.py TASKS SPAN WORKERS BASE [ROUNDS]  -> one JSON line
+
+Warm-up first: CPython 3.11+ specialises its bytecode as it runs, so a
+first sequential pass timed cold runs slower than everything after it, and
+threads would look faster than sequential under the GIL. Then ROUNDS
+rounds (default 3) of sequential, threads and pool, interleaved; the
+medians are printed.
 """
 import json
 import sys
@@ -26,23 +32,36 @@ def count_primes(span):
     return n
 
 
+def median(xs):
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def timed(f):
+    t = time.perf_counter()
+    got = f()
+    return time.perf_counter() - t, got
+
+
 def main():
     tasks, span, workers, base = (int(a) for a in sys.argv[1:5])
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     spans = [(base + i * span, base + (i + 1) * span) for i in range(tasks)]
-    t = time.perf_counter()
-    want = sum(map(count_primes, spans))
-    seq = time.perf_counter() - t
-    with ThreadPoolExecutor(workers) as ex:
-        t = time.perf_counter()
-        got_t = sum(ex.map(count_primes, spans))
-        thr = time.perf_counter() - t
-    with Pool(workers) as pool:
+    want = sum(map(count_primes, spans[:workers]))  # warm-up, untimed
+    times = {"seq_s": [], "threads_s": [], "pool_s": []}
+    with ThreadPoolExecutor(workers) as ex, Pool(workers) as pool:
         pool.map(count_primes, spans[:workers])  # warm: workers started
-        t = time.perf_counter()
-        got_p = sum(pool.map(count_primes, spans))
-        prc = time.perf_counter() - t
-    assert want == got_t == got_p, (want, got_t, got_p)
-    print(json.dumps({"seq_s": seq, "threads_s": thr, "pool_s": prc, "primes": want}))
+        for _ in range(rounds):
+            seq, want = timed(lambda: sum(map(count_primes, spans)))
+            thr, got_t = timed(lambda: sum(ex.map(count_primes, spans)))
+            prc, got_p = timed(lambda: sum(pool.map(count_primes, spans)))
+            assert want == got_t == got_p, (want, got_t, got_p)
+            for k, v in zip(times, (seq, thr, prc)):
+                times[k].append(v)
+    out = {k: median(v) for k, v in times.items()}
+    out.update(primes=want, rounds=rounds)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

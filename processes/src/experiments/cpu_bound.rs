@@ -151,8 +151,8 @@ impl Experiment for CpuBound {
             for r in &rows {
                 let (s, t, p) = (num(r, "seq_s"), num(r, "threads_s"), num(r, "pool_s"));
                 report.say(format!(
-                    "  {py_n} tasks of span {}: sequential {:.1} ms, threads {:.2}x (the GIL), Pool {:.2}x",
-                    span / 4, s * 1e3, s / t, s / p
+                    "  {py_n} tasks of span {}: sequential {:.1} ms, threads {:.2}x (the GIL), Pool {:.2}x (medians of {} interleaved rounds after a warm-up)",
+                    span / 4, s * 1e3, s / t, s / p, num(r, "rounds")
                 ));
                 report.push_metric("cpython_thread_speedup", s / t, "x");
                 report.push_metric("cpython_pool_speedup", s / p, "x");
