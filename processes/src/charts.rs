@@ -66,6 +66,7 @@ pub fn worker_memory(records: &[Record]) -> Option<Chart> {
         (
             "CPython PSS",
             vec![
+                ("thread", m("cpython_thread_rss_kib")),
                 ("fork", m("cpython_fork_pss_kib")),
                 ("spawn", m("cpython_spawn_pss_kib")),
             ],

@@ -36,8 +36,18 @@ const ONCE: f64 = 1.25;
 
 /// The default of `--sizes`.
 const SIZES: Scaled<&[Bytes]> = Scaled::new(
-    &[Bytes(64 << 20), Bytes(512 << 20)],
-    &[Bytes(4 << 20), Bytes(32 << 20)],
+    &[
+        Bytes(64 << 20),
+        Bytes(128 << 20),
+        Bytes(256 << 20),
+        Bytes(512 << 20),
+    ],
+    &[
+        Bytes(4 << 20),
+        Bytes(8 << 20),
+        Bytes(16 << 20),
+        Bytes(32 << 20),
+    ],
 );
 
 /// Flags of `share-vs-copy`.
