@@ -22,6 +22,9 @@ pub struct Advice {
     pub chart: String,
     /// The command that measures them again.
     pub command: String,
+    /// Why a figure reads as it does, where a reader would stop at it (a
+    /// setup that is shown but not judged, a spread); empty when none.
+    pub note: String,
 }
 
 /// A measured figure: its label, value and unit (` s`, ` ×`, ` µs`).
@@ -67,6 +70,15 @@ pub fn row(
         figures,
         chart: chart.into(),
         command: format!("cargo xtask run {demo} {exp}"),
+        note: String::new(),
+    }
+}
+
+impl Advice {
+    /// The row with a note under its figures (builder style).
+    pub fn note(mut self, note: impl Into<String>) -> Advice {
+        self.note = note.into();
+        self
     }
 }
 

@@ -25,18 +25,30 @@ pub fn cpu_bound_python(records: &[Record]) -> Option<Advice> {
     let cores = fig(r, "cores", "on", " cores").or_else(|| {
         find(records, "gil-sim", "cpu-bound").and_then(|g| fig(g, "cores", "on", " cores"))
     });
+    // A speedup above the core count is no real gain: say so in the row.
+    let note = match &cores {
+        Some(c) if pool.value > c.value => format!(
+            "A pool cannot really run faster than {:.0}× on {:.0} cores: {:.2}× is within the \
+             spread of a few runs on a shared machine.",
+            c.value, c.value, pool.value
+        ),
+        _ => String::new(),
+    };
     let figs: Vec<Figure> = [Some(pool), Some(threads), cores]
         .into_iter()
         .flatten()
         .collect();
-    Some(row(
-        "CPU-bound work, in Python",
-        choice,
-        figs,
-        "chart-cpu",
-        "processes",
-        "cpu-bound",
-    ))
+    Some(
+        row(
+            "CPU-bound work, in Python",
+            choice,
+            figs,
+            "chart-cpu",
+            "processes",
+            "cpu-bound",
+        )
+        .note(note),
+    )
 }
 
 /// "CPU-bound work, in Rust": threads against the process pool.
@@ -84,4 +96,26 @@ pub fn tiny_tasks(records: &[Record]) -> Option<Advice> {
         "processes",
         "chunksize",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::record::{Report, Verdict};
+
+    fn cpu_bound(pool: f64) -> Vec<Record> {
+        let r = Report::new(Verdict::Holds, "")
+            .metric("cpython_pool_speedup", pool, "x")
+            .metric("cpython_thread_speedup", 1.0, "x")
+            .metric("cores", 2.0, "cores")
+            .into_record("processes", "cpu-bound", "", Default::default());
+        vec![r]
+    }
+
+    #[test]
+    fn a_speedup_above_the_core_count_is_explained_in_the_row() {
+        let odd = cpu_bound_python(&cpu_bound(2.14)).unwrap();
+        assert!(odd.note.contains("cannot really run faster than 2×"), "{}", odd.note);
+        assert_eq!(cpu_bound_python(&cpu_bound(1.9)).unwrap().note, "");
+    }
 }

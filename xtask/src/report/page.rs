@@ -54,7 +54,7 @@ pub fn render(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"#{}\">chart</a> · <code>{}</code></td></tr>",
             esc(&a.situation),
             esc(&a.choice),
-            evidence(&a.figures),
+            evidence(&a.figures, &a.note),
             esc(&a.chart),
             esc(&a.command)
         );
@@ -142,11 +142,17 @@ fn timelines_section(h: &mut String, timelines: &[Timeline]) {
     }
 }
 
-/// The figures of an advice row, each number in a `<data>` element.
-fn evidence(figures: &[Figure]) -> String {
-    figures
+/// The figures of an advice row, each number in a `<data>` element, and
+/// the row's note under them.
+fn evidence(figures: &[Figure], note: &str) -> String {
+    let figures = figures
         .iter()
         .map(|f| format!("{} {}", esc(&f.label), data(f.value, &f.unit)))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if note.is_empty() {
+        figures
+    } else {
+        format!("{figures}<br/><small class=\"note\">{}</small>", esc(note))
+    }
 }
