@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::super::experiment::{Ctx, Entry};
 use super::super::judge::{ATTEMPT_BUDGET, ATTEMPTS};
 use super::super::record::{Report, Verdict};
-use super::super::steal::{CpuTimes, STEAL_LIMIT};
+use super::super::steal::{CpuTimes, OTHERS_LIMIT, STEAL_LIMIT};
 
 /// True while an experiment runs under [`run_caught`].
 static IN_EXPERIMENT: AtomicBool = AtomicBool::new(false);
@@ -82,7 +82,7 @@ fn run_until_decided(
         let before = CpuTimes::now();
         let (mut report, flags) = (e.run)(m, ctx)?;
         if e.timed {
-            distrust_if_stolen(&mut report, before, CpuTimes::now());
+            distrust_if_disturbed(&mut report, before, CpuTimes::now());
         }
         let again = report.undecided && attempt < ATTEMPTS && started.elapsed() < ATTEMPT_BUDGET;
         if !again {
@@ -108,21 +108,32 @@ fn run_until_decided(
     }
 }
 
-/// Turns a decided verdict into an undecided one when the host took more
-/// than [`STEAL_LIMIT`] of the machine's time between `before` and
-/// `after`: such a run's timings describe the neighbours.
-fn distrust_if_stolen(report: &mut Report, before: Option<CpuTimes>, after: Option<CpuTimes>) {
-    let Some(stolen) = before.zip(after).and_then(|(b, a)| b.steal_fraction(a)) else {
+/// Turns a decided verdict into an undecided one when, between `before`
+/// and `after`, the host took more than [`STEAL_LIMIT`] of the machine's
+/// time or other processes used more than [`OTHERS_LIMIT`] of it: such a
+/// run's timings describe the neighbours.
+fn distrust_if_disturbed(report: &mut Report, before: Option<CpuTimes>, after: Option<CpuTimes>) {
+    let Some((b, a)) = before.zip(after) else {
         return;
     };
-    if report.undecided || report.verdict == Verdict::Info || stolen <= STEAL_LIMIT {
+    if report.undecided || report.verdict == Verdict::Info {
         return;
     }
+    let why = match (b.steal_fraction(a), b.others_fraction(a)) {
+        (Some(stolen), _) if stolen > STEAL_LIMIT => format!(
+            "the host took {:.0}% of this machine's CPU time while it measured (steal, limit {:.0}%)",
+            stolen * 100.0,
+            STEAL_LIMIT * 100.0
+        ),
+        (_, Some(others)) if others > OTHERS_LIMIT => format!(
+            "other processes used {:.0}% of this machine's CPU time while it measured (limit {:.0}%)",
+            others * 100.0,
+            OTHERS_LIMIT * 100.0
+        ),
+        _ => return,
+    };
     report.detail = format!(
-        "undecided: the host took {:.0}% of this machine's CPU time while it measured \
-         (steal, limit {:.0}%), so this run's \"{}\" is not trusted; {}",
-        stolen * 100.0,
-        STEAL_LIMIT * 100.0,
+        "undecided: {why}, so this run's \"{}\" is not trusted; {}",
         report.verdict.as_str(),
         report.detail
     );
@@ -134,19 +145,20 @@ fn distrust_if_stolen(report: &mut Report, before: Option<CpuTimes>, after: Opti
 mod tests {
     use super::*;
 
-    /// Counters with `steal` of `total`.
+    /// Counters with `steal` of `total`; the busy half is all our own.
     fn times(total: u64, steal: u64) -> Option<CpuTimes> {
         Some(CpuTimes {
             busy: total / 2,
             steal,
             total,
+            own: total / 2,
         })
     }
 
     #[test]
     fn a_decided_verdict_measured_under_heavy_steal_is_not_trusted() {
         let mut r = Report::new(Verdict::DoesNotHold, "1.1x");
-        distrust_if_stolen(&mut r, times(0, 0), times(1000, 200));
+        distrust_if_disturbed(&mut r, times(0, 0), times(1000, 200));
         assert_eq!((r.verdict, r.undecided), (Verdict::Info, true));
         assert!(
             r.detail.starts_with("undecided: the host took 20%"),
@@ -164,13 +176,37 @@ mod tests {
     fn light_steal_info_and_no_witness_change_nothing() {
         let quiet = Report::new(Verdict::Holds, "1.9x");
         let mut r = quiet.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(1000, 40));
+        distrust_if_disturbed(&mut r, times(0, 0), times(1000, 40));
         assert_eq!(r, quiet);
-        distrust_if_stolen(&mut r, None, times(0, 100));
+        distrust_if_disturbed(&mut r, None, times(0, 100));
         assert_eq!(r, quiet);
         let info = Report::new(Verdict::Info, "figures only");
         let mut r = info.clone();
-        distrust_if_stolen(&mut r, times(0, 0), times(100, 90));
+        distrust_if_disturbed(&mut r, times(0, 0), times(100, 90));
         assert_eq!(r, info);
+    }
+
+    #[test]
+    fn a_decided_verdict_measured_beside_a_busy_neighbour_is_not_trusted() {
+        let t = |total, busy, own| {
+            Some(CpuTimes {
+                busy,
+                steal: 0,
+                total,
+                own,
+            })
+        };
+        let mut r = Report::new(Verdict::Holds, "1.9x");
+        // 600 of 1000 ticks busy, 200 of them ours: others used 40%.
+        distrust_if_disturbed(&mut r, t(0, 0, 0), t(1000, 600, 200));
+        assert_eq!((r.verdict, r.undecided), (Verdict::Info, true));
+        assert!(
+            r.detail.contains("other processes used 40%"),
+            "{}",
+            r.detail
+        );
+        let mut quiet = Report::new(Verdict::Holds, "1.9x");
+        distrust_if_disturbed(&mut quiet, t(0, 0, 0), t(1000, 600, 550));
+        assert_eq!(quiet.verdict, Verdict::Holds);
     }
 }

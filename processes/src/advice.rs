@@ -115,7 +115,11 @@ mod tests {
     #[test]
     fn a_speedup_above_the_core_count_is_explained_in_the_row() {
         let odd = cpu_bound_python(&cpu_bound(2.14)).unwrap();
-        assert!(odd.note.contains("cannot really run faster than 2×"), "{}", odd.note);
+        assert!(
+            odd.note.contains("cannot really run faster than 2×"),
+            "{}",
+            odd.note
+        );
         assert_eq!(cpu_bound_python(&cpu_bound(1.9)).unwrap().note, "");
     }
 }
