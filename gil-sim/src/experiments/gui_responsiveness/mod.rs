@@ -16,6 +16,7 @@ use std::time::Duration;
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::human_time;
 use crate::contract::scaled::Scaled;
+use crate::contract::series::GuiFrames;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
 use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
@@ -82,6 +83,7 @@ impl Experiment for GuiResponsiveness {
         ));
         let mut parts = Vec::new();
         let mut summary = Vec::new();
+        let mut points = Vec::new();
         for &policy in &policies {
             let mut med = [0.0; 4];
             let mut p99 = [0.0; 4];
@@ -101,11 +103,13 @@ impl Experiment for GuiResponsiveness {
                 ));
             }
             let delay = |i: usize| med[i] - med[0];
-            let name = policy.name();
-            report.push_metric(format!("{name}_bytecode_thread_delay_s"), delay(2), "s");
-            report.push_metric(format!("{name}_native_thread_delay_s"), delay(3), "s");
-            report.push_metric(format!("{name}_inline_worst_frame_s"), worst[1], "s");
-            report.push_metric(format!("{name}_alone_frame_s"), med[0], "s");
+            points.push(GuiFrames {
+                gil: policy.name().into(),
+                alone_frame_s: med[0],
+                inline_worst_frame_s: worst[1],
+                bytecode_thread_delay_s: delay(2),
+                native_thread_delay_s: delay(3),
+            });
             let (smooth, janky) = (SMOOTH.as_secs_f64(), JANKY.as_secs_f64());
             // In the UI thread the task freezes a frame, under every policy.
             let frozen = Judgement::at_least(worst[1] / med[0], FROZEN, NOT_FROZEN);
@@ -139,15 +143,7 @@ impl Experiment for GuiResponsiveness {
             ));
         }
         let judgement = Judgement::all(parts);
-        // The key figure first: what bytecode in a thread costs a frame under the default GIL.
-        if let Some(pos) = report
-            .metrics
-            .iter()
-            .position(|m| m.0 == "py311_bytecode_thread_delay_s")
-        {
-            let m = report.metrics.remove(pos);
-            report.metrics.insert(0, m);
-        }
+        key_figures(&mut report, &points);
         report.verdict = judgement.verdict();
         report.undecided = judgement == Judgement::Undecided;
         report.detail = format!(
@@ -161,4 +157,33 @@ impl Experiment for GuiResponsiveness {
         );
         Ok(report)
     }
+}
+
+/// The figures the verdict's bars read, each at its edge over the policies,
+/// key figure first: the least a frame waited with bytecode in a thread
+/// under the new GIL (py39, py311: judged at least half an interval), the
+/// most it waited with native work in a thread (judged at most
+/// [`SMOOTH`]), the least the task inline froze a frame (judged at least
+/// [`FROZEN`] times the frame alone). Each policy's figures are the series.
+fn key_figures(report: &mut Report, points: &[GuiFrames]) {
+    let new_gil = [Policy::Py39.name(), Policy::Py311.name()];
+    let bytecode = points
+        .iter()
+        .filter(|p| new_gil.contains(&p.gil.as_str()))
+        .map(|p| p.bytecode_thread_delay_s)
+        .reduce(f64::min);
+    if let Some(d) = bytecode {
+        report.push_metric("new_gil_bytecode_thread_delay_s", d, "s");
+    }
+    let native = points.iter().map(|p| p.native_thread_delay_s);
+    if let Some(d) = native.reduce(f64::max) {
+        report.push_metric("worst_native_thread_delay_s", d, "s");
+    }
+    let freeze = points
+        .iter()
+        .map(|p| p.inline_worst_frame_s / p.alone_frame_s);
+    if let Some(f) = freeze.reduce(f64::min) {
+        report.push_metric("least_inline_freeze", f, "x (worst frame inline/alone)");
+    }
+    report.push_series(points);
 }
