@@ -70,12 +70,20 @@ mod tests {
     }
 
     #[test]
+    fn a_series_with_a_categorical_field_reads() {
+        let line = r#"{"schema":2,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"gil","units":{"gil":"name","r":"x"},"points":[{"gil":"py311","r":1.0}]}]}"#;
+        let rec = Record::parse_line(line).unwrap();
+        assert_eq!(rec.series[0].points[0]["gil"], "py311");
+    }
+
+    #[test]
     fn invalid_records_are_rejected_with_a_reason() {
         let bad = [
             "not json",
             r#"{"schema":3,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":""}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"a","units":{"a":""},"points":[{"a":1}]}]}"#,
             r#"{"schema":2,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"a","units":{},"points":[{"a":1}]}]}"#,
+            r#"{"schema":2,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"info","detail":"","series":[{"name":"s","x":"a","units":{"a":"x"},"points":[{"a":"py311"}]}]}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{"m":"x"},"units":{"m":"s"},"verdict":"info","detail":""}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{"m":1},"units":{},"verdict":"info","detail":""}"#,
             r#"{"schema":1,"demo":"d","experiment":"e","claim":"","params":{},"metrics":{},"units":{},"verdict":"maybe","detail":""}"#,

@@ -9,6 +9,10 @@
 //! missing. A record's flat metrics stay its key figures. Each demo's
 //! point types have a file named for the demo, each declared with
 //! `point!` (the `point` file), its units beside its fields.
+//!
+//! A field is a number, or, for a categorical parameter (the GIL policy
+//! `gil`, the interpreter `python`), a string whose unit is [`CATEGORY`]
+//! (`"name"`): `{"gil":"py311","threads_over_sequential":1.01}`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -20,10 +24,16 @@ mod processes;
 mod shared_mmap;
 mod subprocess_pipes;
 
-pub use gil_sim::ConvoyLatency;
+pub use gil_sim::{
+    ConvoyLatency, CpuBoundRatio, GuiFrames, InstrRate, IoSpeedup, RaceLost, SideBySide,
+};
 pub use processes::{ChunksizeCost, PayloadCost};
 pub use shared_mmap::ShareCost;
 pub use subprocess_pipes::{MpPipeThroughput, PipeThroughput};
+
+/// The unit of a categorical field: its values are names (`"py311"`), not
+/// numbers. Every other unit marks a numeric field.
+pub const CATEGORY: &str = "name";
 
 /// One point type of a series: its name in the record, the field the
 /// points vary along, and the unit of every field.
@@ -32,7 +42,9 @@ pub trait Point: Serialize + DeserializeOwned {
     const NAME: &'static str;
     /// The field the points vary along (`interval_us`).
     const X: &'static str;
-    /// `(field, unit)` for every field of the point.
+    /// `(field, unit)` for every field of the point. A field whose unit is
+    /// [`CATEGORY`] (`"name"`) holds a string (a categorical parameter
+    /// such as the GIL policy); every other field holds a number.
     const UNITS: &'static [(&'static str, &'static str)];
 }
 
@@ -58,8 +70,8 @@ impl Series {
 
     /// The series of `points` under another name: for two series of one
     /// point type in a record (Rust's and CPython's). A point that does not
-    /// serialize to an object of numbers is left out (a point type is a
-    /// struct of numbers).
+    /// serialize to an object is left out (a point type is a struct of
+    /// numbers and names).
     pub fn named<P: Point>(name: &str, points: &[P]) -> Series {
         let units = P::UNITS
             .iter()
@@ -89,7 +101,9 @@ impl Series {
     }
 
     /// Why the series is malformed, if it is: an empty name, a point
-    /// without the x field, a field that is not a number or has no unit.
+    /// without the x field, a field without a unit, a categorical field
+    /// (unit [`CATEGORY`]) that is not a string, or another field that is
+    /// not a number.
     pub fn problem(&self) -> Option<String> {
         if self.name.is_empty() {
             return Some("a series without a name".into());
@@ -102,11 +116,14 @@ impl Series {
                 ));
             }
             for (field, value) in point {
-                if !value.is_number() {
-                    return Some(format!("series {:?}: {field:?} is not a number", self.name));
-                }
-                if !self.units.get(field).is_some_and(Value::is_string) {
+                let Some(unit) = self.units.get(field).and_then(Value::as_str) else {
                     return Some(format!("series {:?}: {field:?} has no unit", self.name));
+                };
+                if unit == CATEGORY && !value.is_string() {
+                    return Some(format!("series {:?}: {field:?} is not a name", self.name));
+                }
+                if unit != CATEGORY && !value.is_number() {
+                    return Some(format!("series {:?}: {field:?} is not a number", self.name));
                 }
             }
         }
@@ -148,5 +165,42 @@ mod tests {
         let mut other = s;
         other.points[0].remove("latency_s");
         assert_eq!(other.typed::<ConvoyLatency>(), None);
+    }
+
+    fn ratio(gil: &str, r: f64) -> CpuBoundRatio {
+        CpuBoundRatio {
+            gil: gil.into(),
+            sequential_s: 0.1,
+            threads_s: 0.1 * r,
+            threads_over_sequential: r,
+        }
+    }
+
+    #[test]
+    fn a_categorical_field_round_trips_as_a_name() {
+        let points = vec![ratio("py311", 1.01), ratio("nogil", 0.52)];
+        let s = Series::of(&points);
+        assert_eq!(s.problem(), None);
+        assert_eq!(s.x, "gil");
+        assert_eq!(s.units["gil"], CATEGORY);
+        let line = serde_json::to_string(&s).unwrap();
+        assert!(line.contains(r#""gil":"py311""#), "{line}");
+        let back: Series = serde_json::from_str(&line).unwrap();
+        assert_eq!(back.typed::<CpuBoundRatio>(), Some(points));
+    }
+
+    #[test]
+    fn a_name_in_a_numeric_field_or_a_number_in_a_categorical_one_is_a_problem() {
+        let s = Series::of(&[ratio("py311", 1.01)]);
+        let mut bad = s.clone();
+        bad.points[0].insert("threads_s".into(), "slow".into());
+        assert!(bad.problem().unwrap().contains("not a number"), "{bad:?}");
+        let mut bad = s.clone();
+        bad.points[0].insert("gil".into(), 311.into());
+        assert!(bad.problem().unwrap().contains("not a name"), "{bad:?}");
+        // A field's unit decides: relabelled as a number, a name is a problem.
+        let mut bad = s;
+        bad.units.insert("gil".into(), "x".into());
+        assert!(bad.problem().unwrap().contains("not a number"), "{bad:?}");
     }
 }

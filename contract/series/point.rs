@@ -2,15 +2,18 @@
 //! it, so the units cannot miss a field, and the x field is checked by the
 //! compiler.
 
-/// Declares a point type of a series: the struct (serde, `Copy`), and its
+/// Declares a point type of a series: the struct (serde, `Clone`), and its
 /// [`Point`](super::Point) impl, whose `UNITS` come from the `=> "unit"`
 /// after each field and whose `X` must name one of the fields (a typo is a
-/// compile error, not a chart that silently goes missing).
+/// compile error, not a chart that silently goes missing). A categorical
+/// field is a `String` with the unit `"name"` ([`CATEGORY`](super::CATEGORY)).
 ///
 /// ```text
 /// point! {
 ///     /// What one point is.
 ///     pub struct Latency("latency", x = interval_us) {
+///         /// The GIL policy.
+///         gil: String => "name",
 ///         /// The switch interval.
 ///         interval_us: f64 => "µs",
 ///         /// The median wait.
@@ -26,7 +29,7 @@ macro_rules! point {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )+
         }

@@ -5,25 +5,26 @@
 //! `cargo xtask report` compiles this same file and puts the rows in the
 //! lecture's order.
 
-use crate::contract::advice::{Advice, Figure, clearly, fig, figure, row};
+use crate::contract::advice::{Advice, clearly, figure, row};
 use crate::contract::record::{Record, find};
-use crate::contract::series::ConvoyLatency;
+use crate::contract::series::{ConvoyLatency, IoSpeedup};
 
-/// "I/O-bound work, in Python": threads under the GIL.
+/// "I/O-bound work, in Python": threads under the GIL of today's CPython
+/// (the `py311` point of `io-bound`'s series).
 pub fn io_bound_python(records: &[Record]) -> Option<Advice> {
-    let r = find(records, "gil-sim", "io-bound")?;
-    let sim = fig(r, "py311_speedup", "threads under the py311 GIL", "×")?;
-    let threads = r.metric("threads").map(|t| figure("with", t, " threads"));
+    let points = find(records, "gil-sim", "io-bound")?.series_of::<IoSpeedup>()?;
+    let p = points.iter().find(|p| p.gil == "py311")?;
+    let sim = figure("threads under the py311 GIL", p.speedup, "×");
+    let threads = figure("with", p.threads.into(), " threads");
     let choice = if sim.value > 1.5 {
         "threads (the GIL is released while blocked)"
     } else {
         "no gain from threads measured"
     };
-    let figs: Vec<Figure> = [Some(sim), threads].into_iter().flatten().collect();
     Some(row(
         "I/O-bound work with a few fast waits, in Python",
         choice,
-        figs,
+        vec![sim, threads],
         "chart-cpu",
         "gil-sim",
         "io-bound",

@@ -6,7 +6,7 @@
 
 use crate::contract::chart::{Chart, ChartRule, Series, XAxis, bars, chart};
 use crate::contract::record::{Record, find};
-use crate::contract::series::ConvoyLatency;
+use crate::contract::series::{ConvoyLatency, CpuBoundRatio, SideBySide};
 
 /// This demo's charts, by name, in page order.
 pub const CHARTS: &[(&str, ChartRule)] = &[
@@ -17,30 +17,37 @@ pub const CHARTS: &[(&str, ChartRule)] = &[
 const POLICIES: [&str; 4] = ["py2", "py39", "py311", "nogil"];
 
 pub fn cpu_speedup(records: &[Record]) -> Option<Chart> {
-    let gil = find(records, "gil-sim", "cpu-bound");
+    let gil_sim = |exp| find(records, "gil-sim", exp);
+    let gil = gil_sim("cpu-bound").and_then(Record::series_of::<CpuBoundRatio>);
+    let cmp = gil_sim("compare-cpython").and_then(Record::series_of::<SideBySide>);
     let procs = find(records, "processes", "cpu-bound");
-    let cmp = find(records, "gil-sim", "compare-cpython");
-    let inv = |v: Option<f64>| v.filter(|v| *v > 0.0).map(|v| 1.0 / v);
+    let inv = |v: f64| (v > 0.0).then(|| 1.0 / v);
+    // A bar per policy, from the first point measured under it.
     let mut rust: Vec<(&str, Option<f64>)> = POLICIES
         .iter()
-        .map(|p| (*p, inv(gil.and_then(|r| r.metric(&format!("{p}_ratio"))))))
+        .map(|&p| {
+            let pt = gil.iter().flatten().find(|pt| pt.gil == p);
+            (p, pt.and_then(|pt| inv(pt.threads_over_sequential)))
+        })
         .collect();
     rust.push(("threads", procs.and_then(|r| r.metric("thread_speedup"))));
     rust.push(("process pool", procs.and_then(|r| r.metric("pool_speedup"))));
-    let cpython = vec![
-        (
-            "py311",
-            inv(cmp.and_then(|r| r.metric("cp311_cpu_ratio_cpython"))),
-        ),
-        (
-            "threads",
-            procs.and_then(|r| r.metric("cpython_thread_speedup")),
-        ),
-        (
-            "process pool",
-            procs.and_then(|r| r.metric("cpython_pool_speedup")),
-        ),
-    ];
+    // CPython: each interpreter compared, at the policy that models it.
+    let mut cpython: Vec<(&str, Option<f64>)> = POLICIES
+        .iter()
+        .map(|&p| {
+            let pt = cmp.iter().flatten().find(|pt| pt.gil == p);
+            (p, pt.and_then(|pt| inv(pt.cpu_ratio_cpython)))
+        })
+        .collect();
+    cpython.push((
+        "threads",
+        procs.and_then(|r| r.metric("cpython_thread_speedup")),
+    ));
+    cpython.push((
+        "process pool",
+        procs.and_then(|r| r.metric("cpython_pool_speedup")),
+    ));
     let (x, series) = bars(vec![("simulated GIL / Rust", rust), ("CPython", cpython)]);
     chart(
         "chart-cpu",

@@ -140,33 +140,6 @@ fn assert_metrics(r: &serde_json::Value, keys: &[&str]) {
 }
 
 #[test]
-fn gui_responsiveness_measures_every_arrangement() {
-    let (code, out, err) = gil_sim(&[
-        "--json",
-        "gui-responsiveness",
-        "--frames",
-        "6",
-        "--task",
-        "200000",
-        "--gil",
-        "py311",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let r = record(&out);
-    assert_metrics(
-        &r,
-        &[
-            "py311_bytecode_thread_delay_s",
-            "py311_native_thread_delay_s",
-            "py311_inline_worst_frame_s",
-            "py311_alone_frame_s",
-        ],
-    );
-    // A frame is at least the UI's 16 ms sleep.
-    assert!(r["metrics"]["py311_alone_frame_s"].as_f64().unwrap() >= 0.016);
-}
-
-#[test]
 fn gilectomy_measures_the_three_ways_of_counting() {
     let (code, out, err) = gil_sim(&["--json", "gilectomy", "--n", "20000", "--no-python"]);
     assert_eq!(code, 0, "{err}");

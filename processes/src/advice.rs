@@ -73,15 +73,13 @@ pub fn cpu_bound_rust(records: &[Record]) -> Option<Advice> {
     ))
 }
 
-/// "Many tiny tasks": a pool's cost per task, unchunked and at the best chunksize.
+/// "Many tiny tasks": a pool's cost per task, unchunked (the chunksize 1
+/// point of the series) and at the best chunksize.
 pub fn tiny_tasks(records: &[Record]) -> Option<Advice> {
-    let r = find(records, "processes", "chunksize")?;
-    let one = fig(r, "per_task_us_unchunked", "per task, unchunked", " µs")?;
-    let best = r
-        .series_of::<ChunksizeCost>()?
-        .into_iter()
-        .map(|p| p.per_task_us)
-        .reduce(f64::min)?;
+    let points = find(records, "processes", "chunksize")?.series_of::<ChunksizeCost>()?;
+    let one = points.iter().find(|p| p.chunksize == 1)?.per_task_us;
+    let one = figure("per task, unchunked", one, " µs");
+    let best = points.iter().map(|p| p.per_task_us).reduce(f64::min)?;
     let best = figure("at the best chunksize", best, " µs");
     let choice = if clearly(one.value, best.value) {
         "a process pool with a larger chunksize"

@@ -5,4 +5,4 @@ mod measure;
 mod row;
 
 pub(crate) use measure::measure;
-pub(crate) use row::{MIN_GIL_RATIO, Row};
+pub(crate) use row::{MIN_GIL_RATIO, Row, side_by_side};

@@ -2,6 +2,8 @@
 //! judged against its tolerance.
 
 use crate::contract::Judgement;
+use crate::contract::series::SideBySide;
+use crate::gil::Policy;
 
 /// One figure on both sides, and how close they must be (None: not judged).
 #[derive(Debug, Clone)]
@@ -67,4 +69,38 @@ impl Row {
     pub(crate) fn disturbed(&self) -> bool {
         self.name == "cpu_ratio" && self.cpython.min(self.sim) < MIN_GIL_RATIO
     }
+}
+
+/// One interpreter's rows as a point of the `side_by_side` series, each
+/// figure on both sides; `None` if a row is missing.
+pub(crate) fn side_by_side(python: &str, policy: Policy, rows: &[Row]) -> Option<SideBySide> {
+    let pair = |name: &str| {
+        let r = rows.iter().find(|r| r.name == name)?;
+        Some((r.cpython, r.sim))
+    };
+    let cpu = pair("cpu_ratio")?;
+    let io = pair("io_speedup")?;
+    let convoy = pair("convoy_latency")?;
+    let plain = pair("plain_lost_fraction")?;
+    let call = pair("call_lost_fraction")?;
+    let locked = pair("locked_lost_fraction")?;
+    let speed = pair("loop_minstr_per_s")?;
+    Some(SideBySide {
+        python: python.into(),
+        gil: policy.name().into(),
+        cpu_ratio_cpython: cpu.0,
+        cpu_ratio_sim: cpu.1,
+        io_speedup_cpython: io.0,
+        io_speedup_sim: io.1,
+        convoy_latency_cpython_s: convoy.0,
+        convoy_latency_sim_s: convoy.1,
+        plain_lost_fraction_cpython: plain.0,
+        plain_lost_fraction_sim: plain.1,
+        call_lost_fraction_cpython: call.0,
+        call_lost_fraction_sim: call.1,
+        locked_lost_fraction_cpython: locked.0,
+        locked_lost_fraction_sim: locked.1,
+        loop_minstr_per_s_cpython: speed.0,
+        loop_minstr_per_s_sim: speed.1,
+    })
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::contract::python::Python;
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
-use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure};
+use crate::cpython_side_by_side::{MIN_GIL_RATIO, Row, measure, side_by_side};
 use crate::gil::Policy;
 
 /// The default of `--n`.
@@ -50,6 +50,7 @@ impl Experiment for CompareCpython {
         let mut report = Report::new(Verdict::Info, "");
         let (mut judged, mut all, mut compared) = (0, Judgement::Holds, 0);
         let mut summary: Vec<(String, Policy, Vec<Row>)> = Vec::new();
+        let mut points = Vec::new();
         for path in paths {
             let shown = path
                 .as_ref()
@@ -67,7 +68,6 @@ impl Experiment for CompareCpython {
                 }
             };
             compared += 1;
-            let tag = format!("cp{}{}", py.version.0, py.version.1);
             report.say(format!(
                 "  {:<18} {:>12} {:>12} {:>9}",
                 "figure", "CPython", "gil-sim", "sim/CPy"
@@ -102,19 +102,24 @@ impl Experiment for CompareCpython {
                     .and(Judgement::from_bool(losses_match))
                     .and(Judgement::all(rows.iter().map(Row::judge)));
             }
-            for r in &rows[..3] {
+            points.extend(side_by_side(&py.version_string(), policy, &rows));
+            summary.push((py.version_string(), policy, rows));
+        }
+        // The key figures: sim/CPython of the three figures judged under
+        // the 3.10+ GIL (the first three rows), of the first interpreter
+        // compared with py311 (else the first compared). Every interpreter's
+        // figures, both sides, are the series.
+        let key = summary.iter().find(|(_, p, _)| *p == Policy::Py311);
+        if let Some((_, _, rows)) = key.or(summary.first()) {
+            for r in rows.iter().take(3) {
                 report.push_metric(
-                    format!("{tag}_{}_sim_over_cpython", r.name),
+                    format!("{}_sim_over_cpython", r.name),
                     r.sim / r.cpython,
                     "x",
                 );
             }
-            summary.push((py.version_string(), policy, rows.clone()));
-            for r in &rows {
-                report.push_metric(format!("{tag}_{}_cpython", r.name), r.cpython, r.unit);
-                report.push_metric(format!("{tag}_{}_sim", r.name), r.sim, r.unit);
-            }
         }
+        report.push_series(&points);
         if summary.len() > 1 {
             for line in summary_table(&summary) {
                 report.say(line);

@@ -5,6 +5,7 @@
 //! `Lock` nothing is lost under any policy.
 
 use crate::contract::scaled::Scaled;
+use crate::contract::series::RaceLost;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
@@ -55,7 +56,7 @@ impl Experiment for Race {
             "policy", "plain", "with a call", "locked"
         ));
         let (mut max_lost, mut locked_lost) = (0i64, 0i64);
-        let mut metrics = Vec::new();
+        let mut points = Vec::new();
         for &p in &policies {
             let cfg = config(p, interval.0);
             let mut lost = [0i64; 3];
@@ -74,9 +75,13 @@ impl Experiment for Race {
                 lost[1],
                 lost[2]
             ));
-            metrics.push((format!("{}_plain_lost", p.name()), lost[0]));
-            metrics.push((format!("{}_call_lost", p.name()), lost[1]));
-            metrics.push((format!("{}_locked_lost", p.name()), lost[2]));
+            points.push(RaceLost {
+                gil: p.name().into(),
+                updates: n * self.threads,
+                plain_lost: lost[0],
+                call_lost: lost[1],
+                locked_lost: lost[2],
+            });
         }
         report.verdict = Verdict::from_bool(max_lost > 0 && locked_lost == 0);
         report.detail = format!(
@@ -84,9 +89,7 @@ impl Experiment for Race {
         );
         report.push_metric("max_lost_unlocked", max_lost as f64, "updates");
         report.push_metric("max_lost_locked", locked_lost as f64, "updates");
-        for (k, v) in metrics {
-            report.push_metric(k, v as f64, "updates");
-        }
+        report.push_series(&points);
         Ok(report)
     }
 }

@@ -16,16 +16,18 @@ use std::time::Duration;
 use crate::contract::judge::MIN_BASELINE;
 use crate::contract::measure::human_time;
 use crate::contract::scaled::Scaled;
+use crate::contract::series::GuiFrames;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report};
 use crate::flags::{Secs, policies_or_all, secs};
 use crate::gil::Policy;
 use crate::parallel_baseline::parallel_baseline;
-use crate::trace::State;
 use crate::vm::builtin_programs::{
     self, GUI_DRAW_ITERS as DRAW_ITERS, GUI_FRAME_SLEEP as FRAME_SLEEP,
 };
-use crate::vm::{Job, Program, run};
-use crate::workloads::config;
+
+mod frames;
+
+use frames::{Arrangement, frame_times, quantile};
 
 /// The default of `--frames`.
 const FRAMES: Scaled<u64> = Scaled::new(20, 10);
@@ -37,37 +39,6 @@ const JANKY: Duration = Duration::from_millis(5);
 /// A frozen frame: the worst at least this many times the UI alone's median.
 const FROZEN: f64 = 4.0;
 const NOT_FROZEN: f64 = 2.0;
-
-/// Where the long task runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Arrangement {
-    /// No task: the UI alone, the reference.
-    Alone,
-    /// In the UI thread, between two frames.
-    Inline,
-    /// In a second thread, as bytecode.
-    Bytecode,
-    /// In a second thread, as native work that releases the GIL.
-    Native,
-}
-
-impl Arrangement {
-    const ALL: [Arrangement; 4] = [
-        Arrangement::Alone,
-        Arrangement::Inline,
-        Arrangement::Bytecode,
-        Arrangement::Native,
-    ];
-
-    fn label(self) -> &'static str {
-        match self {
-            Arrangement::Alone => "UI alone",
-            Arrangement::Inline => "task in the UI thread",
-            Arrangement::Bytecode => "task in a thread, bytecode",
-            Arrangement::Native => "task in a thread, native (GIL released)",
-        }
-    }
-}
 
 /// Flags of `gui-responsiveness`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -84,56 +55,6 @@ pub struct GuiResponsiveness {
     /// Switch interval of py39/py311.
     #[arg(long, value_parser = secs, default_value = "5ms")]
     pub switch_interval: Secs,
-}
-
-/// One run: the UI thread's frame times, in seconds.
-fn frame_times(
-    p: &Program,
-    policy: Policy,
-    interval: Duration,
-    how: Arrangement,
-    frames: u64,
-) -> anyhow::Result<Vec<f64>> {
-    let func = |name: &str| p.func(name).expect("the gui program defines it");
-    let n = i64::try_from(frames)?;
-    let mut jobs = vec![match how {
-        Arrangement::Inline => Job::new(func("ui_inline"), &[n / 2]),
-        _ => Job::new(func("ui"), &[n]),
-    }];
-    match how {
-        Arrangement::Bytecode => jobs.push(Job::new(func("bytecode_task"), &[])),
-        Arrangement::Native => jobs.push(Job::new(func("native_task"), &[])),
-        _ => {}
-    }
-    let mut cfg = config(policy, interval);
-    cfg.trace = Some(64 * frames as usize + 1024);
-    let out = run(p, &cfg, jobs)?;
-    let trace = out.trace.expect("asked for a trace");
-    anyhow::ensure!(trace.dropped() == 0, "the UI thread's trace overflowed");
-    // A frame: from one sleep's start to the next.
-    let starts: Vec<u64> = trace.spans_of(0, State::Io).map(|s| s.begin_ns).collect();
-    let expected = if how == Arrangement::Inline {
-        2 * (n / 2)
-    } else {
-        n
-    };
-    anyhow::ensure!(
-        starts.len() as i64 == expected,
-        "the UI thread slept {} times, expected {expected}",
-        starts.len()
-    );
-    Ok(starts
-        .windows(2)
-        .map(|w| (w[1] - w[0]) as f64 / 1e9)
-        .collect())
-}
-
-/// The `q` quantile (nearest rank) of `v`, which must not be empty.
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let rank = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
-    s[rank - 1]
 }
 
 impl Experiment for GuiResponsiveness {
@@ -162,6 +83,7 @@ impl Experiment for GuiResponsiveness {
         ));
         let mut parts = Vec::new();
         let mut summary = Vec::new();
+        let mut points = Vec::new();
         for &policy in &policies {
             let mut med = [0.0; 4];
             let mut p99 = [0.0; 4];
@@ -181,11 +103,13 @@ impl Experiment for GuiResponsiveness {
                 ));
             }
             let delay = |i: usize| med[i] - med[0];
-            let name = policy.name();
-            report.push_metric(format!("{name}_bytecode_thread_delay_s"), delay(2), "s");
-            report.push_metric(format!("{name}_native_thread_delay_s"), delay(3), "s");
-            report.push_metric(format!("{name}_inline_worst_frame_s"), worst[1], "s");
-            report.push_metric(format!("{name}_alone_frame_s"), med[0], "s");
+            points.push(GuiFrames {
+                gil: policy.name().into(),
+                alone_frame_s: med[0],
+                inline_worst_frame_s: worst[1],
+                bytecode_thread_delay_s: delay(2),
+                native_thread_delay_s: delay(3),
+            });
             let (smooth, janky) = (SMOOTH.as_secs_f64(), JANKY.as_secs_f64());
             // In the UI thread the task freezes a frame, under every policy.
             let frozen = Judgement::at_least(worst[1] / med[0], FROZEN, NOT_FROZEN);
@@ -219,15 +143,7 @@ impl Experiment for GuiResponsiveness {
             ));
         }
         let judgement = Judgement::all(parts);
-        // The key figure first: what bytecode in a thread costs a frame under the default GIL.
-        if let Some(pos) = report
-            .metrics
-            .iter()
-            .position(|m| m.0 == "py311_bytecode_thread_delay_s")
-        {
-            let m = report.metrics.remove(pos);
-            report.metrics.insert(0, m);
-        }
+        key_figures(&mut report, &points);
         report.verdict = judgement.verdict();
         report.undecided = judgement == Judgement::Undecided;
         report.detail = format!(
@@ -241,4 +157,33 @@ impl Experiment for GuiResponsiveness {
         );
         Ok(report)
     }
+}
+
+/// The figures the verdict's bars read, each at its edge over the policies,
+/// key figure first: the least a frame waited with bytecode in a thread
+/// under the new GIL (py39, py311: judged at least half an interval), the
+/// most it waited with native work in a thread (judged at most
+/// [`SMOOTH`]), the least the task inline froze a frame (judged at least
+/// [`FROZEN`] times the frame alone). Each policy's figures are the series.
+fn key_figures(report: &mut Report, points: &[GuiFrames]) {
+    let new_gil = [Policy::Py39.name(), Policy::Py311.name()];
+    let bytecode = points
+        .iter()
+        .filter(|p| new_gil.contains(&p.gil.as_str()))
+        .map(|p| p.bytecode_thread_delay_s)
+        .reduce(f64::min);
+    if let Some(d) = bytecode {
+        report.push_metric("new_gil_bytecode_thread_delay_s", d, "s");
+    }
+    let native = points.iter().map(|p| p.native_thread_delay_s);
+    if let Some(d) = native.reduce(f64::max) {
+        report.push_metric("worst_native_thread_delay_s", d, "s");
+    }
+    let freeze = points
+        .iter()
+        .map(|p| p.inline_worst_frame_s / p.alone_frame_s);
+    if let Some(f) = freeze.reduce(f64::min) {
+        report.push_metric("least_inline_freeze", f, "x (worst frame inline/alone)");
+    }
+    report.push_series(points);
 }
