@@ -40,6 +40,26 @@ impl Part {
         }
     }
 
+    /// The scaling part "`metric` realises half of `baseline`'s gain"
+    /// ([`Judgement::scaling`]); its bar is that speedup, `1 + (baseline - 1) / 2`.
+    pub fn scaling(metric: &str, speedup: f64, baseline: f64) -> Part {
+        Part {
+            metric: metric.into(),
+            judgement: Judgement::scaling(speedup, baseline),
+            op: ">=",
+            bar: 1.0 + (baseline - 1.0) / 2.0,
+        }
+    }
+
+    /// The part, left undecided unless `judged` (a scaling part on a
+    /// machine that gives no parallelism right now).
+    pub fn judged_if(mut self, judged: bool) -> Part {
+        if !judged {
+            self.judgement = Judgement::Undecided;
+        }
+        self
+    }
+
     /// `holds`, `fails` or `undecided`, for detail lines.
     pub fn as_str(&self) -> &'static str {
         self.judgement.as_str()

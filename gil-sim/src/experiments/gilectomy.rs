@@ -22,8 +22,9 @@
 use std::path::PathBuf;
 
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
-use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Stats};
+use crate::contract::{Ctx, Experiment, Machine, Report, Stats, Verdict};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::baseline_work;
@@ -156,21 +157,31 @@ impl Experiment for Gilectomy {
 
         let cores = Machine::current().cores;
         let parallel = cores >= 2 && baseline >= MIN_BASELINE;
-        let scaling_part = |j: Judgement| if parallel { j } else { Judgement::Undecided };
         let parts = [
-            Judgement::at_least(atomic_cost, ATOMIC_COSTLY, ATOMIC_CHEAP),
-            scaling_part(Judgement::at_most(
+            Part::at_least(
+                "atomic_single_thread_cost",
+                atomic_cost,
+                ATOMIC_COSTLY,
+                ATOMIC_CHEAP,
+            ),
+            Part::at_most(
+                "atomic_shared_speedup",
                 atomic_shared,
                 SHARED_COLLAPSES,
                 SHARED_SCALES,
-            )),
-            Judgement::at_most(biased_cost, BIASED_CHEAP, BIASED_COSTLY),
-            scaling_part(Judgement::scaling(biased_own, baseline)),
+            )
+            .judged_if(parallel),
+            Part::at_most(
+                "biased_single_thread_cost",
+                biased_cost,
+                BIASED_CHEAP,
+                BIASED_COSTLY,
+            ),
+            Part::scaling("biased_own_speedup", biased_own, baseline).judged_if(parallel),
         ];
-        let judgement = Judgement::all(parts);
 
-        let mut report = Report::new(judgement.verdict(), "");
-        report.undecided = judgement == Judgement::Undecided;
+        let mut report = Report::new(Verdict::Info, "");
+        report.judge_parts(&parts);
         report.say(format!(
             "{n} loop iterations in total, each loading an object {} times (its count up and down); {k} threads; plain Rust threads get {baseline:.2}x right now",
             self.touches
