@@ -56,6 +56,7 @@ impl Step {
 pub fn steps(root: &Path) -> Vec<Step> {
     let mut steps = vec![
         Step::new("fmt", &["fmt", "--all", "--check"]),
+        Step::new("manifests", &["xtask", "manifests"]),
         Step::new(
             "clippy",
             &[

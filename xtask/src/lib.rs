@@ -3,7 +3,8 @@
 //! and checks what it prints; [`run_all`] runs every demo; [`repeat`] tallies
 //! the verdicts of repeated runs; [`summary`] draws the tables; [`report`]
 //! builds the HTML page of charts and advice; [`ci`]
-//! runs the checks; [`workspace`] finds the root, cargo, and builds the
+//! runs the checks; [`manifests`] checks that each member's manifest stands
+//! alone and that the members agree; [`workspace`] finds the root, cargo, and builds the
 //! demos; [`interrupt`] makes Ctrl-C end everything a run started.
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -11,6 +12,7 @@ pub mod contract;
 
 pub mod ci;
 pub mod interrupt;
+pub mod manifests;
 pub mod repeat;
 pub mod run_all;
 pub mod runner;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, ci, interrupt, report, run_all, runner, workspace};
+use xtask::{DEMOS, ci, interrupt, manifests, report, run_all, runner, workspace};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -26,7 +26,10 @@ Tasks:
                                 saved records.jsonl; PNG too if chromium exists;
                                 --strict fails when a chart or advice row
                                 cannot be derived from the records
-  ci                            fmt, clippy, tests, docs, loom, and
+  manifests                     check that every member's Cargo.toml stands
+                                alone (nothing inherited from the workspace)
+                                and that they agree on shared dependencies
+  ci                            fmt, manifests, clippy, tests, docs, loom, and
                                 report --quick --strict --repeat 3 (the demos
                                 three rounds, their summary, and the page)
   help                          this text
@@ -72,6 +75,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Ok(opts) => report::run(&opts)?,
             Err(e) => return Ok(usage(&e)),
         },
+        "manifests" => manifests::run()?,
         "ci" => ci::run()?,
         // For the tests: run one command as a demo would be run (own
         // process group, time limit, Ctrl-C handling).
