@@ -52,7 +52,8 @@ impl Step {
 
 /// The checks, in the order they run. The loom models run when
 /// `threads-sync/tests/loom.rs` exists, in their own target directory so the
-/// `--cfg threads_sync_loom` build does not invalidate the normal one.
+/// `--cfg threads_sync_loom` build does not invalidate the normal one, and
+/// without the demo (that build models the primitives only).
 pub fn steps(root: &Path) -> Vec<Step> {
     let mut steps = vec![
         Step::new("fmt", &["fmt", "--all", "--check"]),
@@ -80,6 +81,7 @@ pub fn steps(root: &Path) -> Vec<Step> {
                     "--release",
                     "-p",
                     "threads-sync",
+                    "--no-default-features",
                     "--test",
                     "loom",
                     "--target-dir",
