@@ -50,8 +50,10 @@ impl Step {
     }
 }
 
-/// The checks, in the order they run. The loom models run when
-/// `threads-sync/tests/loom.rs` exists, in their own target directory so the
+/// The checks, in the order they run. `clippy-bare` and `bare-libs` check
+/// what the READMEs promise a user who depends on a demo crate's library
+/// alone (`default-features = false`).
+/// The loom models run when `threads-sync/tests/loom.rs` exists, in their own target directory so the
 /// `--cfg threads_sync_loom` build does not invalidate the normal one, and
 /// without the demo (that build models the primitives only).
 pub fn steps(root: &Path) -> Vec<Step> {
@@ -69,8 +71,23 @@ pub fn steps(root: &Path) -> Vec<Step> {
                 "warnings",
             ],
         ),
+        // The libraries without their demos (`default-features = false`),
+        // tests and doctests included, lint clean too.
+        Step::new(
+            "clippy-bare",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--no-default-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         Step::new("test", &["test", "--workspace"]),
         Step::new("doc", &["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
+        Step::new("bare-libs", &["xtask", "bare-libs"]),
     ];
     if root.join("threads-sync/tests/loom.rs").is_file() {
         steps.push(

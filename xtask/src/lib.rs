@@ -2,14 +2,16 @@
 //! logic can be tested: [`runner`] runs one demo binary under a time limit
 //! and checks what it prints; [`run_all`] runs every demo; [`repeat`] tallies
 //! the verdicts of repeated runs; [`summary`] draws the tables; [`report`]
-//! builds the HTML page of charts and advice; [`ci`]
-//! runs the checks; [`manifests`] checks that each member's manifest stands
-//! alone and that the members agree; [`workspace`] finds the root, cargo, and builds the
-//! demos; [`interrupt`] makes Ctrl-C end everything a run started.
+//! builds the HTML page of charts and advice; [`ci`] runs the checks;
+//! [`manifests`] checks that each member's manifest stands alone and that
+//! the members agree; [`bare_libs`] that each demo's library builds without
+//! the demo's dependencies; [`workspace`] finds the root, cargo, and
+//! builds the demos; [`interrupt`] makes Ctrl-C end everything a run started.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod contract;
 
+pub mod bare_libs;
 pub mod ci;
 pub mod interrupt;
 pub mod manifests;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, ci, interrupt, manifests, report, run_all, runner, workspace};
+use xtask::{DEMOS, bare_libs, ci, interrupt, manifests, report, run_all, runner, workspace};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -29,7 +29,11 @@ Tasks:
   manifests                     check that every member's Cargo.toml stands
                                 alone (nothing inherited from the workspace)
                                 and that they agree on shared dependencies
-  ci                            fmt, manifests, clippy, tests, docs, loom, and
+  bare-libs                     build each demo's library without its `demo`
+                                feature and check it pulls none of the demo's
+                                dependencies (clap, anyhow, serde_json, ...)
+  ci                            fmt, manifests, clippy, tests, docs, loom,
+                                bare-libs, and
                                 report --quick --strict --repeat 3 (the demos
                                 three rounds, their summary, and the page)
   help                          this text
@@ -76,6 +80,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Err(e) => return Ok(usage(&e)),
         },
         "manifests" => manifests::run()?,
+        "bare-libs" => bare_libs::run()?,
         "ci" => ci::run()?,
         // For the tests: run one command as a demo would be run (own
         // process group, time limit, Ctrl-C handling).

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::workspace::{cargo, root};
+use crate::workspace::{metadata, root};
 
 /// Dependencies each crate may enable different features of: nix's
 /// features are the OS APIs a crate calls, and each enables only its own.
@@ -21,22 +21,7 @@ pub const OWN_LINTS: &[(&str, &str)] = &[("threads-sync", "rust.unexpected_cfgs"
 /// Runs the check on this workspace; prints every problem and returns
 /// `true` when there is none.
 pub fn run() -> anyhow::Result<bool> {
-    let out = cargo()
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "cargo metadata failed ({})",
-        out.status
-    );
-    let metadata: Value = serde_json::from_slice(&out.stdout)?;
-    let found = problems(&metadata, &root())?;
+    let found = problems(&metadata()?, &root())?;
     for p in &found {
         eprintln!("manifests: {p}");
     }
