@@ -50,9 +50,9 @@ impl Step {
     }
 }
 
-/// The checks, in the order they run. `clippy-bare` and `bare-libs` check
-/// what the READMEs promise a user who depends on a demo crate's library
-/// alone (`default-features = false`).
+/// The checks, in the order they run. `clippy-bare`, `bare-libs` and
+/// `copy-out` check what the READMEs promise a user who copies a demo crate
+/// out: its library alone, and the copy building outside the workspace.
 /// The loom models run when `threads-sync/tests/loom.rs` exists, in their own target directory so the
 /// `--cfg threads_sync_loom` build does not invalidate the normal one, and
 /// without the demo (that build models the primitives only).
@@ -88,6 +88,7 @@ pub fn steps(root: &Path) -> Vec<Step> {
         Step::new("test", &["test", "--workspace"]),
         Step::new("doc", &["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
         Step::new("bare-libs", &["xtask", "bare-libs"]),
+        Step::new("copy-out", &["xtask", "copy-out"]),
     ];
     if root.join("threads-sync/tests/loom.rs").is_file() {
         steps.push(

@@ -5,7 +5,8 @@
 //! builds the HTML page of charts and advice; [`ci`] runs the checks;
 //! [`manifests`] checks that each member's manifest stands alone and that
 //! the members agree; [`bare_libs`] that each demo's library builds without
-//! the demo's dependencies; [`workspace`] finds the root, cargo, and
+//! the demo's dependencies; [`copy_out`] that each demo crate builds when
+//! copied out of the workspace; [`workspace`] finds the root, cargo, and
 //! builds the demos; [`interrupt`] makes Ctrl-C end everything a run started.
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -13,6 +14,7 @@ pub mod contract;
 
 pub mod bare_libs;
 pub mod ci;
+pub mod copy_out;
 pub mod interrupt;
 pub mod manifests;
 pub mod repeat;

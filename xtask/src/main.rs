@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, bare_libs, ci, interrupt, manifests, report, run_all, runner, workspace};
+use xtask::{
+    DEMOS, bare_libs, ci, copy_out, interrupt, manifests, report, run_all, runner, workspace,
+};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -32,8 +34,12 @@ Tasks:
   bare-libs                     build each demo's library without its `demo`
                                 feature and check it pulls none of the demo's
                                 dependencies (clap, anyhow, serde_json, ...)
-  ci                            fmt, manifests, clippy, tests, docs, loom,
-                                bare-libs, and
+  copy-out                      copy each demo crate (with contract/ and the
+                                sibling crates it needs) to a temporary
+                                directory and build it there, offline
+  ci                            fmt, manifests, clippy (with and without the
+                                demos), tests, docs, loom, bare-libs, copy-out,
+                                and
                                 report --quick --strict --repeat 3 (the demos
                                 three rounds, their summary, and the page)
   help                          this text
@@ -81,6 +87,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         },
         "manifests" => manifests::run()?,
         "bare-libs" => bare_libs::run()?,
+        "copy-out" => copy_out::run()?,
         "ci" => ci::run()?,
         // For the tests: run one command as a demo would be run (own
         // process group, time limit, Ctrl-C handling).
