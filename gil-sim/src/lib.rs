@@ -63,44 +63,69 @@
 //!
 //! ## 5. The experiments
 //!
-//! [`experiments`] measures the lecture's claims; `gil-sim list` names them.
-//! What they share lives beside them: their [`flags`], the simulator's
-//! [`workloads`], measuring variants in turn ([`interleave`]), the machine's
-//! [`parallel_baseline`], gil-sim's [`python_scripts`], and
-//! `compare-cpython`'s runs of both ([`cpython_side_by_side`]).
+//! The `gil-sim` binary measures the lecture's claims (`gil-sim list`
+//! names them), with the demo's flags, workloads and CPython side-by-side
+//! runs beside them. They come with the `demo` feature (on by default), as
+//! do the Perfetto writer (`trace::chrome`) and the `dis` and `trace`
+//! tools; `gil-sim = { path = "../gil-sim", default-features = false }` is
+//! the simulator alone (sections 1 to 4), on thiserror and nix.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 /// The report's "when to use what" rows from this demo's figures (data;
 /// xtask orders them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod advice;
 /// The report's charts of this demo's figures (data; xtask draws them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod charts;
 /// The demo contract (CLI, records, measuring), shared by every demo
 /// binary: the demo's side, not this library's API.
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod cpython_side_by_side;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod dis_tool;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod experiments;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod flags;
 pub mod gil;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod interleave;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod parallel_baseline;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod python_scripts;
 pub mod trace;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod trace_tool;
 pub mod vm;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod workloads;
 
-/// The demo: its name, what it teaches, and its experiments.
+/// The demo: its name, what it teaches, and its experiments (the demo's
+/// side, not this library's API).
 ///
 /// ```
 /// assert_eq!(gil_sim::DEMO.name, "gil-sim");
 /// ```
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "gil-sim",
     about: "The GIL, simulated: a bytecode VM run by real threads under CPython's GIL policies",

@@ -16,7 +16,22 @@
 //!
 //! ```
 //! use processes::job::Job;
-//! assert_eq!(processes::demo_jobs::Primes::run((0, 100)), Ok(25));
+//! use processes::registry::{JobEntry, Registry};
+//!
+//! /// Doubles a number (the function a worker finds by name).
+//! struct Double;
+//! impl Job for Double {
+//!     const NAME: &'static str = "double";
+//!     type Task = u64;
+//!     type Output = u64;
+//!     fn run(x: u64) -> Result<u64, String> {
+//!         x.checked_mul(2).ok_or_else(|| format!("2 * {x} overflows"))
+//!     }
+//! }
+//! /// The binary's jobs, by name.
+//! static JOBS: Registry = Registry(&[JobEntry::of::<Double>()]);
+//! assert_eq!(Double::run(21), Ok(42));
+//! assert!(JOBS.find("double").is_some());
 //! ```
 //!
 //! ## 2. The worker hook: first line of `main`
@@ -29,17 +44,41 @@
 //! ## 3. A pool: `map`, `imap_unordered`, `chunksize`
 //!
 //! ```no_run
-//! use processes::demo_jobs::Tiny;
+//! # use processes::job::Job;
+//! # use processes::registry::{JobEntry, Registry};
+//! # struct Double;
+//! # impl Job for Double {
+//! #     const NAME: &'static str = "double";
+//! #     type Task = u64;
+//! #     type Output = u64;
+//! #     fn run(x: u64) -> Result<u64, String> { Ok(2 * x) }
+//! # }
+//! # static JOBS: Registry = Registry(&[JobEntry::of::<Double>()]);
+//! use std::process::ExitCode;
 //! use processes::pool::ProcessPool;
 //!
-//! let mut pool = ProcessPool::<Tiny>::builder().workers(2).chunksize(64).build()?;
-//! let doubled = pool.map(0..1000u64)?;
-//! assert!(doubled.iter().enumerate().all(|(i, r)| *r.as_ref().unwrap() == 2 * i as u64));
-//! for item in pool.imap_unordered(0..10u64) {
-//!     let (index, result) = item?;
-//!     println!("task {index}: {result:?}");
+//! fn main() -> ExitCode {
+//!     // First line: a worker run of this binary serves its job and ends here.
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&JOBS) {
+//!         return code;
+//!     }
+//!     if let Err(e) = parent() {
+//!         eprintln!("error: {e}");
+//!         return ExitCode::FAILURE;
+//!     }
+//!     ExitCode::SUCCESS
 //! }
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//!
+//! fn parent() -> Result<(), Box<dyn std::error::Error>> {
+//!     let mut pool = ProcessPool::<Double>::builder().workers(2).chunksize(64).build()?;
+//!     let doubled = pool.map(0..1000u64)?;
+//!     assert!(doubled.iter().enumerate().all(|(i, r)| r.as_ref().ok() == Some(&(2 * i as u64))));
+//!     for item in pool.imap_unordered(0..10u64) {
+//!         let (index, result) = item?;
+//!         println!("task {index}: {result:?}");
+//!     }
+//!     Ok(())
+//! }
 //! ```
 //!
 //! ## 4. Crashes, shutdown, Ctrl-C
@@ -90,24 +129,38 @@
 //! [`proc_info`] reads thread counts, children, and RSS/PSS.
 //!
 //! Linux only: `/proc`, `fork` and the signal handling are Unix/Linux APIs.
+//!
+//! The binary, its jobs and experiments and the demo contract come with the
+//! `demo` feature (on by default); `processes = { path = "../processes",
+//! default-features = false }` is the library alone, which builds on the
+//! library of `subprocess-pipes` (copy it beside it).
 #![deny(unsafe_op_in_unsafe_fn)]
 
 /// The kill-and-reap guard, from the crate that owns the process lifecycle.
 pub use subprocess_pipes::child;
 /// The report's "when to use what" rows from this demo's figures (data;
 /// xtask orders them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod advice;
 /// The report's charts of this demo's figures (data; xtask draws them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod charts;
 /// The demo contract (CLI, records, measuring), shared by every demo
 /// binary: the demo's side, not this library's API.
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod cpython;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod demo_jobs;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod experiments;
 pub mod fork;
 pub mod job;
@@ -116,14 +169,19 @@ pub mod proc_info;
 pub mod protocol;
 pub mod registry;
 pub mod signals;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod start_flag;
 pub mod worker;
 
-/// The demo: its name, what it teaches, and its experiments.
+/// The demo: its name, what it teaches, and its experiments (the demo's
+/// side, not this library's API).
 ///
 /// ```
 /// assert_eq!(processes::DEMO.name, "processes");
 /// ```
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "processes",
     about: "Multiprocessing in Rust: a process pool, and what processes cost next to threads",

@@ -3,12 +3,28 @@
 //! ([`subprocess_pipes::worker::main_if_worker`]).
 //!
 //! ```no_run
+//! use processes::job::Job;
+//! use processes::registry::{JobEntry, Registry};
+//!
+//! struct Double;
+//! impl Job for Double {
+//!     const NAME: &'static str = "double";
+//!     type Task = u64;
+//!     type Output = u64;
+//!     fn run(x: u64) -> Result<u64, String> {
+//!         Ok(2 * x)
+//!     }
+//! }
+//! /// Every job this binary's workers serve.
+//! static JOBS: Registry = Registry(&[JobEntry::of::<Double>()]);
+//!
 //! fn main() -> std::process::ExitCode {
 //!     // First line: a worker run of this binary serves its job and ends here.
-//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::demo_jobs::REGISTRY) {
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&JOBS) {
 //!         return code;
 //!     }
-//!     processes::DEMO.main()
+//!     // ... the parent: start a `ProcessPool::<Double>` ...
+//!     std::process::ExitCode::SUCCESS
 //! }
 //! ```
 
@@ -42,9 +58,20 @@ impl JobEntry {
 /// The jobs a binary's workers can run, looked up by name.
 ///
 /// ```
-/// use processes::registry::Registry;
-/// static JOBS: Registry = processes::demo_jobs::REGISTRY;
-/// assert!(JOBS.find("primes").is_some());
+/// use processes::job::Job;
+/// use processes::registry::{JobEntry, Registry};
+///
+/// struct Double;
+/// impl Job for Double {
+///     const NAME: &'static str = "double";
+///     type Task = u64;
+///     type Output = u64;
+///     fn run(x: u64) -> Result<u64, String> {
+///         Ok(2 * x)
+///     }
+/// }
+/// static JOBS: Registry = Registry(&[JobEntry::of::<Double>()]);
+/// assert!(JOBS.find("double").is_some());
 /// assert!(JOBS.find("no-such-job").is_none());
 /// ```
 #[derive(Debug, Clone, Copy)]

@@ -9,11 +9,22 @@
 //! table ([`crate::registry::Registry`]):
 //!
 //! ```no_run
+//! # use processes::job::Job;
+//! # use processes::registry::{JobEntry, Registry};
+//! # struct Double;
+//! # impl Job for Double {
+//! #     const NAME: &'static str = "double";
+//! #     type Task = u64;
+//! #     type Output = u64;
+//! #     fn run(x: u64) -> Result<u64, String> { Ok(2 * x) }
+//! # }
+//! # static JOBS: Registry = Registry(&[JobEntry::of::<Double>()]);
 //! fn main() -> std::process::ExitCode {
-//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&processes::demo_jobs::REGISTRY) {
+//!     if let Some(code) = subprocess_pipes::worker::main_if_worker(&JOBS) {
 //!         return code; // a worker run ends here
 //!     }
-//!     processes::DEMO.main()
+//!     // ... the parent's work, pools included ...
+//!     std::process::ExitCode::SUCCESS
 //! }
 //! ```
 //!
@@ -92,6 +103,7 @@ pub(crate) fn serve_ends<J: Job>(ends: Ends) -> Result<(), WorkerError> {
 /// always knows which batch a dead worker was running.
 ///
 /// ```
+/// use processes::job::Job;
 /// use processes::protocol::{Batch, Reply};
 /// use subprocess_pipes::channel::{Receiver, Sender};
 ///
@@ -100,8 +112,15 @@ pub(crate) fn serve_ends<J: Job>(ends: Ends) -> Result<(), WorkerError> {
 /// let mut tx = Sender::<Batch<u64>, _>::new(&mut input);
 /// tx.send(&Batch { seq: 0, tasks: vec![1, 2] })?;
 /// tx.send(&Batch { seq: 1, tasks: vec![3] })?;
+/// # struct Double;
+/// # impl Job for Double {
+/// #     const NAME: &'static str = "double";
+/// #     type Task = u64;
+/// #     type Output = u64;
+/// #     fn run(x: u64) -> Result<u64, String> { Ok(2 * x) }
+/// # }
 /// let mut output = Vec::new();
-/// processes::worker::serve::<processes::demo_jobs::Tiny, _, _>(&input[..], &mut output)?;
+/// processes::worker::serve::<Double, _, _>(&input[..], &mut output)?;
 /// let mut rx = Receiver::<Reply<u64>, _>::new(&output[..]);
 /// assert!(matches!(rx.recv()?, Some(Reply::Hello { .. })));
 /// assert_eq!(rx.recv()?, Some(Reply::Done { seq: 0, results: vec![Ok(2), Ok(4)] }));

@@ -71,29 +71,41 @@
 //! and PSS from `/proc/<pid>/smaps_rollup` (PSS splits a shared page among
 //! its mappers, so a sum over processes counts it once);
 //! [`scan`] times parallel scans in processes and in threads; [`counter`] and
-//! [`trap`] are the fork demonstrations; [`experiments`] turn them into
-//! claims with verdicts.
+//! [`trap`] are the fork demonstrations; the `shared-mmap` binary's
+//! experiments turn them into claims with verdicts.
 //!
 //! Linux only (memfd, seals, `/proc`).
+//!
+//! The binary, its experiments and the demo contract come with the `demo`
+//! feature (on by default); `shared-mmap = { path = "../shared-mmap",
+//! default-features = false }` is the library alone, which depends on the
+//! libraries of `processes` and `subprocess-pipes` (copy them beside it).
 #![deny(unsafe_op_in_unsafe_fn)]
 
 /// The report's "when to use what" rows from this demo's figures (data;
 /// xtask orders them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod advice;
 pub mod anon;
 /// The report's charts of this demo's figures (data; xtask draws them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod charts;
 /// The demo contract (CLI, records, measuring), shared by every demo
 /// binary: the demo's side, not this library's API.
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod counter;
 pub mod dataset;
 pub mod error;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod experiments;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod flags;
 pub mod fork;
 pub mod mailbox;
@@ -112,11 +124,14 @@ pub use error::{Error, Result};
 pub use mailbox::Mailbox;
 pub use memfd::SealedMemfd;
 
-/// The demo: its name, what it teaches, and its experiments.
+/// The demo: its name, what it teaches, and its experiments (the demo's
+/// side, not this library's API).
 ///
 /// ```
 /// assert_eq!(shared_mmap::DEMO.name, "shared-mmap");
 /// ```
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "shared-mmap",
     about: "Sharing memory between processes: read-only data without copies, shared counters, and the traps",

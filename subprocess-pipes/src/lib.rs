@@ -83,31 +83,43 @@
 //! ## 6. The experiments
 //!
 //! `run`, `pipe-deadlock`, `messages`, `latency`, `throughput`,
-//! `foreign-child`: see [`experiments`] and `subprocess-pipes list`.
+//! `foreign-child`: `subprocess-pipes list` names them. They, the binary
+//! and its worker roles come with the `demo` feature (on by default);
+//! `subprocess-pipes = { path = "../subprocess-pipes", default-features =
+//! false }` is the library alone, on serde, bincode, thiserror, nix and
+//! signal-hook.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![forbid(unsafe_code)]
 
 // The contract (compiled into every demo crate) names the process
 // lifecycle by its crate path; here that path is this crate.
+#[cfg(feature = "demo")]
 extern crate self as subprocess_pipes;
 
 /// The report's "when to use what" rows from this demo's figures (data;
 /// xtask orders them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod advice;
 pub mod blob;
 pub mod channel;
 /// The report's charts of this demo's figures (data; xtask draws them).
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 pub mod charts;
 pub mod child;
 pub mod codec;
 /// The demo contract (CLI, records, measuring), shared by every demo
 /// binary: the demo's side, not this library's API.
+#[cfg(feature = "demo")]
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
 pub mod deadline;
+/// The experiments: each tests one claim of the lecture (the demo's side,
+/// not this library's API).
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod experiments;
 pub mod frame;
 pub mod frame_reader;
@@ -124,16 +136,23 @@ pub mod worker;
 
 // The experiments' helpers, not the library's API: CPython's Pipe round
 // trip, the flags they share, CPU placement, and a watchdog for hot loops.
+#[cfg(feature = "demo")]
 mod cpython_pipe_rtt;
+#[cfg(feature = "demo")]
 mod flags;
+#[cfg(feature = "demo")]
 mod placement;
+#[cfg(feature = "demo")]
 mod watchdog;
 
-/// The demo: its name, what it teaches, and its experiments.
+/// The demo: its name, what it teaches, and its experiments (the demo's
+/// side, not this library's API).
 ///
 /// ```
 /// assert_eq!(subprocess_pipes::DEMO.name, "subprocess-pipes");
 /// ```
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "subprocess-pipes",
     about: "Children, pipes and serialized messages: subprocess.run, Popen and typed framed channels",

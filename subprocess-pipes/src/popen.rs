@@ -99,13 +99,17 @@ impl Popen {
     /// looping on `recv` then sees a clean end and exits.
     ///
     /// ```no_run
+    /// use std::process::{Command, Stdio};
+    /// use std::time::Duration;
     /// use subprocess_pipes::popen::Popen;
-    /// use subprocess_pipes::worker;
     ///
-    /// let mut child = Popen::spawn(worker::command_self("echo")?)?;
-    /// let mut ch = child.channel::<worker::proto::Ping, worker::proto::Pong>().expect("piped");
-    /// ch.send(&worker::proto::Ping { seq: 1 })?;
-    /// assert_eq!(ch.recv_timeout(std::time::Duration::from_secs(5))?, Some(worker::proto::Pong { seq: 2 }));
+    /// // `cat` sends every frame back as it came: an echo child for frames.
+    /// let mut cat = Command::new("cat");
+    /// cat.stdin(Stdio::piped()).stdout(Stdio::piped());
+    /// let mut child = Popen::spawn(cat)?;
+    /// let mut ch = child.channel::<(u32, String), (u32, String)>().expect("piped");
+    /// ch.send(&(1, "ping".to_string()))?;
+    /// assert_eq!(ch.recv_timeout(Duration::from_secs(5))?, Some((1, "ping".to_string())));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn channel<Tx, Rx>(&mut self) -> Option<Channel<Tx, Rx, ChildStdout, ChildStdin>> {

@@ -8,7 +8,7 @@
 //! exceptions (a refused `put` hands the item back), `Duration` timeouts,
 //! RAII guards, and an explicit `release()` where Python allows a release
 //! from another thread. The binary's experiments measure what the lecture
-//! claims about them (`threads-sync list`).
+//! claims about them (`threads-sync list`, with the `demo` feature).
 //!
 //! ## Which one when
 //!
@@ -124,53 +124,76 @@
 //! the crate's own `--cfg threads_sync_loom`; so the untimed paths of the
 //! code that ships are model-checked with loom (the spin-then-sleep
 //! back-offs run one round there, so their mutex-dropping paths are
-//! explored too):
-//! `RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p threads-sync --test loom --target-dir target/loom`.
+//! explored too); that build leaves the demo out:
+//! `RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p threads-sync --no-default-features --test loom --target-dir target/loom`.
+//!
+//! ## Features
+//!
+//! The primitives need only std and thiserror:
+//! `threads-sync = { path = "../threads-sync", default-features = false }`
+//! is them alone. The `async-io` feature adds the `async_io` module (tokio, nix);
+//! `demo` (the default) adds it, the binary and its experiments.
 #![forbid(unsafe_code)]
 
-#[cfg(not(threads_sync_loom))]
+// The loom build swaps the primitives' std::sync for loom::sync, which only
+// works inside `loom::model`: it builds the primitives alone.
+#[cfg(all(threads_sync_loom, feature = "demo"))]
+compile_error!(
+    "`--cfg threads_sync_loom` model-checks the primitives only: build it with `--no-default-features`"
+);
+
+#[cfg(feature = "demo")]
 /// The report's "when to use what" rows from this demo's figures (data;
 /// xtask orders them).
 #[doc(hidden)]
 pub mod advice;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "async-io")]
 pub mod async_io;
 pub mod barrier;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod busy_work;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
 /// The report's charts of this demo's figures (data; xtask draws them).
 #[doc(hidden)]
 pub mod charts;
 pub mod condition;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
 /// The demo contract (CLI, records, measuring), shared by every demo
 /// binary: the demo's side, not this library's API.
 #[doc(hidden)]
 #[path = "../../contract/mod.rs"]
 pub mod contract;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod cost_kernels;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod cpython;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod durations;
 pub mod error;
 pub mod event;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod experiments;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod idle_waiters;
 pub mod lock;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod memory_usage;
 mod primitive;
 pub mod queue;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod rates;
 pub mod rlock;
 pub mod semaphore;
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod server_child;
 mod waiting;
 
@@ -186,13 +209,14 @@ pub use queue::{BaseQueue, LifoQueue, PriorityQueue, Queue};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedPermit, BoundedSemaphore, Permit, Semaphore};
 
-/// The demo: its name, what it teaches, and its experiments (not built
-/// under `--cfg threads_sync_loom`).
+/// The demo: its name, what it teaches, and its experiments (the demo's
+/// side, not this library's API).
 ///
 /// ```
 /// assert_eq!(threads_sync::DEMO.name, "threads-sync");
 /// ```
-#[cfg(not(threads_sync_loom))]
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static DEMO: contract::Demo = contract::Demo {
     name: "threads-sync",
     about: "Python's threading and queue primitives in Rust: Lock, RLock, Semaphore, Event, Condition, Barrier, Queue",

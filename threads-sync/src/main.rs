@@ -1,6 +1,5 @@
 //! `threads-sync`: the demo binary; all the logic lives in the library.
 
-#[cfg(not(threads_sync_loom))]
 fn main() -> std::process::ExitCode {
     // `many-slow-connections` starts this binary again as a server child.
     let roles = &threads_sync::server_child::ROLES;
@@ -14,7 +13,3 @@ fn main() -> std::process::ExitCode {
     }
     threads_sync::DEMO.main()
 }
-
-/// Under `--cfg threads_sync_loom` only the primitives are built, to be model-checked.
-#[cfg(threads_sync_loom)]
-fn main() {}

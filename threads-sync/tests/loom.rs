@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! RUSTFLAGS="--cfg threads_sync_loom" LOOM_MAX_PREEMPTIONS=2 \
-//!     cargo test --release -p threads-sync --test loom --target-dir target/loom
+//!     cargo test --release -p threads-sync --no-default-features --test loom --target-dir target/loom
 //! ```
 #![cfg(threads_sync_loom)]
 

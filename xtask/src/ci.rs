@@ -50,12 +50,16 @@ impl Step {
     }
 }
 
-/// The checks, in the order they run. The loom models run when
-/// `threads-sync/tests/loom.rs` exists, in their own target directory so the
-/// `--cfg threads_sync_loom` build does not invalidate the normal one.
+/// The checks, in the order they run. `clippy-bare`, `bare-libs` and
+/// `copy-out` check what the READMEs promise a user who copies a demo crate
+/// out: its library alone, and the copy building outside the workspace.
+/// The loom models run when `threads-sync/tests/loom.rs` exists, in their own target directory so the
+/// `--cfg threads_sync_loom` build does not invalidate the normal one, and
+/// without the demo (that build models the primitives only).
 pub fn steps(root: &Path) -> Vec<Step> {
     let mut steps = vec![
         Step::new("fmt", &["fmt", "--all", "--check"]),
+        Step::new("manifests", &["xtask", "manifests"]),
         Step::new(
             "clippy",
             &[
@@ -67,8 +71,24 @@ pub fn steps(root: &Path) -> Vec<Step> {
                 "warnings",
             ],
         ),
+        // The libraries without their demos (`default-features = false`),
+        // tests and doctests included, lint clean too.
+        Step::new(
+            "clippy-bare",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--no-default-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         Step::new("test", &["test", "--workspace"]),
         Step::new("doc", &["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
+        Step::new("bare-libs", &["xtask", "bare-libs"]),
+        Step::new("copy-out", &["xtask", "copy-out"]),
     ];
     if root.join("threads-sync/tests/loom.rs").is_file() {
         steps.push(
@@ -79,6 +99,7 @@ pub fn steps(root: &Path) -> Vec<Step> {
                     "--release",
                     "-p",
                     "threads-sync",
+                    "--no-default-features",
                     "--test",
                     "loom",
                     "--target-dir",

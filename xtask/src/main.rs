@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xtask::{DEMOS, ci, interrupt, report, run_all, runner, workspace};
+use xtask::{
+    DEMOS, bare_libs, ci, copy_out, interrupt, manifests, report, run_all, runner, workspace,
+};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -26,7 +28,18 @@ Tasks:
                                 saved records.jsonl; PNG too if chromium exists;
                                 --strict fails when a chart or advice row
                                 cannot be derived from the records
-  ci                            fmt, clippy, tests, docs, loom, and
+  manifests                     check that every member's Cargo.toml stands
+                                alone (nothing inherited from the workspace)
+                                and that they agree on shared dependencies
+  bare-libs                     build each demo's library without its `demo`
+                                feature and check it pulls none of the demo's
+                                dependencies (clap, anyhow, serde_json, ...)
+  copy-out                      copy each demo crate (with contract/ and the
+                                sibling crates it needs) to a temporary
+                                directory and build it there, offline
+  ci                            fmt, manifests, clippy (with and without the
+                                demos), tests, docs, loom, bare-libs, copy-out,
+                                and
                                 report --quick --strict --repeat 3 (the demos
                                 three rounds, their summary, and the page)
   help                          this text
@@ -72,6 +85,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
             Ok(opts) => report::run(&opts)?,
             Err(e) => return Ok(usage(&e)),
         },
+        "manifests" => manifests::run()?,
+        "bare-libs" => bare_libs::run()?,
+        "copy-out" => copy_out::run()?,
         "ci" => ci::run()?,
         // For the tests: run one command as a demo would be run (own
         // process group, time limit, Ctrl-C handling).

@@ -33,6 +33,27 @@ pub fn cargo() -> Command {
     cmd
 }
 
+/// `cargo metadata --no-deps` of the workspace: its members, their
+/// dependencies as written and their features.
+pub fn metadata() -> anyhow::Result<serde_json::Value> {
+    let out = cargo()
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .stderr(Stdio::inherit())
+        .output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "cargo metadata failed ({})",
+        out.status
+    );
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
 /// Builds `demos` in release with one cargo invocation and returns each
 /// binary's path, read from cargo's own JSON messages (so any target
 /// directory works).

@@ -21,8 +21,9 @@ pub use globals::{Globals, Held, Shared};
 pub use new_gil::NewGil;
 
 /// Which GIL the VM runs under (`--gil`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "demo", derive(clap::ValueEnum, serde::Serialize))]
+#[cfg_attr(feature = "demo", serde(rename_all = "lowercase"))]
 pub enum Policy {
     /// CPython 2.7: release and re-acquire every `check_interval` ticks.
     Py2,
@@ -85,7 +86,8 @@ impl Policy {
 }
 
 /// A policy and its knobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "demo", derive(serde::Serialize))]
 pub struct GilConfig {
     /// Which GIL.
     pub policy: Policy,

@@ -30,20 +30,22 @@
 //!
 //! ## 2. Open it in Perfetto
 //!
-//! [`chrome::write`] writes the Chrome Trace Event format: one track per
-//! VM thread, an `X` event per span, instant events for the marks and a
-//! counter of waiting threads. Open the file at <https://ui.perfetto.dev>
-//! (or `chrome://tracing`). `gil-sim trace cpu-bound --gil py2 --out t.json`
-//! traces one workload; `--trace FILE` on any experiment traces all its runs
-//! ([`sink`]).
+//! `chrome::write` (with the `demo` feature: it writes JSON) writes the
+//! Chrome Trace Event format: one track per VM thread, an `X` event per
+//! span, instant events for the marks and a counter of waiting threads.
+//! Open the file at <https://ui.perfetto.dev> (or `chrome://tracing`).
+//! `gil-sim trace cpu-bound --gil py2 --out t.json` traces one workload;
+//! `--trace FILE` on any experiment traces all its runs (`sink`).
 //!
 //! ## 3. Or look at the picture
 //!
 //! [`svg::timeline`] draws the same events: a lane per thread, coloured by
 //! what it was doing, drop requests as ticks above the lane.
 
+#[cfg(feature = "demo")]
 pub mod chrome;
 pub mod record;
+#[cfg(feature = "demo")]
 pub mod sink;
 pub mod svg;
 

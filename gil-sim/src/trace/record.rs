@@ -12,8 +12,9 @@
 use std::time::Instant;
 
 /// What a thread was doing over a span of time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "demo", derive(serde::Serialize))]
+#[cfg_attr(feature = "demo", serde(rename_all = "kebab-case"))]
 pub enum State {
     /// Holding the GIL, running bytecode (and any native call that keeps it).
     #[default]
@@ -56,8 +57,9 @@ impl State {
 }
 
 /// A moment worth marking on a thread's track.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "demo", derive(serde::Serialize))]
+#[cfg_attr(feature = "demo", serde(rename_all = "kebab-case"))]
 pub enum MarkKind {
     /// This waiting thread timed out and asked the holder to drop the GIL.
     #[default]

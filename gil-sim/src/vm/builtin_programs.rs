@@ -56,8 +56,9 @@ pub fn countdown() -> Program {
 }
 
 /// How `counter += 1` is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "demo", derive(serde::Serialize))]
+#[cfg_attr(feature = "demo", serde(rename_all = "kebab-case"))]
 pub enum Variant {
     /// `counter += 1`: LOAD_GLOBAL, LOAD_CONST, BINARY_ADD, STORE_GLOBAL.
     Plain,

@@ -18,8 +18,9 @@
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering::Relaxed};
 
 /// How reference counts are kept (`--refcount`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "demo", derive(clap::ValueEnum, serde::Serialize))]
+#[cfg_attr(feature = "demo", serde(rename_all = "lowercase"))]
 pub enum RefCounting {
     /// Plain adds: correct only while a GIL serialises the threads.
     #[default]

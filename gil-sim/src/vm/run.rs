@@ -27,7 +27,7 @@ use super::program::Program;
 use crate::gil::{
     Gil, GilConfig, Policy, Shared, nogil::NoGil, py2::Py2, py39::Py39, py311::Py311,
 };
-use crate::trace::{self, Clock, ThreadTrace, Trace, Track};
+use crate::trace::{Clock, ThreadTrace, Trace, Track};
 
 /// Most threads one run may start.
 pub const MAX_THREADS: usize = 256;
@@ -42,7 +42,7 @@ pub struct RunConfig {
     pub pin_cpu: Option<usize>,
     /// Record a [`Trace`] with room for this many spans (and as many marks)
     /// per thread, allocated before the threads start. `None`: no trace,
-    /// unless an experiment is being traced ([`crate::trace::sink`]).
+    /// unless an experiment is being traced (the demo's `--trace FILE`).
     pub trace: Option<usize>,
     /// How the objects' reference counts are kept (`TOUCH_OBJECT`).
     pub refcount: RefCounting,
@@ -84,7 +84,7 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
     // Asked for, or wanted by an experiment traced with `--trace` (which
     // then keeps a copy of every run).
     let collect = cfg.trace.is_none();
-    let capacity = cfg.trace.or_else(trace::sink::wanted);
+    let capacity = cfg.trace.or_else(sink::wanted);
     let mut out = match g.policy {
         Policy::Py2 => run_with(
             Py2::new(g.check_interval),
@@ -110,7 +110,7 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
         Policy::Nogil => run_with(NoGil, program, cfg, capacity, &mut jobs),
     }?;
     if collect && let Some(t) = out.trace.take() {
-        trace::sink::collect(t);
+        sink::collect(t);
     }
     Ok(out)
 }
@@ -227,4 +227,16 @@ fn run_with<G: Gil>(
         threads,
         elapsed,
     })
+}
+
+// The demo's `--trace` collector (`crate::trace::sink`); without the demo,
+// no run is traced unless its `RunConfig::trace` asks.
+#[cfg(feature = "demo")]
+use crate::trace::sink;
+#[cfg(not(feature = "demo"))]
+mod sink {
+    pub(super) fn wanted() -> Option<usize> {
+        None
+    }
+    pub(super) fn collect(_: crate::trace::Trace) {}
 }

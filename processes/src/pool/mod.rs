@@ -3,13 +3,27 @@
 //! framed channel of `subprocess-pipes`.
 //!
 //! ```no_run
-//! use processes::demo_jobs::Primes;
+//! use processes::job::Job;
 //! use processes::pool::ProcessPool;
 //!
+//! /// Counts the primes in `lo..hi` (the job's [`Job::NAME`] is how a worker finds it).
+//! struct Primes;
+//! impl Job for Primes {
+//!     const NAME: &'static str = "primes";
+//!     type Task = (u64, u64);
+//!     type Output = u64;
+//!     fn run((lo, hi): (u64, u64)) -> Result<u64, String> {
+//!         let prime = |n: u64| n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0);
+//!         Ok((lo..hi).filter(|&n| prime(n)).count() as u64)
+//!     }
+//! }
+//!
+//! // (`main` starts with the worker hook, with `Primes` in the binary's
+//! // registry: see [`crate::worker`].)
 //! let mut pool = ProcessPool::<Primes>::builder().workers(2).build()?;
 //! let counts = pool.map((0..8).map(|i| (i * 10_000, (i + 1) * 10_000)))?;
-//! let total: u64 = counts.into_iter().map(|r| r.unwrap()).sum();
-//! assert_eq!(total, processes::demo_jobs::count_primes(0, 80_000));
+//! let total: u64 = counts.into_iter().map(|r| r.unwrap_or(0)).sum();
+//! assert_eq!(total, 7837); // the primes below 80,000
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -38,6 +38,7 @@ pub fn running_with_env(var: &str, value: &str) -> std::io::Result<Vec<u32>> {
 
 /// Pids of this process's children that are zombies (exited, not yet
 /// reaped), from `/proc/*/stat`. Empty where `/proc` is missing.
+#[cfg(feature = "demo")]
 pub(crate) fn zombie_children() -> Vec<u32> {
     let me = std::process::id();
     let Ok(dir) = std::fs::read_dir("/proc") else {

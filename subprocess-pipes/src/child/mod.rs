@@ -22,4 +22,5 @@ mod reap;
 pub use exit_cause::ExitCause;
 pub use guard::ChildGuard;
 pub use leftovers::running_with_env;
+#[cfg(feature = "demo")]
 pub(crate) use leftovers::zombie_children;

@@ -1,34 +1,19 @@
-//! Worker mode: this crate's own binary, re-executed as `subprocess-pipes __worker <role> [args]`, is the child in the demos and tests.
+//! Worker mode: a binary re-executed as `<bin> __worker <role> [args]` is
+//! its own child; this crate's binary is the child in the demos and tests.
 //!
 //! [`main_if_worker`] is the one worker hook of the workspace: it runs
-//! first thing in `main` of every demo that re-executes itself, and when
+//! first thing in `main` of every binary that re-executes itself, and when
 //! the first argument is [`WORKER_FLAG`], it runs the role named next from
-//! the binary's [`Roles`] table and returns its exit code. This crate's
-//! table is [`PIPE_ROLES`]; `processes` serves its pool jobs and
-//! `shared-mmap` its worker modes through the same hook. Roles log to
-//! stderr only; stdout carries the protocol.
-//!
-//! | role            | protocol on stdin/stdout                                  |
-//! |-----------------|-----------------------------------------------------------|
-//! | `cat`           | raw bytes in, the same bytes out                          |
-//! | `pingpong [µs]` | raw: 8 bytes in (`u64` LE), that value + 1 out            |
-//! | `echo [µs]`     | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
-//! | `raw-sink`      | raw: size and count (`u64` LE), then the messages; acks   |
-//! |                 | the byte total                                            |
-//! | `frame-sink`    | framed: [`proto::Bulk`] in (decoded in place as          |
-//! |                 | [`proto::BulkRef`]); on `End`, the byte total out         |
-//! | `frame-sink-owned` | the same, decoding owned values (a copy each)          |
-//! | `jobs`          | framed: [`proto::Job`] in, [`proto::JobResult`] out       |
-//! | `die-mid-frame` | answers one request with half a frame, then hangs         |
-//! | `exit-early`    | exits at once with status 3, reading nothing              |
-//! | `silent`        | reads requests and never answers                          |
-//! | `garbage`       | answers one request with a frame of junk                  |
-//!
-//! `pingpong` and `echo` take an optional spin budget in microseconds
-//! (default 0): before each read they busy-poll stdin that long
-//! ([`crate::readable`]) before blocking.
+//! the binary's [`Roles`] table and returns its exit code. `processes`
+//! serves its pool jobs and `shared-mmap` its worker modes through the same
+//! hook; this crate's own table (`PIPE_ROLES`, with the demo's roles) comes
+//! with the `demo` feature. Roles log to stderr only; stdout carries the
+//! protocol.
 
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod proto;
+#[cfg(feature = "demo")]
 mod roles;
 
 use std::ffi::OsString;
@@ -56,12 +41,34 @@ pub const UNKNOWN_ROLE: u8 = 2;
 /// the table does not have).
 ///
 /// ```no_run
-/// fn main() -> std::process::ExitCode {
-///     // First line: a worker run of this binary ends here.
-///     if let Some(code) = subprocess_pipes::worker::main_if_worker(&subprocess_pipes::worker::PIPE_ROLES) {
-///         return code;
+/// use std::ffi::OsString;
+/// use std::process::ExitCode;
+/// use subprocess_pipes::worker::{Roles, main_if_worker};
+///
+/// /// One role, `hello`, that greets on stderr.
+/// struct MyRoles;
+///
+/// impl Roles for MyRoles {
+///     fn names(&self) -> Vec<&str> {
+///         vec!["hello"]
 ///     }
-///     subprocess_pipes::DEMO.main()
+///     fn run(&self, role: &str, _args: &[OsString]) -> Option<ExitCode> {
+///         (role == "hello").then(|| {
+///             eprintln!("hello from worker {}", std::process::id());
+///             ExitCode::SUCCESS
+///         })
+///     }
+/// }
+///
+/// fn main() -> std::io::Result<ExitCode> {
+///     // First line: a worker run of this binary ends here.
+///     if let Some(code) = main_if_worker(&MyRoles) {
+///         return Ok(code);
+///     }
+///     // The parent: start this binary again, as a `hello` worker.
+///     let status = subprocess_pipes::worker::command_self("hello")?.status()?;
+///     assert!(status.success());
+///     Ok(ExitCode::SUCCESS)
 /// }
 /// ```
 pub fn main_if_worker(roles: &dyn Roles) -> Option<ExitCode> {
@@ -84,13 +91,39 @@ pub fn main_if_worker(roles: &dyn Roles) -> Option<ExitCode> {
     )
 }
 
-/// This crate's roles (the table in the module docs).
+/// This crate's roles, which the demo's experiments and the tests start
+/// (the demo's side, not this library's API):
+///
+/// | role            | protocol on stdin/stdout                                  |
+/// |-----------------|-----------------------------------------------------------|
+/// | `cat`           | raw bytes in, the same bytes out                          |
+/// | `pingpong [µs]` | raw: 8 bytes in (`u64` LE), that value + 1 out            |
+/// | `echo [µs]`     | framed: [`proto::Ping`] in, [`proto::Pong`] out           |
+/// | `raw-sink`      | raw: size and count (`u64` LE), then the messages; acks   |
+/// |                 | the byte total                                            |
+/// | `frame-sink`    | framed: [`proto::Bulk`] in (decoded in place as          |
+/// |                 | [`proto::BulkRef`]); on `End`, the byte total out         |
+/// | `frame-sink-owned` | the same, decoding owned values (a copy each)          |
+/// | `jobs`          | framed: [`proto::Job`] in, [`proto::JobResult`] out       |
+/// | `die-mid-frame` | answers one request with half a frame, then hangs         |
+/// | `exit-early`    | exits at once with status 3, reading nothing              |
+/// | `silent`        | reads requests and never answers                          |
+/// | `garbage`       | answers one request with a frame of junk                  |
+///
+/// `pingpong` and `echo` take an optional spin budget in microseconds
+/// (default 0): before each read they busy-poll stdin that long
+/// ([`crate::readable`]) before blocking.
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub static PIPE_ROLES: PipeRoles = PipeRoles;
 
 /// The type of [`PIPE_ROLES`].
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct PipeRoles;
 
+#[cfg(feature = "demo")]
 impl Roles for PipeRoles {
     fn names(&self) -> Vec<&str> {
         roles::NAMES.to_vec()
