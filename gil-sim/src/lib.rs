@@ -72,51 +72,32 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// The report's "when to use what" rows from this demo's figures (data;
-/// xtask orders them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod advice;
-/// The report's charts of this demo's figures (data; xtask draws them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod charts;
-/// The demo contract (CLI, records, measuring), shared by every demo
-/// binary: the demo's side, not this library's API.
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-#[path = "../../contract/mod.rs"]
-pub mod contract;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod cpython_side_by_side;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod dis_tool;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod experiments;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod flags;
+// The demo side: compiled with the `demo` feature, hidden from the docs.
+include!("../../contract/demo_modules.rs");
+demo_modules! {
+    /// The report's "when to use what" rows from this demo's figures (data;
+    /// xtask orders them).
+    pub mod advice;
+    /// The report's charts of this demo's figures (data; xtask draws them).
+    pub mod charts;
+    /// The demo contract (CLI, records, measuring), shared by every demo
+    /// binary: the demo's side, not this library's API.
+    #[path = "../../contract/mod.rs"]
+    pub mod contract;
+    pub mod cpython_side_by_side;
+    pub mod dis_tool;
+    pub mod experiments;
+    pub mod flags;
+    pub mod interleave;
+    pub mod parallel_baseline;
+    pub mod python_scripts;
+    pub mod trace_tool;
+    pub mod workloads;
+}
+
 pub mod gil;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod interleave;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod parallel_baseline;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod python_scripts;
 pub mod trace;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod trace_tool;
 pub mod vm;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod workloads;
 
 /// The demo: its name, what it teaches, and its experiments (the demo's
 /// side, not this library's API).

@@ -138,30 +138,25 @@
 
 /// The kill-and-reap guard, from the crate that owns the process lifecycle.
 pub use subprocess_pipes::child;
-/// The report's "when to use what" rows from this demo's figures (data;
-/// xtask orders them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod advice;
-/// The report's charts of this demo's figures (data; xtask draws them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod charts;
-/// The demo contract (CLI, records, measuring), shared by every demo
-/// binary: the demo's side, not this library's API.
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-#[path = "../../contract/mod.rs"]
-pub mod contract;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod cpython;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod demo_jobs;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod experiments;
+
+// The demo side: compiled with the `demo` feature, hidden from the docs.
+include!("../../contract/demo_modules.rs");
+demo_modules! {
+    /// The report's "when to use what" rows from this demo's figures (data;
+    /// xtask orders them).
+    pub mod advice;
+    /// The report's charts of this demo's figures (data; xtask draws them).
+    pub mod charts;
+    /// The demo contract (CLI, records, measuring), shared by every demo
+    /// binary: the demo's side, not this library's API.
+    #[path = "../../contract/mod.rs"]
+    pub mod contract;
+    pub mod cpython;
+    pub mod demo_jobs;
+    pub mod experiments;
+    pub mod start_flag;
+}
+
 pub mod fork;
 pub mod job;
 pub mod pool;
@@ -169,9 +164,6 @@ pub mod proc_info;
 pub mod protocol;
 pub mod registry;
 pub mod signals;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod start_flag;
 pub mod worker;
 
 /// The demo: its name, what it teaches, and its experiments (the demo's

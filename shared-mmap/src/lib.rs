@@ -82,31 +82,26 @@
 //! libraries of `processes` and `subprocess-pipes` (copy them beside it).
 #![deny(unsafe_op_in_unsafe_fn)]
 
-/// The report's "when to use what" rows from this demo's figures (data;
-/// xtask orders them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod advice;
+// The demo side: compiled with the `demo` feature, hidden from the docs.
+include!("../../contract/demo_modules.rs");
+demo_modules! {
+    /// The report's "when to use what" rows from this demo's figures (data;
+    /// xtask orders them).
+    pub mod advice;
+    /// The report's charts of this demo's figures (data; xtask draws them).
+    pub mod charts;
+    /// The demo contract (CLI, records, measuring), shared by every demo
+    /// binary: the demo's side, not this library's API.
+    #[path = "../../contract/mod.rs"]
+    pub mod contract;
+    pub mod experiments;
+    pub mod flags;
+}
+
 pub mod anon;
-/// The report's charts of this demo's figures (data; xtask draws them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod charts;
-/// The demo contract (CLI, records, measuring), shared by every demo
-/// binary: the demo's side, not this library's API.
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-#[path = "../../contract/mod.rs"]
-pub mod contract;
 pub mod counter;
 pub mod dataset;
 pub mod error;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod experiments;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod flags;
 pub mod fork;
 pub mod mailbox;
 pub mod memfd;

@@ -96,31 +96,34 @@
 #[cfg(feature = "demo")]
 extern crate self as subprocess_pipes;
 
-/// The report's "when to use what" rows from this demo's figures (data;
-/// xtask orders them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod advice;
+// The demo side: compiled with the `demo` feature, hidden from the docs.
+include!("../../contract/demo_modules.rs");
+demo_modules! {
+    /// The report's "when to use what" rows from this demo's figures (data;
+    /// xtask orders them).
+    pub mod advice;
+    /// The report's charts of this demo's figures (data; xtask draws them).
+    pub mod charts;
+    /// The demo contract (CLI, records, measuring), shared by every demo
+    /// binary: the demo's side, not this library's API.
+    #[path = "../../contract/mod.rs"]
+    pub mod contract;
+    /// The experiments: each tests one claim of the lecture (the demo's side,
+    /// not this library's API).
+    pub mod experiments;
+    // The experiments' helpers: CPython's Pipe round trip, the flags they
+    // share, CPU placement, and a watchdog for hot loops.
+    mod cpython_pipe_rtt;
+    mod flags;
+    mod placement;
+    mod watchdog;
+}
+
 pub mod blob;
 pub mod channel;
-/// The report's charts of this demo's figures (data; xtask draws them).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod charts;
 pub mod child;
 pub mod codec;
-/// The demo contract (CLI, records, measuring), shared by every demo
-/// binary: the demo's side, not this library's API.
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-#[path = "../../contract/mod.rs"]
-pub mod contract;
 pub mod deadline;
-/// The experiments: each tests one claim of the lecture (the demo's side,
-/// not this library's API).
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod experiments;
 pub mod frame;
 pub mod frame_reader;
 #[cfg(unix)]
@@ -133,17 +136,6 @@ pub mod readable;
 pub mod run;
 #[cfg(unix)]
 pub mod worker;
-
-// The experiments' helpers, not the library's API: CPython's Pipe round
-// trip, the flags they share, CPU placement, and a watchdog for hot loops.
-#[cfg(feature = "demo")]
-mod cpython_pipe_rtt;
-#[cfg(feature = "demo")]
-mod flags;
-#[cfg(feature = "demo")]
-mod placement;
-#[cfg(feature = "demo")]
-mod watchdog;
 
 /// The demo: its name, what it teaches, and its experiments (the demo's
 /// side, not this library's API).

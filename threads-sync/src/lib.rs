@@ -142,59 +142,40 @@ compile_error!(
     "`--cfg threads_sync_loom` model-checks the primitives only: build it with `--no-default-features`"
 );
 
-#[cfg(feature = "demo")]
-/// The report's "when to use what" rows from this demo's figures (data;
-/// xtask orders them).
-#[doc(hidden)]
-pub mod advice;
+// The demo side: compiled with the `demo` feature, hidden from the docs.
+include!("../../contract/demo_modules.rs");
+demo_modules! {
+    /// The report's "when to use what" rows from this demo's figures (data;
+    /// xtask orders them).
+    pub mod advice;
+    pub mod busy_work;
+    /// The report's charts of this demo's figures (data; xtask draws them).
+    pub mod charts;
+    /// The demo contract (CLI, records, measuring), shared by every demo
+    /// binary: the demo's side, not this library's API.
+    #[path = "../../contract/mod.rs"]
+    pub mod contract;
+    pub mod cost_kernels;
+    pub mod cpython;
+    pub mod durations;
+    pub mod experiments;
+    pub mod idle_waiters;
+    pub mod memory_usage;
+    pub mod rates;
+    pub mod server_child;
+}
+
 #[cfg(feature = "async-io")]
 pub mod async_io;
 pub mod barrier;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod busy_work;
-#[cfg(feature = "demo")]
-/// The report's charts of this demo's figures (data; xtask draws them).
-#[doc(hidden)]
-pub mod charts;
 pub mod condition;
-#[cfg(feature = "demo")]
-/// The demo contract (CLI, records, measuring), shared by every demo
-/// binary: the demo's side, not this library's API.
-#[doc(hidden)]
-#[path = "../../contract/mod.rs"]
-pub mod contract;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod cost_kernels;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod cpython;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod durations;
 pub mod error;
 pub mod event;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod experiments;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod idle_waiters;
 pub mod lock;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod memory_usage;
 mod primitive;
 pub mod queue;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod rates;
 pub mod rlock;
 pub mod semaphore;
-#[cfg(feature = "demo")]
-#[doc(hidden)]
-pub mod server_child;
 mod waiting;
 
 pub use barrier::Barrier;
