@@ -21,29 +21,28 @@ pub fn cpu_speedup(records: &[Record]) -> Option<Chart> {
     let gil = gil_sim("cpu-bound").and_then(Record::series_of::<CpuBoundRatio>);
     let cmp = gil_sim("compare-cpython").and_then(Record::series_of::<SideBySide>);
     let procs = find(records, "processes", "cpu-bound");
+    // Speedup is sequential time over threads' time: the ratio's inverse.
     let inv = |v: f64| (v > 0.0).then(|| 1.0 / v);
     // A bar per policy, from the first point measured under it.
-    let mut rust: Vec<(&str, Option<f64>)> = POLICIES
-        .iter()
-        .map(|&p| {
-            let pt = gil.iter().flatten().find(|pt| pt.gil == p);
-            (p, pt.and_then(|pt| inv(pt.threads_over_sequential)))
-        })
-        .collect();
+    fn per_policy<P>(
+        points: Option<&[P]>,
+        gil: impl Fn(&P) -> &str,
+        speedup: impl Fn(&P) -> Option<f64>,
+    ) -> Vec<(&'static str, Option<f64>)> {
+        let of = |p: &str| points?.iter().find(|pt| gil(pt) == p).and_then(&speedup);
+        POLICIES.iter().map(|&p| (p, of(p))).collect()
+    }
+    let mut rust = per_policy(
+        gil.as_deref(),
+        |p| &p.gil,
+        |p| inv(p.threads_over_sequential),
+    );
     rust.push(("threads", procs.and_then(|r| r.metric("thread_speedup"))));
     rust.push(("process pool", procs.and_then(|r| r.metric("pool_speedup"))));
-    // CPython: each interpreter compared, at the policy that models it.
-    let mut cpython: Vec<(&str, Option<f64>)> = POLICIES
-        .iter()
-        .map(|&p| {
-            let pt = cmp.iter().flatten().find(|pt| pt.gil == p);
-            (p, pt.and_then(|pt| inv(pt.cpu_ratio_cpython)))
-        })
-        .collect();
-    cpython.push((
-        "threads",
-        procs.and_then(|r| r.metric("cpython_thread_speedup")),
-    ));
+    // CPython's threads: each interpreter compared, at the policy that
+    // models it (one thread figure per interpreter, measured on the same
+    // countdown as the simulator's), and its process pool.
+    let mut cpython = per_policy(cmp.as_deref(), |p| &p.gil, |p| inv(p.cpu_ratio_cpython));
     cpython.push((
         "process pool",
         procs.and_then(|r| r.metric("cpython_pool_speedup")),

@@ -139,18 +139,10 @@
 /// The kill-and-reap guard, from the crate that owns the process lifecycle.
 pub use subprocess_pipes::child;
 
-// The demo side: compiled with the `demo` feature, hidden from the docs.
+// The demo side (advice, charts and the contract, then these), compiled
+// with the `demo` feature and hidden from the docs.
 include!("../../contract/demo_modules.rs");
 demo_modules! {
-    /// The report's "when to use what" rows from this demo's figures (data;
-    /// xtask orders them).
-    pub mod advice;
-    /// The report's charts of this demo's figures (data; xtask draws them).
-    pub mod charts;
-    /// The demo contract (CLI, records, measuring), shared by every demo
-    /// binary: the demo's side, not this library's API.
-    #[path = "../../contract/mod.rs"]
-    pub mod contract;
     pub mod cpython;
     pub mod demo_jobs;
     pub mod experiments;

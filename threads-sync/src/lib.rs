@@ -142,19 +142,11 @@ compile_error!(
     "`--cfg threads_sync_loom` model-checks the primitives only: build it with `--no-default-features`"
 );
 
-// The demo side: compiled with the `demo` feature, hidden from the docs.
+// The demo side (advice, charts and the contract, then these), compiled
+// with the `demo` feature and hidden from the docs.
 include!("../../contract/demo_modules.rs");
 demo_modules! {
-    /// The report's "when to use what" rows from this demo's figures (data;
-    /// xtask orders them).
-    pub mod advice;
     pub mod busy_work;
-    /// The report's charts of this demo's figures (data; xtask draws them).
-    pub mod charts;
-    /// The demo contract (CLI, records, measuring), shared by every demo
-    /// binary: the demo's side, not this library's API.
-    #[path = "../../contract/mod.rs"]
-    pub mod contract;
     pub mod cost_kernels;
     pub mod cpython;
     pub mod durations;
