@@ -85,6 +85,21 @@ pub fn chart(
     })
 }
 
+impl Chart {
+    /// The chart with a logarithmic y axis (builder style), for figures
+    /// that span decades: `chart(..).map(Chart::log_y)`.
+    pub fn log_y(mut self) -> Chart {
+        self.log_y = true;
+        self
+    }
+
+    /// The chart with its legend in the upper right corner (builder style).
+    pub fn legend_right(mut self) -> Chart {
+        self.legend_right = true;
+        self
+    }
+}
+
 /// A bar series: its name and `(category, value)` pairs; `None` values are skipped.
 pub type Group<'a> = (&'a str, Vec<(&'a str, Option<f64>)>);
 

@@ -95,16 +95,10 @@ pub fn sigint_mid_run(
     }
     let _ = killpg(Pid::from_raw(me as i32), Signal::SIGINT);
     let sent = Instant::now();
-    let status = loop {
-        if let Some(s) = demo.try_wait().map_err(|e| e.to_string())? {
-            break s;
-        }
-        if sent.elapsed() > EXIT_LIMIT {
-            let _ = demo.kill();
-            let _ = demo.wait();
-            return Err(format!("still running {EXIT_LIMIT:?} after SIGINT"));
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    let Some(status) = wait_within(&mut demo, EXIT_LIMIT).map_err(|e| e.to_string())? else {
+        let _ = demo.kill();
+        let _ = demo.wait();
+        return Err(format!("still running {EXIT_LIMIT:?} after SIGINT"));
     };
     let took = sent.elapsed();
     if status.code() != Some(130) {
@@ -134,6 +128,24 @@ pub fn sigint_mid_run(
         stderr,
         took,
     })
+}
+
+/// Waits up to `limit` for `child` to exit: its status, or `None` while it
+/// still runs (std's `Child` has no timed wait).
+pub fn wait_within(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> std::io::Result<Option<std::process::ExitStatus>> {
+    let until = Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait()? {
+            return Ok(Some(s));
+        }
+        if Instant::now() >= until {
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// Every path under `dir` (none when it cannot be read).

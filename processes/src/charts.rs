@@ -38,7 +38,7 @@ pub fn start_cost(records: &[Record]) -> Option<Chart> {
             ],
         ),
     ]);
-    let mut c = chart(
+    chart(
         "chart-start",
         "Start cost: a thread vs fork vs spawn (re-exec)",
         "µs to start and join (log)",
@@ -46,9 +46,8 @@ pub fn start_cost(records: &[Record]) -> Option<Chart> {
         series,
         &["processes start-cost"],
         "Processes are slower to start than threads; spawn (a fresh interpreter) is the slowest of all in CPython.",
-    )?;
-    c.log_y = true;
-    Some(c)
+    )
+    .map(Chart::log_y)
 }
 
 pub fn worker_memory(records: &[Record]) -> Option<Chart> {
@@ -72,7 +71,7 @@ pub fn worker_memory(records: &[Record]) -> Option<Chart> {
             ],
         ),
     ]);
-    let mut c = chart(
+    chart(
         "chart-memory",
         "Memory per idle worker: thread vs fork vs spawn",
         "KiB per worker (thread: RSS growth; log)",
@@ -80,9 +79,8 @@ pub fn worker_memory(records: &[Record]) -> Option<Chart> {
         series,
         &["processes memory"],
         "A process is a whole copy of the program; fork shares its pages until they are written.",
-    )?;
-    c.log_y = true;
-    Some(c)
+    )
+    .map(Chart::log_y)
 }
 
 pub fn chunksize(records: &[Record]) -> Option<Chart> {
@@ -107,7 +105,7 @@ pub fn chunksize(records: &[Record]) -> Option<Chart> {
             points: line(ChunksizeCost::CPYTHON),
         },
     ];
-    let mut c = chart(
+    chart(
         "chart-chunksize",
         "Pool overhead per tiny task vs chunksize",
         "µs per task (log)",
@@ -118,10 +116,9 @@ pub fn chunksize(records: &[Record]) -> Option<Chart> {
         series,
         &["processes chunksize"],
         "Sending tasks in chunks amortises the per-message cost of the pipes.",
-    )?;
-    c.log_y = true;
-    c.legend_right = true;
-    Some(c)
+    )
+    .map(Chart::log_y)
+    .map(Chart::legend_right)
 }
 
 pub fn data_cost(records: &[Record]) -> Option<Chart> {

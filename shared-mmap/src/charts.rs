@@ -28,7 +28,7 @@ pub fn share_vs_copy(records: &[Record]) -> Option<Chart> {
             }
         })
         .collect();
-    let mut c = chart(
+    chart(
         "chart-mmap",
         "Sharing a dataset with worker processes: mmap vs pipes vs reading the file",
         "ms until every worker holds its data (log)",
@@ -39,7 +39,6 @@ pub fn share_vs_copy(records: &[Record]) -> Option<Chart> {
         series,
         &["shared-mmap share-vs-copy"],
         "Mapping is O(1) in the size; copying through a pipe or reading grows with it.",
-    )?;
-    c.log_y = true;
-    Some(c)
+    )
+    .map(Chart::log_y)
 }

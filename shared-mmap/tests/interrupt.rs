@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use shared_mmap::contract::ctrl_c::{files_under, sigint_mid_run};
+use shared_mmap::contract::ctrl_c::{files_under, sigint_mid_run, wait_within};
 
 /// Trials per signal: the signal lands at a different moment of the run each time.
 const TRIALS: u64 = 20;
@@ -39,17 +39,9 @@ fn signal_mid_run(
     let pgid = child.id() as i32;
     std::thread::sleep(delay);
     let _ = kill(Pid::from_raw(pgid), sig);
-    let sent = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            sent.elapsed() < Duration::from_secs(1),
-            "{args:?}: still running 1 s after {sig}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    };
+    let status = wait_within(&mut child, Duration::from_secs(1))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{args:?}: still running 1 s after {sig}"));
     let until = Instant::now() + Duration::from_secs(1);
     while !members(tmp.path()).is_empty() {
         assert!(

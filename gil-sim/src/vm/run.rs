@@ -85,29 +85,18 @@ pub fn run(program: &Program, cfg: &RunConfig, mut jobs: Vec<Job>) -> Result<Out
     // then keeps a copy of every run).
     let collect = cfg.trace.is_none();
     let capacity = cfg.trace.or_else(sink::wanted);
+    // One monomorphized copy of the interpreter per policy: the same call
+    // with each policy's GIL.
+    macro_rules! under {
+        ($gil:expr) => {
+            run_with($gil, program, cfg, capacity, &mut jobs)
+        };
+    }
     let mut out = match g.policy {
-        Policy::Py2 => run_with(
-            Py2::new(g.check_interval),
-            program,
-            cfg,
-            capacity,
-            &mut jobs,
-        ),
-        Policy::Py39 => run_with(
-            Py39::new(g.switch_interval),
-            program,
-            cfg,
-            capacity,
-            &mut jobs,
-        ),
-        Policy::Py311 => run_with(
-            Py311::new(g.switch_interval),
-            program,
-            cfg,
-            capacity,
-            &mut jobs,
-        ),
-        Policy::Nogil => run_with(NoGil, program, cfg, capacity, &mut jobs),
+        Policy::Py2 => under!(Py2::new(g.check_interval)),
+        Policy::Py39 => under!(Py39::new(g.switch_interval)),
+        Policy::Py311 => under!(Py311::new(g.switch_interval)),
+        Policy::Nogil => under!(NoGil),
     }?;
     if collect && let Some(t) = out.trace.take() {
         sink::collect(t);

@@ -93,35 +93,21 @@ impl Experiment for SharedCounter {
             "{procs} forked processes count for {:?} each into one counter in MAP_SHARED|MAP_ANONYMOUS memory, and privately; expected = sum of the private counts",
             window.0
         ));
-        r.say(format!(
-            "fetch_add total/expected:   {:?}",
-            atomic
-                .iter()
-                .map(|a| (a.total, a.expected))
-                .collect::<Vec<_>>()
-        ));
-        r.say(format!(
-            "load+store total/expected:  {:?}",
-            plain
-                .iter()
-                .map(|a| (a.total, a.expected))
-                .collect::<Vec<_>>()
-        ));
+        // Each run's (total, expected).
+        let pairs =
+            |v: &[Counted]| -> Vec<(u64, u64)> { v.iter().map(|a| (a.total, a.expected)).collect() };
+        r.say(format!("fetch_add total/expected:   {:?}", pairs(&atomic)));
+        r.say(format!("load+store total/expected:  {:?}", pairs(&plain)));
         r.say(format!("load+store lost updates:    {lost:?}"));
-        r.say(format!(
-            "load+store counting windows overlapping (ms, wall clock): {:?}",
-            plain
-                .iter()
-                .map(|p| (p.overlap * 1e4).round() / 10.0)
-                .collect::<Vec<_>>()
-        ));
-        r.say(format!(
-            "load+store CPUs in use at once (CPU time / wall span): {:?}",
-            plain
-                .iter()
-                .map(|p| (p.parallelism * 100.0).round() / 100.0)
-                .collect::<Vec<_>>()
-        ));
+        // One figure of each load/store run, rounded to `places` decimals.
+        let each = |figure: fn(&Counted) -> f64, places: i32| -> Vec<f64> {
+            let k = 10f64.powi(places);
+            plain.iter().map(|p| (figure(p) * k).round() / k).collect()
+        };
+        let overlaps = each(|p| p.overlap * 1e3, 1);
+        r.say(format!("load+store counting windows overlapping (ms, wall clock): {overlaps:?}"));
+        let cpus = each(|p| p.parallelism, 2);
+        r.say(format!("load+store CPUs in use at once (CPU time / wall span): {cpus:?}"));
         Ok(r)
     }
 }

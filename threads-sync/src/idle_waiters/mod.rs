@@ -30,11 +30,26 @@ pub fn hold(
     batch: usize,
     limit: Duration,
 ) -> anyhow::Result<Held> {
-    let deadline = Instant::now() + limit;
+    let growth = Growth {
+        cap,
+        budget,
+        batch: batch.max(1),
+        deadline: Instant::now() + limit,
+    };
     match kind {
-        Kind::Threads => threads::run(cap, budget, batch.max(1), deadline),
-        Kind::Tasks => tasks::run(cap, budget, batch.max(1), deadline),
+        Kind::Threads => threads::run(growth),
+        Kind::Tasks => tasks::run(growth),
     }
+}
+
+/// What ends a growing run: waiters started `batch` at a time until `cap`
+/// are parked, resident memory grew by `budget` bytes, or `deadline` passed.
+#[derive(Debug, Clone, Copy)]
+struct Growth {
+    cap: usize,
+    budget: u64,
+    batch: usize,
+    deadline: Instant,
 }
 
 #[cfg(test)]

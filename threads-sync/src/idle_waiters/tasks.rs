@@ -5,36 +5,32 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use super::Growth;
 use super::held::{Held, Stop};
 use super::readings::{grown, held_since, memory};
 
-/// Starts tasks in batches until `cap`, the budget or `deadline` stops
-/// them; reads memory, then releases and awaits every one.
-pub(super) fn run(
-    cap: usize,
-    budget: u64,
-    batch: usize,
-    deadline: Instant,
-) -> anyhow::Result<Held> {
+/// Starts tasks in batches until `growth` stops them; reads memory, then
+/// releases and awaits every one.
+pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
     let release = Arc::new(tokio::sync::Notify::new());
     let parked = Arc::new(AtomicUsize::new(0));
-    let until = tokio::time::Instant::from_std(deadline);
+    let until = tokio::time::Instant::from_std(growth.deadline);
     let before = memory();
     let (held, handles) = rt.block_on(async {
-        let mut handles = Vec::with_capacity(cap.min(1 << 22));
+        let mut handles = Vec::with_capacity(growth.cap.min(1 << 22));
         let (start_secs, stop) = {
             let start = Instant::now();
             let stop = loop {
-                if handles.len() >= cap {
+                if handles.len() >= growth.cap {
                     break Stop::Cap;
                 }
-                if Instant::now() >= deadline {
+                if Instant::now() >= growth.deadline {
                     break Stop::Time;
                 }
-                for _ in 0..batch.min(cap - handles.len()) {
+                for _ in 0..growth.batch.min(growth.cap - handles.len()) {
                     let (release, parked) = (Arc::clone(&release), Arc::clone(&parked));
                     // No timer per waiter (that would be a second allocation
                     // each): the wait for the whole group below is bounded.
@@ -45,10 +41,10 @@ pub(super) fn run(
                     }));
                 }
                 // Let every new task run to its first await.
-                while parked.load(Ordering::Acquire) < handles.len() && Instant::now() < deadline {
+                while parked.load(Ordering::Acquire) < handles.len() && Instant::now() < growth.deadline {
                     tokio::task::yield_now().await;
                 }
-                if grown(before.0, budget) {
+                if grown(before.0, growth.budget) {
                     break Stop::Budget;
                 }
             };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use super::Growth;
 use super::held::{Held, Stop};
 use super::readings::{grown, held_since, memory};
 use crate::Event;
@@ -43,35 +44,30 @@ fn threads_left_by_maps() -> Option<usize> {
     Some(max.saturating_sub(used + 1_000) / MAPS_PER_THREAD)
 }
 
-/// Starts threads in batches until `cap`, the budget, the OS or `deadline`
-/// stops them; reads memory, then releases and joins every one.
-pub(super) fn run(
-    cap: usize,
-    budget: u64,
-    batch: usize,
-    deadline: Instant,
-) -> anyhow::Result<Held> {
+/// Starts threads in batches until `growth` or the OS stops them; reads
+/// memory, then releases and joins every one.
+pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
     let maps_room = threads_left_by_maps().unwrap_or(usize::MAX);
     let release = Arc::new(Event::new());
     let parked = Arc::new(AtomicUsize::new(0));
     let before = memory();
-    let mut handles = Vec::with_capacity(cap.min(1 << 20));
+    let mut handles = Vec::with_capacity(growth.cap.min(1 << 20));
     let (start_secs, stop) = timed(|| {
         loop {
-            if handles.len() >= cap {
+            if handles.len() >= growth.cap {
                 return Stop::Cap;
             }
-            if Instant::now() >= deadline {
+            if Instant::now() >= growth.deadline {
                 return Stop::Time;
             }
-            if handles.len() + batch.min(cap - handles.len()) > maps_room {
+            if handles.len() + growth.batch.min(growth.cap - handles.len()) > maps_room {
                 return Stop::Refused(format!(
                     "vm.max_map_count would be reached (a thread maps {MAPS_PER_THREAD} areas)"
                 ));
             }
-            for _ in 0..batch.min(cap - handles.len()) {
+            for _ in 0..growth.batch.min(growth.cap - handles.len()) {
                 let (release, parked) = (Arc::clone(&release), Arc::clone(&parked));
-                let wait = deadline.saturating_duration_since(Instant::now());
+                let wait = growth.deadline.saturating_duration_since(Instant::now());
                 let spawned = std::thread::Builder::new().spawn(move || {
                     parked.fetch_add(1, Ordering::Release);
                     release.wait(Some(wait))
@@ -81,15 +77,15 @@ pub(super) fn run(
                     Err(e) => return Stop::Refused(e.to_string()),
                 }
             }
-            if !until_parked(&parked, handles.len(), deadline) {
+            if !until_parked(&parked, handles.len(), growth.deadline) {
                 return Stop::Time;
             }
-            if grown(before.0, budget) {
+            if grown(before.0, growth.budget) {
                 return Stop::Budget;
             }
         }
     });
-    until_parked(&parked, handles.len(), deadline);
+    until_parked(&parked, handles.len(), growth.deadline);
     let held = held_since(before, parked.load(Ordering::Acquire), start_secs, stop);
     release.set();
     let released = handles

@@ -1,6 +1,8 @@
 //! HTML text: escaping, and numbers shown in `<data>` elements (the exact
 //! figure in `value`, the rounded one shown).
 
+use crate::contract::show;
+
 /// Escapes text for HTML and XML.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -17,29 +19,33 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A number with about three significant digits, for tables.
-pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1000.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 0.01 {
-        format!("{v:.2}")
+/// A number in an HTML `<data>` element: the exact figure in `value`, the
+/// one shown as every figure is shown ([`show::metric`]: counts whole,
+/// ratios with `×`, durations in the unit that reads best). `unit` is an
+/// advice figure's (` µs`, `×`, ` cores`).
+pub fn data(v: f64, unit: &str) -> String {
+    let unit = match unit.trim() {
+        "×" => "x",
+        u => u,
+    };
+    let (shown, unit) = show::metric(v, unit);
+    let unit = if unit.is_empty() {
+        String::new()
     } else {
-        format!("{v:.2e}")
-    }
+        format!(" {unit}")
+    };
+    format!("<data value=\"{v}\">{}</data>{}", esc(&shown), esc(&unit))
 }
 
-/// A number in an HTML `<data>` element: the exact figure in `value`, the
-/// rounded one shown (seconds below one as milliseconds).
-pub fn data(v: f64, unit: &str) -> String {
-    let (shown, unit) = if unit.trim() == "s" && v.abs() < 1.0 {
-        (v * 1e3, " ms")
-    } else {
-        (v, unit)
-    };
-    format!("<data value=\"{v}\">{}</data>{}", fmt_num(shown), esc(unit))
+#[cfg(test)]
+mod tests {
+    use super::data;
+
+    #[test]
+    fn advice_figures_read_as_every_figure_does() {
+        assert_eq!(data(4.0, " threads"), "<data value=\"4\">4</data> threads");
+        assert_eq!(data(2.14, "×"), "<data value=\"2.14\">2.14×</data>");
+        assert_eq!(data(56.7, " µs"), "<data value=\"56.7\">56.70 µs</data>");
+        assert_eq!(data(0.0063, " s"), "<data value=\"0.0063\">6.30 ms</data>");
+    }
 }
