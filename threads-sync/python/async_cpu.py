@@ -6,8 +6,9 @@ Usage: async_cpu.py PIECES ROUNDS RUNS
 The same work (PIECES pieces of ROUNDS xorshift rounds) runs sequentially,
 as coroutines gathered on one loop, through run_in_executor on a thread pool
 and on a warm process pool (started and used once before timing). The ways
-alternate for RUNS runs; prints the best (least) seconds of each as one JSON
-line: other load only ever slows a run down.
+alternate for RUNS runs, each round starting with the next way; prints the
+best (least) seconds of each as one JSON line: other load only ever slows a
+run down.
 Standard library only.
 """
 
@@ -70,8 +71,12 @@ def run():
             "thread_executor_s": lambda: asyncio.run(in_executor(threads, pieces, rounds)),
             "process_pool_s": lambda: asyncio.run(in_executor(procs, pieces, rounds)),
         }
-        for _ in range(runs):
-            for name, way in ways.items():
+        names = list(ways)
+        for r in range(runs):
+            # Each round starts with another way: no way always runs right
+            # after the process pool (whose workers were busy a moment ago).
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                way = ways[name]
                 start = time.perf_counter()
                 got = way()
                 times[name].append(time.perf_counter() - start)

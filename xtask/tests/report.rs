@@ -273,3 +273,30 @@ fn the_page_embeds_each_timeline_with_its_legend_axis_and_trace_link() {
     let without = build(&records, &machine(), "saved", &[]).unwrap();
     assert!(!without.contains("id=\"timelines\""));
 }
+
+/// The page as one PNG, whole: with Chromium installed, the picture is as
+/// tall as the page says it is laid out (it was cut at 6000 px once, and
+/// showed 5 of 37 experiments). Without Chromium there is nothing to check.
+#[test]
+fn the_png_covers_the_whole_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("index.html");
+    std::fs::write(&page, build(&records(), &machine(), "saved", &[]).unwrap()).unwrap();
+    let Some(r) = xtask::report::png::render(&page).unwrap() else {
+        eprintln!("no Chromium installed: the PNG is not made, nothing to check");
+        return;
+    };
+    let png = std::fs::read(&r.png).unwrap();
+    let height = xtask::report::png::png_height(&png).expect("a PNG");
+    // Every experiment's row is on the page: far taller than one screen.
+    assert!(
+        r.page_height > 6000,
+        "the page measured {} px",
+        r.page_height
+    );
+    assert!(
+        height >= r.page_height.min(16_000),
+        "the PNG is {height} px high, the page {} px",
+        r.page_height
+    );
+}

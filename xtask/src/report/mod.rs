@@ -9,11 +9,11 @@ pub mod chart;
 pub mod html;
 pub mod machine;
 pub mod page;
+pub mod png;
 pub mod timelines;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::contract::record::Record;
@@ -95,8 +95,12 @@ pub fn run(opts: &Options) -> anyhow::Result<bool> {
     let page = opts.out.join("index.html");
     std::fs::write(&page, html)?;
     eprintln!("report: {} ({} records)", page.display(), records.len());
-    if let Some(png) = render_png(&page)? {
-        eprintln!("report: rendered {}", png.display());
+    if let Some(r) = png::render(&page)? {
+        eprintln!(
+            "report: rendered {} (the whole page, {} px high)",
+            r.png.display(),
+            r.page_height
+        );
     }
     Ok(ok)
 }
@@ -172,48 +176,4 @@ pub fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
             Record::parse_line(l).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))
         })
         .collect()
-}
-
-/// Renders `page` to `index.png` with headless Chromium when it is installed
-/// (Debian: `apt-get install chromium`); `None` when it is not.
-pub fn render_png(page: &Path) -> anyhow::Result<Option<PathBuf>> {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(Path::new)
-        .find(|p| p.exists())
-    else {
-        return Ok(None);
-    };
-    let page = page.canonicalize()?;
-    let png = page.with_extension("png");
-    // A private, unpredictable profile directory, removed when dropped.
-    let profile = tempfile::tempdir()?;
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--window-size=1100,6000")
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let status = crate::runner::wait_with_limit(&mut child, Duration::from_secs(60))?;
-    anyhow::ensure!(
-        status.is_some_and(|s| s.success()) && png.exists(),
-        "chromium did not render {}",
-        page.display()
-    );
-    Ok(Some(png))
 }

@@ -107,7 +107,7 @@ pub fn render(
             v = verdict.as_str()
         );
     }
-    h.push_str("</table>\n<p>The raw records (JSON lines, schema 2) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n</body></html>\n");
+    h.push_str("</table>\n<p>The raw records (JSON lines, schema 2) are in <a href=\"records.jsonl\">records.jsonl</a> beside this page.</p>\n<script>document.documentElement.setAttribute('data-height', document.documentElement.scrollHeight)</script>\n</body></html>\n");
     h
 }
 

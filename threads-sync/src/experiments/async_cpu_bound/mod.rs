@@ -12,7 +12,8 @@
 //! <= 1.15x sequential (fails >= 1.4x); the multi-core ways are judged as a
 //! scaling claim against plain threads measured beside them (half their
 //! gain holds, a fifth fails). CPython: `asyncio.gather` of CPU-bound
-//! coroutines (one loop: the same bar); a warm `ProcessPoolExecutor` and
+//! coroutines (one loop: a wider band, <= 1.25x holds and >= 1.7x fails,
+//! for CPython's larger spread); a warm `ProcessPoolExecutor` and
 //! the thread executor are shown beside it, not judged (the pool measured
 //! 1.1-1.9x the thread executor from run to run on two cores).
 
@@ -23,6 +24,11 @@ use crate::contract::measure::{Stats, interleaved, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use ways::{WAYS, run_way, work_sum};
+
+/// CPython's one loop over sequential: at most this holds...
+const PY_LOOP_HOLDS_AT: f64 = 1.25;
+/// ...at least this fails (a real gain needs a second core, about 2x).
+const PY_LOOP_FAILS_AT: f64 = 1.7;
 
 /// The default of `--mrounds`.
 const MROUNDS: Scaled<u32> = Scaled::new(100, 20);
@@ -114,7 +120,12 @@ impl Experiment for AsyncCpuBound {
             // Shown, not judged: on two cores the warm pool measured
             // 1.1-1.9x its thread executor from run to run (its IPC costs
             // weigh on work this small), so any bar would be a coin toss.
-            let j = [Judgement::at_most(asyncio, 1.15, 1.4)];
+            // CPython's one loop gets its own, wider band: its short
+            // sequential and asyncio runs of the same code spread +-15%
+            // from process to process on a shared host (measured 0.86-1.46x
+            // for a way that cannot gain), while a real gain needs a second
+            // core (about 2x). At most 1.25x holds; 1.7x or more fails.
+            let j = [Judgement::at_most(asyncio, PY_LOOP_HOLDS_AT, PY_LOOP_FAILS_AT)];
             text.push_str(&format!(
                 "; CPython: asyncio {asyncio:.2}x ({}), process pool {pool:.2}x = {over_threads:.2}x the thread executor (shown, not judged)",
                 j[0].as_str(),
@@ -123,7 +134,7 @@ impl Experiment for AsyncCpuBound {
         }
         report.judge(Judgement::all(parts));
         report.detail = format!(
-            "{text}; one loop <= 1.15x (fails >= 1.4x), multi-core ways: half of plain threads' gain holds, a fifth fails"
+            "{text}; one loop <= 1.15x (fails >= 1.4x; CPython's <= {PY_LOOP_HOLDS_AT}x, fails >= {PY_LOOP_FAILS_AT}x), multi-core ways: half of plain threads' gain holds, a fifth fails"
         );
         Ok(report)
     }
