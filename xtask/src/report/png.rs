@@ -11,9 +11,9 @@ use std::time::Duration;
 const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 /// The window's width: the page's layout width.
 const WIDTH: u32 = 1100;
-/// A taller window than this is refused by the renderer; a taller page
-/// is cut there, and said so.
-const MAX_HEIGHT: u32 = 16_000;
+/// The tallest window asked for (Chromium renders 24,000 px here); a
+/// taller page is cut there, and said so.
+const MAX_HEIGHT: u32 = 32_000;
 /// How long one Chromium run may take.
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -35,7 +35,10 @@ pub fn render(page: &Path) -> anyhow::Result<Option<Rendered>> {
     };
     let page = page.canonicalize()?;
     let url = format!("file://{}", page.display());
-    let dom = chromium_run(chromium, &["--dump-dom".into(), url.clone()], true)?;
+    // Laid out at the screenshot's width (in a short window, so the height
+    // is the content's, not the window's).
+    let measure = format!("--window-size={WIDTH},600");
+    let dom = chromium_run(chromium, &[measure, "--dump-dom".into(), url.clone()], true)?;
     let page_height = data_height(&dom)
         .ok_or_else(|| anyhow::anyhow!("{} did not report its height", page.display()))?;
     if page_height > MAX_HEIGHT {
