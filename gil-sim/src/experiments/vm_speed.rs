@@ -2,6 +2,7 @@
 //! model: at least 100 M simple instructions per second on one thread under
 //! `py311` with no contention, the GIL's check point costing next to nothing.
 
+use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::series::InstrRate;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
@@ -14,8 +15,13 @@ use crate::workloads::{config, countdown_instructions, countdown_run};
 const N: Scaled<u64> = Scaled::new(5_000_000, 1_000_000);
 
 /// Most that py311's check points may cost against no check at all (nogil):
-/// one relaxed load and a predictable branch per loop iteration.
+/// one relaxed load and a predictable branch per loop iteration...
 const MAX_CHECK_OVERHEAD: f64 = 0.10;
+/// ...and a cost this high fails the claim. Between the two the run cannot
+/// decide: the two loops are separate monomorphized copies of the
+/// interpreter, and how the compiler lays each out moves their relative
+/// speed by up to about 20% on its own (measured -20% to +24% here).
+const CHECK_FAILS_AT: f64 = 0.30;
 
 /// Flags of `vm-speed`.
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
@@ -109,11 +115,14 @@ impl Experiment for VmSpeed {
             (Some(a), Some(b)) => Some(1e3 / a - 1e3 / b),
             _ => None,
         };
-        let (verdict, detail) = match py311 {
+        let (parts, detail) = match py311 {
             Some(r) => {
-                let cheap = !resolvable || over311.is_none_or(|o| o <= MAX_CHECK_OVERHEAD);
+                let mut parts = vec![Part::at_least("minstr_per_s", r, 100.0, 100.0)];
+                if let Some(o) = over311.filter(|_| resolvable) {
+                    parts.push(Part::at_most("check_overhead", o, MAX_CHECK_OVERHEAD, CHECK_FAILS_AT));
+                }
                 (
-                    Verdict::from_bool(r >= 100.0 && cheap),
+                    parts,
                     format!(
                         "py311 runs {r:.0} M instr/s on one thread (target >= 100){}",
                         match over311 {
@@ -128,21 +137,22 @@ impl Experiment for VmSpeed {
                                 -o * 100.0
                             ),
                             Some(o) => format!(
-                                "; its check points cost {:.1}% against no check at all (nogil; limit {:.0}%)",
+                                "; its check points cost {:.1}% against no check at all (nogil; holds <= {:.0}%, fails >= {:.0}%)",
                                 o * 100.0,
-                                MAX_CHECK_OVERHEAD * 100.0
+                                MAX_CHECK_OVERHEAD * 100.0,
+                                CHECK_FAILS_AT * 100.0
                             ),
                             None => "; check cost not measured (needs nogil beside it)".into(),
                         }
                     ),
                 )
             }
-            None => (Verdict::Info, "py311 not measured".to_string()),
+            None => (Vec::new(), "py311 not measured".to_string()),
         };
         // The verdict's figures stay flat, key figure first: the rate under
         // py311, the policy the claim names, and its check's cost. Every
         // policy's rate is a point of the series.
-        let mut report = Report::new(verdict, detail);
+        let mut report = Report::new(Verdict::Info, detail);
         if let Some(r) = py311 {
             report.push_metric("minstr_per_s", r, "M instr/s (py311)");
         }
@@ -161,6 +171,9 @@ impl Experiment for VmSpeed {
         report.push_series(&points);
         for l in lines {
             report.say(l);
+        }
+        if !parts.is_empty() {
+            report.judge_parts(&parts);
         }
         Ok(report)
     }
