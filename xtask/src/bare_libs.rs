@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::DEMOS;
-use crate::workspace::{cargo, metadata};
+use crate::workspace::{cargo, metadata, package, report_problems};
 
 /// What no bare library may depend on, even through another crate: the
 /// demos' command line, errors and JSON records, threads-sync's async
@@ -59,13 +59,11 @@ pub fn run() -> anyhow::Result<bool> {
             ));
         }
     }
-    for p in &problems {
-        eprintln!("bare-libs: {p}");
-    }
-    if problems.is_empty() {
-        eprintln!("bare-libs: every demo's library builds without the demo and its dependencies");
-    }
-    Ok(problems.is_empty())
+    Ok(report_problems(
+        "bare-libs",
+        &problems,
+        "every demo's library builds without the demo and its dependencies",
+    ))
 }
 
 /// The names of every crate in `demo`'s normal dependency tree without
@@ -110,14 +108,6 @@ pub fn unwanted(tree: &BTreeSet<String>, demo_only: &BTreeSet<String>) -> Vec<St
         .filter(|name| NEVER.contains(&name.as_str()) || demo_only.contains(*name))
         .cloned()
         .collect()
-}
-
-/// The package named `name` in `cargo metadata` output.
-fn package<'m>(metadata: &'m Value, name: &str) -> Option<&'m Value> {
-    metadata["packages"]
-        .as_array()?
-        .iter()
-        .find(|p| p["name"] == name)
 }
 
 fn default_features(pkg: &Value) -> BTreeSet<String> {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::DEMOS;
 use crate::manifests::inherited;
-use crate::workspace::{cargo, metadata, root, target_dir};
+use crate::workspace::{cargo, metadata, package, report_problems, root, target_dir};
 
 /// Copies and builds every demo; prints each problem and returns `true`
 /// when every copy built.
@@ -32,13 +32,11 @@ pub fn run() -> anyhow::Result<bool> {
             Err(e) => problems.push(format!("{demo}: {e:#}")),
         }
     }
-    for p in &problems {
-        eprintln!("copy-out: {p}");
-    }
-    if problems.is_empty() {
-        eprintln!("copy-out: every demo crate builds as a plain copy outside the workspace");
-    }
-    Ok(problems.is_empty())
+    Ok(report_problems(
+        "copy-out",
+        &problems,
+        "every demo crate builds as a plain copy outside the workspace",
+    ))
 }
 
 /// What a user copies for `demo`: its folder, the sibling crates it
@@ -58,12 +56,10 @@ pub fn run() -> anyhow::Result<bool> {
 /// );
 /// ```
 pub fn folders(metadata: &Value, demo: &str) -> Vec<String> {
-    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
     let mut out = vec![demo.to_string()];
     let mut i = 0;
     while let Some(name) = out.get(i).cloned() {
-        let pkg = packages.iter().find(|p| p["name"] == name.as_str());
-        let deps = pkg.and_then(|p| p["dependencies"].as_array());
+        let deps = package(metadata, &name).and_then(|p| p["dependencies"].as_array());
         for dep in deps.into_iter().flatten() {
             if let (Some(dep), Some(_)) = (dep["name"].as_str(), dep["path"].as_str())
                 && !out.iter().any(|o| o == dep)

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::workspace::{metadata, root};
+use crate::workspace::{metadata, report_problems, root};
 
 /// Dependencies each crate may enable different features of: nix's
 /// features are the OS APIs a crate calls, and each enables only its own.
@@ -22,13 +22,11 @@ pub const OWN_LINTS: &[(&str, &str)] = &[("threads-sync", "rust.unexpected_cfgs"
 /// `true` when there is none.
 pub fn run() -> anyhow::Result<bool> {
     let found = problems(&metadata()?, &root())?;
-    for p in &found {
-        eprintln!("manifests: {p}");
-    }
-    if found.is_empty() {
-        eprintln!("manifests: every member stands alone and they agree");
-    }
-    Ok(found.is_empty())
+    Ok(report_problems(
+        "manifests",
+        &found,
+        "every member stands alone and they agree",
+    ))
 }
 
 /// Every problem with the members that `metadata` (`cargo metadata

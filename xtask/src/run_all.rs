@@ -3,7 +3,8 @@
 //! round, for `--repeat N` rounds), show progress, and end with the summary
 //! table.
 
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::process::Command;
 use std::time::Duration;
 
@@ -81,6 +82,18 @@ pub fn run_demos(
     mut sink: impl FnMut(&Record),
 ) -> anyhow::Result<Vec<Vec<Outcome>>> {
     let bins = build_release(&DEMOS)?;
+    // Each demo's experiments, for the live line: asked once, and only
+    // where the line shows (none if a demo cannot list them: its run then
+    // shows only finished experiments).
+    let names: BTreeMap<&str, Vec<String>> = if std::io::stderr().is_terminal() {
+        DEMOS
+            .iter()
+            .filter_map(|d| Some((*d, listing(&bins[*d]).ok()?)))
+            .map(|(d, l)| (d, l.experiments.into_iter().map(|e| e.name).collect()))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let repeat = opts.repeat.max(1);
     let mut rounds = Vec::with_capacity(repeat);
     for round in 1..=repeat {
@@ -97,13 +110,7 @@ pub fn run_demos(
             if opts.quick {
                 cmd.arg("--quick");
             }
-            // The experiments it will run, for the live line (none if the
-            // demo cannot list them: the run then shows only finished ones).
-            let names = listing(&bins[*demo]).map_or_else(
-                |_| Vec::new(),
-                |l| l.experiments.into_iter().map(|e| e.name).collect(),
-            );
-            let progress = Progress::start(names);
+            let progress = Progress::start(names.get(demo).cloned().unwrap_or_default());
             let outcome = run_demo(demo, cmd, opts.timeout, |rec, secs| {
                 progress.say(&format!(
                     "      {:<22} {:<14} {secs:>6.1}s",

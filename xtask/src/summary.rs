@@ -20,7 +20,7 @@ pub fn table<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
             if rec.verdict != Verdict::Holds {
                 notes.push(note(&rec.demo, &rec.experiment, rec.verdict, &rec.detail));
             }
-            let figures = shown_figures(rec);
+            let figures = shown_figures(rec, KEY_FIGURES).join(", ");
             rows.push([
                 o.demo.clone(),
                 rec.experiment.clone(),
@@ -132,18 +132,18 @@ fn problem_row(o: &Outcome) -> Option<[String; 5]> {
 /// `name value unit`, the value printed by its unit (one formatter for
 /// the demos and xtask: `contract/show.rs`).
 /// What a row shows of a record: for a claim that failed in one of its
-/// parts, the figure that failed it with its bar; else the key figures.
-pub fn shown_figures(rec: &Record) -> String {
+/// parts, the figure that failed it with its bar; else its first `n` key
+/// figures. (The summary shows two, the report's table three.)
+pub fn shown_figures(rec: &Record, n: usize) -> Vec<String> {
     if rec.verdict == Verdict::DoesNotHold
         && let Some((name, value, unit, on)) = rec.failed_figure()
     {
-        return show::failed_figure(name, value, unit, on.symbol(), on.bar);
+        return vec![show::failed_figure(name, value, unit, on.symbol(), on.bar)];
     }
-    rec.key_figures(KEY_FIGURES)
+    rec.key_figures(n)
         .iter()
         .map(|(name, value, unit)| show::figure(name, *value, unit))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
 }
 
 fn render(rows: &[[String; 5]]) -> String {
@@ -286,12 +286,12 @@ mod tests {
         });
         let rec = report.into_record("t", "cost", "c", Default::default());
         assert_eq!(
-            shown_figures(&rec),
+            shown_figures(&rec, KEY_FIGURES).join(", "),
             "queue_mpmc_over_cpython 44.00× (needs ≥ 50.00×)"
         );
         // The same figures under a verdict that is not a failure: key figures.
         let mut holds = rec.clone();
         holds.verdict = Verdict::Info;
-        assert!(shown_figures(&holds).starts_with("lock_over_std_mutex 0.99×"));
+        assert!(shown_figures(&holds, KEY_FIGURES)[0].starts_with("lock_over_std_mutex 0.99×"));
     }
 }

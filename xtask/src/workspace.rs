@@ -54,6 +54,26 @@ pub fn metadata() -> anyhow::Result<serde_json::Value> {
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
+/// The package named `name` in [`metadata`]'s output.
+pub fn package<'m>(metadata: &'m serde_json::Value, name: &str) -> Option<&'m serde_json::Value> {
+    metadata["packages"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == name)
+}
+
+/// How a check task ends: prints each of `problems` prefixed with `task`,
+/// or `all_good` when there is none; `true` when there is none.
+pub fn report_problems(task: &str, problems: &[String], all_good: &str) -> bool {
+    for p in problems {
+        eprintln!("{task}: {p}");
+    }
+    if problems.is_empty() {
+        eprintln!("{task}: {all_good}");
+    }
+    problems.is_empty()
+}
+
 /// Builds `demos` in release with one cargo invocation and returns each
 /// binary's path, read from cargo's own JSON messages (so any target
 /// directory works).

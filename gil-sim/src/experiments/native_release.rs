@@ -81,10 +81,10 @@ impl Experiment for NativeRelease {
         let held = stats[0].median / stats[2].median;
         let baseline = parallel_baseline(threads, baseline_runs(ctx))?;
         // Holding the GIL must clearly cost the speedup: held at most 75% of
-        // released holds; 90% or more (no real difference) fails.
-        // Holding can only cost a speedup the machine gives right now: with
-        // plain threads below MIN_BASELINE both sides run at about 1x, and
-        // "held is as fast as released" says nothing, so nothing is judged.
+        // released holds; 90% or more (no real difference) fails. It can
+        // only cost a speedup the machine gives right now: with plain
+        // threads below MIN_BASELINE both sides run at about 1x, and "held
+        // is as fast as released" says nothing, so nothing is judged.
         let held_costs = Judgement::at_most(held / released, 0.75, 0.9);
         let judged = (self.gil.has_gil() && baseline >= MIN_BASELINE)
             .then(|| Judgement::scaling(released, baseline).and(held_costs))

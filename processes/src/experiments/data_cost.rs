@@ -7,7 +7,7 @@ use crate::contract::measure::{interleaved, timed};
 use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
 use crate::contract::series::PayloadCost;
-use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict};
+use crate::contract::{Ctx, Experiment, Report, Verdict};
 use crate::demo_jobs::{Payload, PayloadTask};
 use crate::job::Job;
 use crate::pool::ProcessPool;
@@ -176,10 +176,8 @@ impl Experiment for DataCost {
         // what two plain threads gained at the same moment (on a machine
         // with no parallelism right now, nothing can pay: undecided).
         let capacity = capacity.unwrap_or(f64::NAN);
-        let mut small = Part::at_most("pool_over_in_place_at_min", first, PAYS_BELOW, NO_GAIN_AT);
-        if capacity < crate::contract::judge::MIN_BASELINE {
-            small.judgement = Judgement::Undecided;
-        }
+        let small = Part::at_most("pool_over_in_place_at_min", first, PAYS_BELOW, NO_GAIN_AT)
+            .judged_if(capacity >= crate::contract::judge::MIN_BASELINE);
         let large = Part::at_least(
             "pool_over_in_place_at_max",
             last_ratio,

@@ -11,8 +11,7 @@ use super::html::{data, esc};
 use super::machine::MachineInfo;
 use super::timelines::Timeline;
 use crate::contract::advice::Figure;
-use crate::contract::record::{Record, Verdict};
-use crate::contract::show;
+use crate::contract::record::Record;
 use crate::repeat::Tally;
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}\
@@ -77,17 +76,10 @@ pub fn render(
     timelines_section(&mut h, timelines);
     h.push_str("<h2 id=\"all\">Every experiment</h2>\n<table><tr><th>demo</th><th>experiment</th><th>claim</th><th>verdict</th><th>key figures</th><th>detail</th></tr>\n");
     for r in records {
-        // A claim that failed in one part shows that figure and its bar.
-        let failed = (r.verdict == Verdict::DoesNotHold)
-            .then(|| r.failed_figure())
-            .flatten()
-            .map(|(n, v, u, on)| show::failed_figure(n, v, u, on.symbol(), on.bar));
-        let figures: Vec<String> = match failed {
-            Some(f) => vec![esc(&f)],
-            None => (r.key_figures(3).iter())
-                .map(|(n, v, u)| esc(&show::figure(n, *v, u)))
-                .collect(),
-        };
+        let figures: Vec<String> = crate::summary::shown_figures(r, 3)
+            .iter()
+            .map(|f| esc(f))
+            .collect();
         // Over repeated runs: the majority verdict, and every run's count.
         let repeated = tallies
             .iter()
