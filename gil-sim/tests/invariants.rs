@@ -67,20 +67,23 @@ fn py311_switches_only_at_backward_jumps_calls_and_resume() {
     );
 }
 
-/// Pairs of `LOAD_CONST; POP_TOP` in each iteration of [`straight_line`].
-const BLOCK: u64 = 20_000;
+/// Groups of `LOAD_CONST; LOAD_CONST; BINARY_ADD; POP_TOP` in each
+/// iteration of [`straight_line`]. py39 can check before each `POP_TOP`
+/// (it follows the add, which dispatches through the check) and nowhere
+/// else in the block (the others follow fast opcodes).
+const BLOCK: u64 = 10_000;
 /// Iterations of [`straight_line`] per thread.
 const BLOCK_ITERS: i64 = 40;
 
 /// `countdown(n)` whose body is a long block without a check point for
-/// py311 (2 * BLOCK instructions), then the loop's backward jump.
+/// py311 (4 * BLOCK instructions), then the loop's backward jump.
 fn straight_line() -> gil_sim::vm::Program {
     let mut p = gil_sim::vm::ProgramBuilder::new("straight");
     p.function("f", &["n"], |f| {
         let n = f.param(0);
         f.countdown(n, |f| {
             for _ in 0..BLOCK {
-                f.load_const(1).pop_top();
+                f.load_const(1).load_const(1).binary_add().pop_top();
             }
         });
         f.load_const(0).return_value();
@@ -118,22 +121,30 @@ const ATTEMPTS: usize = 3;
 fn a_drop_request_is_honoured_at_the_next_check_point() {
     // py311: the request set during a block waits for the block's end: the
     // first switch is at the backward jump, after exactly RESUME + the
-    // loop's 4-instruction entry + whole iterations of 2 * BLOCK + 8.
+    // loop's 4-instruction entry + whole iterations of 4 * BLOCK + 8.
     for (op, at) in first_yields(Policy::Py311) {
         assert_eq!(op, "POP_JUMP_BACKWARD_IF_TRUE", "py311 switched mid-block");
-        assert_eq!((at - 5) % (2 * BLOCK + 8), 0, "py311 switched at {at}");
+        assert_eq!((at - 5) % (4 * BLOCK + 8), 0, "py311 switched at {at}");
     }
-    // py39 checks before every instruction: a request set mid-block is
-    // honoured mid-block, not at the jump (the jump is 1 in 2 * BLOCK + 8
-    // instructions, so a switch there every time would mean the check does
-    // not run inside the block).
+    // py39 checks before every instruction reached through the check: a
+    // request set mid-block is honoured mid-block, before a POP_TOP (after
+    // the add), never before an instruction that follows a fast opcode.
     let firsts = first_yields(Policy::Py39);
     assert!(
-        firsts
-            .iter()
-            .any(|&(op, _)| op != "POP_JUMP_BACKWARD_IF_TRUE"),
-        "py39 switched only at the backward jump: {firsts:?}"
+        firsts.iter().any(|&(op, _)| op == "POP_TOP"),
+        "py39 did not switch mid-block: {firsts:?}"
     );
+    for (op, at) in firsts {
+        let in_block = (at - 5) % (4 * BLOCK + 8);
+        assert!(
+            op != "POP_TOP" || in_block % 4 == 3,
+            "py39 switched before {op} at {at}, which follows a fast opcode"
+        );
+        assert!(
+            !["LOAD_CONST", "BINARY_ADD"].contains(&op),
+            "py39 switched before {op}, which follows a fast opcode"
+        );
+    }
 }
 
 #[test]
@@ -144,8 +155,13 @@ fn py2_releases_every_check_interval_ticks() {
     g.check_interval = 100;
     let out = run(&p, &RunConfig::new(g), vec![Job::new(f, &[1000])]).unwrap();
     let t = &out.threads[0];
-    // `--_Py_Ticker < 0` fires once every check_interval + 1 ticks.
-    assert_eq!(t.yields, t.instructions / 101);
+    // A tick is counted before each instruction reached through the check:
+    // per iteration, STORE_FAST (after BINARY_SUBTRACT) and the backward
+    // jump (after COMPARE_GT), not the six after fast opcodes; plus RESUME
+    // at entry and the entry's forward jump. `--_Py_Ticker < 0` fires once
+    // every check_interval + 1 ticks.
+    assert_eq!(t.instructions, 8 * 1000 + 7);
+    assert_eq!(t.yields, (2 * 1000 + 2) / 101);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //!
 //! | policy | CPython | who switches, and where |
 //! | --- | --- | --- |
-//! | [`py2`] | 2.7 `ceval.c` | every `check_interval` ticks the holder releases and re-acquires at once: no hand-off, no timing |
-//! | [`py39`] | 3.2–3.9 `ceval_gil.c` | a waiter times out after the switch interval and sets `gil_drop_request`; the holder checks before every instruction and waits until the waiter has the GIL (FORCE_SWITCHING) |
+//! | [`py2`] | 2.7 `ceval.c` | every `check_interval` ticks the holder releases and re-acquires at once: no hand-off, no timing. A tick is counted before each instruction the loop dispatches through its check (not after the fast opcodes, [`Instr::dispatches_fast`](crate::vm::Instr::dispatches_fast)) |
+//! | [`py39`] | 3.2–3.9 `ceval_gil.c` | a waiter times out after the switch interval and sets `gil_drop_request`; the holder checks before each instruction dispatched through the check (as py2) and waits until the waiter has the GIL (FORCE_SWITCHING) |
 //! | [`py311`] | 3.10+ | as `py39`, but checks only after taken backward jumps, at the callee's `RESUME` and after native calls |
 //! | [`nogil`] | 3.13t (PEP 703) | no global lock; each global load or store is atomic, a read-modify-write is not |
 
@@ -27,7 +27,8 @@ pub use new_gil::NewGil;
 pub enum Policy {
     /// CPython 2.7: release and re-acquire every `check_interval` ticks.
     Py2,
-    /// CPython 3.2–3.9: switch interval, drop request checked at every instruction.
+    /// CPython 3.2–3.9: switch interval, drop request checked before
+    /// every instruction not reached by a fast dispatch.
     Py39,
     /// CPython 3.10+: as py39, checked only after taken backward jumps, at
     /// the callee's RESUME and after native calls.
@@ -71,14 +72,25 @@ impl Policy {
         }
     }
 
-    /// Could a thread switch happen at this instruction (`dis` marks)? py2
-    /// and py39 check before every instruction; py311 only at its check
-    /// points, which it polls as the instruction executes (a taken backward
-    /// jump, `RESUME`) or after it (`NATIVE` returning); nogil never needs to
-    /// (threads run side by side).
-    pub fn can_switch_at(self, ins: &crate::vm::Instr) -> bool {
+    /// Could a thread switch happen at this instruction (`dis` marks)?
+    /// py2 and py39 check before it when it is reached from an instruction
+    /// that dispatches through the check (`after_checked_dispatch`: the
+    /// function's entry, or a predecessor that is not
+    /// [`Instr::dispatches_fast`](crate::vm::Instr::dispatches_fast));
+    /// py311 only at its check points, which it polls as the instruction
+    /// executes (a taken backward jump, `RESUME`) or after it (`NATIVE`
+    /// returning); nogil never needs to (threads run side by side).
+    ///
+    /// ```
+    /// use gil_sim::{gil::Policy, vm::Instr};
+    /// let store = Instr::StoreGlobal(0);
+    /// assert!(Policy::Py39.can_switch_at(&store, true)); // after BINARY_ADD
+    /// assert!(!Policy::Py39.can_switch_at(&store, false)); // after LOAD_CONST
+    /// assert!(!Policy::Py311.can_switch_at(&store, true));
+    /// ```
+    pub fn can_switch_at(self, ins: &crate::vm::Instr, after_checked_dispatch: bool) -> bool {
         match self {
-            Policy::Py2 | Policy::Py39 => true,
+            Policy::Py2 | Policy::Py39 => after_checked_dispatch,
             Policy::Py311 => ins.is_loop_or_call_check(),
             Policy::Nogil => false,
         }
@@ -111,7 +123,8 @@ impl GilConfig {
 /// Where the interpreter polls a policy's eval breaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checks {
-    /// Before every instruction (py2's ticker, py39's eval breaker).
+    /// Before every instruction the loop dispatches through its check:
+    /// all but those after a fast opcode (py2's ticker, py39's eval breaker).
     EveryInstruction,
     /// After taken backward jumps, at the callee's `RESUME` and after
     /// native calls (py311).

@@ -11,17 +11,14 @@
 //! }
 //! ```
 //!
-//! One simplification: 2.7 skips the tick after its cheapest opcodes.
-//! `LOAD_FAST`, `LOAD_CONST`, `STORE_FAST`, `POP_TOP`, `JUMP_FORWARD`, the
-//! bool fast paths of `POP_JUMP_IF_*` and predicted pairs such as
-//! `COMPARE_OP` -> `POP_JUMP_IF_FALSE` end in `goto fast_next_opcode`,
-//! which jumps past the `--_Py_Ticker` block, so the instruction after them
-//! neither counts a tick nor can switch. Here every instruction ticks and
-//! can switch. So for the same check interval the simulator's py2 switches
-//! somewhat more often than 2.7, and at a few more places; the lecture's
-//! points stand: `counter += 1` is `LOAD_GLOBAL; LOAD_CONST; INPLACE_ADD;
-//! STORE_GLOBAL` in 2.7, and the ticks before `LOAD_CONST` and before
-//! `STORE_GLOBAL` (both after slow opcodes) still fall inside the
+//! 2.7 skips the tick after its cheapest opcodes: `LOAD_FAST`,
+//! `LOAD_CONST`, `STORE_FAST`, `POP_TOP`, `JUMP_FORWARD` and the bool fast
+//! paths of `POP_JUMP_IF_*` end in `goto fast_next_opcode`, past the
+//! `--_Py_Ticker` block, so the instruction after them neither counts a
+//! tick nor can switch; the interpreter does the same
+//! ([`Instr::dispatches_fast`](crate::vm::Instr::dispatches_fast)). The
+//! ticks before `LOAD_CONST` (after `LOAD_GLOBAL`) and before
+//! `STORE_GLOBAL` (after the add) fall inside `counter += 1`'s
 //! read-modify-write, so updates are lost as in 2.7.
 //!
 //! There is no hand-off and no timing: on a multi-core machine the releaser

@@ -1,11 +1,12 @@
 //! `py39`: the new GIL as in CPython 3.2–3.9. The eval breaker is checked
 //! at the top of the evaluation loop, before every instruction.
 //!
-//! (CPython 3.9 skips the check after a few "fast" opcodes that jump with
-//! `FAST_DISPATCH`, such as `LOAD_FAST` and `LOAD_CONST`; the simulator
-//! checks before every instruction, a superset, which the lecture's
-//! `counter += 1` race does not depend on: `LOAD_GLOBAL` and `BINARY_ADD`
-//! dispatch through the check in 3.9 too.)
+//! Not quite every: 3.9 jumps straight on after its cheapest opcodes
+//! (`FAST_DISPATCH()` after `LOAD_FAST`, `LOAD_CONST`, `STORE_FAST`, …),
+//! so the instruction after one of them is never a switch point. The
+//! interpreter models that ([`Instr::dispatches_fast`](crate::vm::Instr::dispatches_fast)):
+//! `LOAD_GLOBAL` and the add dispatch through the check, so `counter += 1`
+//! can still be cut between its read and its write.
 
 use super::Checks;
 use super::new_gil::new_gil_policy;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::function_builder::FnBuilder;
+pub use super::pacing::Pacing;
 use super::program::Program;
 use super::program_builder::ProgramBuilder;
 
@@ -71,6 +73,18 @@ pub enum Variant {
 /// `def worker(n): while n > 0: <counter += 1 as variant>; n -= 1`, with
 /// global `counter` (and `def one(): return 1` for the call variant).
 pub fn counter(variant: Variant) -> Program {
+    counter_paced(variant, Pacing::default())
+}
+
+/// [`counter`] with `pacing` (no `PACE` where a figure is 0).
+///
+/// ```
+/// use gil_sim::vm::builtin_programs::{Pacing, Variant, counter_paced};
+/// let p = counter_paced(Variant::WithCall, Pacing { inside: 40, outside: 0 });
+/// let text = gil_sim::vm::dis::listing(&p);
+/// assert_eq!(text.matches("PACE").count(), 1);
+/// ```
+pub fn counter_paced(variant: Variant, pacing: Pacing) -> Program {
     let name = match variant {
         Variant::Plain => "counter",
         Variant::WithCall => "counter-call",
@@ -84,21 +98,24 @@ pub fn counter(variant: Variant) -> Program {
             f.load_const(1).return_value();
         })
     });
+    let pace = |f: &mut FnBuilder, units: u32| {
+        if units > 0 {
+            f.pace(units);
+        }
+    };
     p.function("worker", &["n"], |f| {
         let n = f.param(0);
-        f.countdown(n, |f| match variant {
+        f.countdown_paced(n, pacing.outside, |f| match variant {
             Variant::Plain => {
-                f.load_global(counter)
-                    .load_const(1)
-                    .binary_add()
-                    .store_global(counter);
+                f.load_global(counter);
+                pace(f, pacing.inside);
+                f.load_const(1).binary_add().store_global(counter);
             }
             Variant::WithCall => {
                 let one = one.expect("declared for this variant");
-                f.load_global(counter)
-                    .call(one, 0)
-                    .binary_add()
-                    .store_global(counter);
+                f.load_global(counter);
+                pace(f, pacing.inside);
+                f.call(one, 0).binary_add().store_global(counter);
             }
             Variant::Locked => {
                 let lock = lock.expect("declared for this variant");

@@ -34,6 +34,7 @@ pub(super) fn first_take<'a, G: Gil>(
 pub(super) fn switch<'a, G: Gil>(
     held: Held<'a, G>,
     at: &Instr,
+    (func, pc): (usize, usize),
     executed: u64,
     stats: &mut ThreadStats,
     trace: &mut ThreadTrace,
@@ -41,18 +42,27 @@ pub(super) fn switch<'a, G: Gil>(
     stats.first_yield.get_or_insert((at.name(), executed));
     stats.yields += 1;
     *stats.yields_at.entry(at.name()).or_insert(0) += 1;
+    let before = held.hand_offs();
+    let handed_off = |held: &Held<'a, G>, stats: &mut ThreadStats| {
+        let moved = held.hand_offs() != before;
+        if moved {
+            *stats.hand_offs_at.entry((func, pc)).or_insert(0) += 1;
+        }
+        moved
+    };
     if !trace.is_on() {
-        return held.yield_now();
+        let held = held.yield_now();
+        handed_off(&held, stats);
+        return held;
     }
     // One clock read before the release; only if another thread took the
     // GIL meanwhile (py2 usually retakes it at once) is there a hand-off to
     // record, and a second read.
     let t0 = trace.now();
-    let before = held.hand_offs();
     let held = held
         .allow_threads_noting(&mut || trace.mark_now(MarkKind::DropRequest), || ())
         .0;
-    if held.hand_offs() == before {
+    if !handed_off(&held, stats) {
         trace.retaken();
     } else {
         let t1 = trace.now();

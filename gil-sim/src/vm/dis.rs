@@ -10,7 +10,8 @@ use crate::gil::Policy;
 /// What the marks mean. Where a py311 switch happens differs from the older
 /// policies: not before the marked instruction but as it runs.
 pub const LEGEND: &str = "columns: py2 py39 py311 nogil\n\
-'*' py2/py39: a switch can happen before this instruction;\n    \
+'*' py2/py39: a switch can happen before this instruction (not after a fast\n    \
+opcode such as LOAD_FAST, LOAD_CONST or STORE_FAST: 2.7 and 3.9 skip the check there);\n    \
 py311: after this backward jump when taken, at this RESUME (function entry),\n    \
 or after this NATIVE call returns\n\
 'R' the instruction releases the GIL (blocking I/O, releasing native work, a lock wait)";
@@ -41,12 +42,13 @@ pub fn listing(p: &Program) -> String {
         );
         let targets: Vec<usize> = f.code.iter().filter_map(target).collect();
         for (i, ins) in f.code.iter().enumerate() {
+            let checked = after_checked_dispatch(&f.code, i);
             let marks: String = Policy::ALL
                 .iter()
                 .map(|&pol| {
                     let m = if ins.may_release() && pol.has_gil() {
                         'R'
-                    } else if pol.can_switch_at(ins) {
+                    } else if pol.can_switch_at(ins, checked) {
                         '*'
                     } else {
                         ' '
@@ -64,6 +66,23 @@ pub fn listing(p: &Program) -> String {
         }
     }
     out
+}
+
+/// Is instruction `i` reached through the loop's check (py2/py39): at the
+/// function's entry, or from a predecessor (the instruction before it if
+/// that one falls through, or a jump to it) that does not dispatch fast?
+fn after_checked_dispatch(code: &[Instr], i: usize) -> bool {
+    let falls_through = |ins: &Instr| {
+        !matches!(
+            ins,
+            Instr::JumpForward(_) | Instr::JumpBackward(_) | Instr::ReturnValue
+        )
+    };
+    i == 0
+        || (falls_through(&code[i - 1]) && !code[i - 1].dispatches_fast())
+        || code
+            .iter()
+            .any(|j| target(j) == Some(i) && !j.dispatches_fast())
 }
 
 fn target(ins: &Instr) -> Option<usize> {
@@ -87,6 +106,7 @@ fn arg(p: &Program, f: &super::program::Function, ins: &Instr) -> String {
             p.funcs.get(func as usize).map_or("?", |f| f.name.as_str())
         ),
         Instr::IoSleep(us) => format!("{us} us"),
+        Instr::Pace(units) => format!("{units} units"),
         Instr::Native { units, release } => {
             format!(
                 "{units} units{}",

@@ -172,6 +172,11 @@ impl FnBuilder {
     pub fn native(&mut self, units: u32, release: bool) -> &mut Self {
         self.emit(Instr::Native { units, release })
     }
+    /// `PACE units`: the previous instruction's C code takes `units` rounds
+    /// of native work longer (the GIL held; no check point).
+    pub fn pace(&mut self, units: u32) -> &mut Self {
+        self.emit(Instr::Pace(units))
+    }
     /// `TOUCH_OBJECT`: pops an object number; its count goes up and down.
     pub fn touch_object(&mut self) -> &mut Self {
         self.emit(Instr::TouchObject)
@@ -189,11 +194,25 @@ impl FnBuilder {
     /// (the test repeated at the bottom, closed by `POP_JUMP_BACKWARD_IF_TRUE`):
     /// with an empty body, 8 instructions per iteration, as in CPython.
     pub fn countdown(&mut self, n: LocalId, body: impl FnOnce(&mut FnBuilder)) -> &mut Self {
+        self.countdown_paced(n, 0, body)
+    }
+
+    /// [`FnBuilder::countdown`] with `PACE pace` after the subtraction (none if 0).
+    pub fn countdown_paced(
+        &mut self,
+        n: LocalId,
+        pace: u32,
+        body: impl FnOnce(&mut FnBuilder),
+    ) -> &mut Self {
         let (top, end) = (self.label(), self.label());
         self.load_fast(n).load_const(0).compare_gt();
         self.pop_jump_forward_if_false(end).bind(top);
         body(self);
-        self.load_fast(n).load_const(1).binary_sub().store_fast(n);
+        self.load_fast(n).load_const(1).binary_sub();
+        if pace > 0 {
+            self.pace(pace);
+        }
+        self.store_fast(n);
         self.load_fast(n).load_const(0).compare_gt();
         self.pop_jump_backward_if_true(top).bind(end)
     }

@@ -66,6 +66,11 @@ pub enum Instr {
     LockAcquire(u16),
     /// Release VM lock `n`.
     LockRelease(u16),
+    /// Time CPython spends inside the instruction before it (allocating an
+    /// int, setting up a frame): `units` rounds of native work with the GIL
+    /// held. Not an instruction of its own: never a check point, and the
+    /// loop goes straight on after it (see [`Instr::dispatches_fast`]).
+    Pace(u32),
     /// Pop an object number; load that object and drop the reference
     /// again (`x = obj`, the value discarded): its reference count goes up
     /// by one and back down, kept as the run's
@@ -104,6 +109,7 @@ impl Instr {
             Instr::LockAcquire(_) => "LOCK_ACQUIRE",
             Instr::LockRelease(_) => "LOCK_RELEASE",
             Instr::TouchObject => "TOUCH_OBJECT",
+            Instr::Pace(_) => "PACE",
         }
     }
 
@@ -116,6 +122,33 @@ impl Instr {
                 | Instr::IoRead
                 | Instr::Native { release: true, .. }
                 | Instr::LockAcquire(_)
+        )
+    }
+
+    /// Does CPython 2.7 and 3.9 go straight on to the next instruction
+    /// after this one, past the check at the top of the loop? Their
+    /// cheapest opcodes end in `goto fast_next_opcode` (2.7) or
+    /// `FAST_DISPATCH()` (3.9), so the instruction after them can neither
+    /// switch nor (2.7) count a tick. Function entry, and the instruction
+    /// after every other opcode, dispatch through the check.
+    ///
+    /// ```
+    /// use gil_sim::vm::Instr;
+    /// assert!(Instr::LoadConst(1).dispatches_fast());
+    /// assert!(!Instr::LoadGlobal(0).dispatches_fast()); // a dict lookup: checked after
+    /// ```
+    pub fn dispatches_fast(&self) -> bool {
+        matches!(
+            self,
+            Instr::Resume
+                | Instr::LoadConst(_)
+                | Instr::LoadFast(_)
+                | Instr::StoreFast(_)
+                | Instr::PopTop
+                | Instr::JumpForward(_)
+                | Instr::PopJumpForwardIfFalse(_)
+                | Instr::PopJumpBackwardIfTrue(_)
+                | Instr::Pace(_)
         )
     }
 
@@ -150,5 +183,17 @@ mod tests {
         assert!(!Instr::Call { func: 0, nargs: 0 }.is_loop_or_call_check());
         assert!(!Instr::JumpForward(3).is_loop_or_call_check());
         assert!(!Instr::StoreGlobal(0).is_loop_or_call_check());
+    }
+
+    #[test]
+    fn the_opcodes_that_change_the_counter_are_checked_after() {
+        // 2.7 and 3.9 check after LOAD_GLOBAL and after the add: a switch
+        // can land between the read and the write of `counter += 1`.
+        assert!(!Instr::LoadGlobal(0).dispatches_fast());
+        assert!(!Instr::BinaryAdd.dispatches_fast());
+        // JUMP_ABSOLUTE (here JUMP_BACKWARD) dispatches through the check:
+        // every loop can switch.
+        assert!(!Instr::JumpBackward(0).dispatches_fast());
+        assert!(Instr::StoreFast(0).dispatches_fast());
     }
 }

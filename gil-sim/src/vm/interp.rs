@@ -69,6 +69,9 @@ pub(crate) fn exec<G: Gil>(
     let mut pc = 0usize;
     let mut executed = 0u64;
     let mut held = first_take(shared, me, trace);
+    // py2/py39: did the last instruction dispatch through the check (see
+    // `Instr::dispatches_fast`)? Function entry does.
+    let mut checked = true;
 
     macro_rules! pop {
         () => {
@@ -76,24 +79,28 @@ pub(crate) fn exec<G: Gil>(
         };
     }
     macro_rules! check {
-        ($ins:expr) => {
+        ($ins:expr, $at:expr) => {
             if shared.gil().breaker() {
-                held = switch(held, &$ins, executed, stats, trace);
+                held = switch(held, &$ins, (func, $at), executed, stats, trace);
             }
         };
     }
 
     let result = loop {
         let ins = code[pc];
+        let at = pc;
         if every {
-            check!(ins);
+            if checked {
+                check!(ins, at);
+            }
+            checked = !ins.dispatches_fast();
         }
         pc += 1;
         executed += 1;
         match ins {
             Instr::Resume => {
                 if loops {
-                    check!(ins);
+                    check!(ins, at);
                 }
             }
             Instr::LoadConst(v) => stack.push(v),
@@ -134,7 +141,7 @@ pub(crate) fn exec<G: Gil>(
                     break Err(VmError::StackOverflow);
                 }
                 if loops {
-                    check!(ins);
+                    check!(ins, at);
                 }
             }
             Instr::PopJumpBackwardIfTrue(t) => {
@@ -144,7 +151,7 @@ pub(crate) fn exec<G: Gil>(
                         break Err(VmError::StackOverflow);
                     }
                     if loops {
-                        check!(ins);
+                        check!(ins, at);
                     }
                 }
             }
@@ -208,7 +215,7 @@ pub(crate) fn exec<G: Gil>(
                 };
                 stack.push(v);
                 if loops {
-                    check!(ins);
+                    check!(ins, at);
                 }
             }
             Instr::LockAcquire(l) => {
@@ -227,6 +234,9 @@ pub(crate) fn exec<G: Gil>(
                 if !heap.locks[l as usize].release() {
                     break Err(VmError::ReleaseUnlocked(l));
                 }
+            }
+            Instr::Pace(units) => {
+                std::hint::black_box(native_work(units));
             }
             Instr::TouchObject => {
                 let i = pop!();

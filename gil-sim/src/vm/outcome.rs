@@ -56,6 +56,10 @@ pub struct ThreadStats {
     /// had executed by then (counting a check point's own instruction when
     /// the check comes after it: backward jumps, `RESUME`, `NATIVE`).
     pub first_yield: Option<(&'static str, u64)>,
+    /// Check points at which another thread really took the GIL (py2
+    /// often retakes it at once), by (function index, instruction index):
+    /// where a race's read-modify-write was cut.
+    pub hand_offs_at: BTreeMap<(usize, usize), u64>,
     /// Each blocking call's latency (I/O or releasing native work), GIL retake included.
     pub io_latency: Vec<Duration>,
 }
