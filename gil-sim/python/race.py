@@ -3,7 +3,8 @@ plainly, with a function call between the load and the store, and under a
 threading.Lock. Prints the final counts, the expected one, and each race's
 wall time in seconds (the simulator races for the same time, not the same
 count: its loop is faster than CPython's, its calls far cheaper).
-Usage: race.py N SWITCH_INTERVAL_S   (the interval is ignored by Python 2)
+Usage: race.py N SWITCH_INTERVAL_S [LOCKED_N]   (the interval is ignored by
+Python 2; LOCKED_N, default N, sizes the slower locked race)
 """
 import json
 import sys
@@ -58,10 +59,12 @@ def main():
     n = int(sys.argv[1])
     if hasattr(sys, "setswitchinterval"):
         sys.setswitchinterval(float(sys.argv[2]))
-    out = {"expected": 2 * n}
-    for name, target in (("plain", plain), ("with_call", with_call), ("locked", locked)):
-        out[name], out[name + "_s"] = race(target, n)
+    locked_n = int(sys.argv[3]) if len(sys.argv) > 3 else n
+    out = {"expected": 2 * n, "locked_expected": 2 * locked_n}
+    for name, target, k in (("plain", plain, n), ("with_call", with_call, n), ("locked", locked, locked_n)):
+        out[name], out[name + "_s"] = race(target, k)
     print(json.dumps(out))
 
 
-main()
+if __name__ == "__main__":
+    main()

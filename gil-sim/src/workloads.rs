@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crate::contract::Stats;
 use crate::gil::{GilConfig, Policy};
-use crate::vm::builtin_programs::{self, Variant};
+use crate::vm::builtin_programs::{self, Pacing, Variant};
 use crate::vm::objects::RefCounting;
-use crate::vm::{Job, Outcome, RunConfig, run};
+use crate::vm::{Instr, Job, Outcome, RunConfig, run};
 
 /// A run configuration with CPython's defaults but this interval.
 pub fn config(policy: Policy, interval: Duration) -> RunConfig {
@@ -136,8 +136,8 @@ fn median_secs(d: &[Duration]) -> f64 {
     }
 }
 
-/// One counter race: the final count, the wall time, and how many times
-/// the threads switched at a check point.
+/// One counter race: the final count, the wall time, how many times the
+/// threads switched at a check point, and where the GIL changed hands.
 #[derive(Debug, Clone, Copy)]
 pub struct RaceRun {
     /// The counter at the end (never above the exact count: checked).
@@ -146,20 +146,65 @@ pub struct RaceRun {
     pub secs: f64,
     /// Switches at check points, all threads together.
     pub switches: u64,
+    /// Check points at which another thread took the GIL.
+    pub hand_offs: u64,
+    /// Those inside `counter`'s read-modify-write: after the thread loaded
+    /// `counter` and before it stored it back (a call made in between
+    /// included). Each such hand-off leaves a stale value to be stored.
+    pub window_hand_offs: u64,
+}
+
+impl RaceRun {
+    /// The share of hand-offs that cut the read-modify-write (0 without any).
+    pub fn window_share(&self) -> f64 {
+        if self.hand_offs == 0 {
+            0.0
+        } else {
+            self.window_hand_offs as f64 / self.hand_offs as f64
+        }
+    }
 }
 
 /// Two (or more) threads each add 1 to a global `n` times; returns the
 /// final count (checked never to exceed the exact one), the wall time and
 /// the switch count.
 pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow::Result<RaceRun> {
+    race_paced(cfg, variant, Pacing::default(), threads, n)
+}
+
+/// [`race`] on [`builtin_programs::counter_paced`].
+pub fn race_paced(
+    cfg: &RunConfig,
+    variant: Variant,
+    pacing: Pacing,
+    threads: usize,
+    n: u64,
+) -> anyhow::Result<RaceRun> {
     anyhow::ensure!(
         n <= i64::MAX as u64 / threads.max(1) as u64,
         "{n} increments per thread is too many"
     );
-    let p = builtin_programs::counter(variant);
+    let p = builtin_programs::counter_paced(variant, pacing);
     let w = p.func("worker").expect("worker exists");
     let jobs = (0..threads).map(|_| Job::new(w, &[n as i64])).collect();
     let out = run(&p, cfg, jobs)?;
+    // The window in `worker`: a check before an instruction after the
+    // LOAD_GLOBAL and up to the STORE_GLOBAL (py311 checks only at the
+    // backward jump there, outside), and anywhere in a function it calls.
+    let code = &p.funcs()[w.0 as usize].code;
+    let at = |want: fn(&Instr) -> bool| code.iter().position(want).unwrap_or(0);
+    let (load, store) = (
+        at(|i| matches!(i, Instr::LoadGlobal(_))),
+        at(|i| matches!(i, Instr::StoreGlobal(_))),
+    );
+    let inside = |&(f, pc): &(usize, usize)| f != w.0 as usize || (load < pc && pc <= store);
+    let (mut hand_offs, mut window_hand_offs) = (0, 0);
+    for (at, n) in out.threads.iter().flat_map(|t| &t.hand_offs_at) {
+        hand_offs += n;
+        if inside(at) {
+            window_hand_offs += n;
+        }
+    }
     let exact = (n * threads as u64) as i64;
     anyhow::ensure!(
         out.globals[0] <= exact,
@@ -170,6 +215,8 @@ pub fn race(cfg: &RunConfig, variant: Variant, threads: usize, n: u64) -> anyhow
         count: out.globals[0],
         secs: out.elapsed.as_secs_f64(),
         switches: out.threads.iter().map(|t| t.yields).sum(),
+        hand_offs,
+        window_hand_offs,
     })
 }
 
@@ -230,4 +277,17 @@ pub fn refcount_run(
     );
     let off = out.object_counts.iter().map(|c| c.abs()).sum();
     Ok((out.elapsed.as_secs_f64(), off))
+}
+
+/// Nanoseconds one `PACE` unit takes on this machine (the fastest of three
+/// timings of a million units).
+pub fn pace_unit_ns() -> f64 {
+    const UNITS: u32 = 1_000_000;
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        std::hint::black_box(crate::vm::native_work(UNITS));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best * 1e9 / UNITS as f64
 }

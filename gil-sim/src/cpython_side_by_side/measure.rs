@@ -8,32 +8,17 @@ use serde_json::Value;
 
 use super::row::Row;
 use crate::contract::python::Python;
-use crate::contract::{Ctx, Report, Stats, measure::human_time};
+use crate::contract::{Ctx, Report, Stats};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
-use crate::python_scripts::{SCRIPT_TIME_LIMIT, bounded, num, one};
-use crate::vm::builtin_programs::Variant as Counter;
-use crate::workloads::{config, convoy_run, countdown_run, io_run, race};
+use crate::python_scripts::{bounded, num, one};
+use crate::workloads::{config, convoy_run, countdown_run, io_run};
 
 const IO_THREADS: usize = 4;
 const INTERVAL: Duration = Duration::from_millis(5);
 const BLOCK: Duration = Duration::from_millis(1);
-/// The race runs with a 1 ms interval on both sides: enough switches in a
-/// short run that a policy which can lose updates almost surely does.
-const RACE_INTERVAL: Duration = Duration::from_millis(1);
-/// Increments of the single-thread run that measures the simulator's race rate.
-const RACE_CALIBRATION: u64 = 200_000;
-/// Most increments per thread in the simulator's race.
-const MAX_RACE: u64 = 100_000_000;
-/// Fewest switches in the simulator's call-variant race for its lost
-/// updates to be judged (each switch at the callee's RESUME loses updates).
-const MIN_RACE_SWITCHES: u64 = 5;
 /// Largest countdown the calibration may ask the simulator for.
 const MAX_SIM_COUNTDOWN: f64 = 2.0e9;
-
-/// How close the simulator's lost-update fraction should come to
-/// CPython's (a target shown beside the figure; not yet judged).
-const LOST_FRACTION_TARGET: f64 = 0.25;
 
 /// Runs every workload with `py` and with the simulator under the policy
 /// that models it; returns the policy, the figures, and whether lost
@@ -52,10 +37,6 @@ pub(crate) fn measure(
     // Quick mode keeps the full I/O sizes: at 5 calls of 2 ms, CPython's own
     // speedup swung from 2.4x to 3.7x between runs.
     let (io_calls, io_block) = (10u64, 5.0e-3);
-    // CPython's race, per thread. At 150k (about 20 ms of racing in 3.11)
-    // CPython itself lost no update in the call variant in about one run in
-    // four: too few switches for a verdict. 400k races 60-200 ms.
-    let race_n = ctx.pick(1_000_000u64, 400_000);
 
     let speed = one(py, "loop_speed.py", &[n.to_string()])?;
     let gil_enabled = speed
@@ -135,49 +116,7 @@ pub(crate) fn measure(
         Stats::of(&py_convoys).median,
         Stats::of(&sim_convoys).median,
     );
-    let py_race = one(
-        py,
-        "race.py",
-        &[race_n.to_string(), RACE_INTERVAL.as_secs_f64().to_string()],
-    )?;
-    let exact = bounded(num(&py_race, "expected")?, "expected", 1.0, 1e12)?;
-    // The same duration of racing, not the same count: a switch lands
-    // mid-statement a few times per interval, so what decides whether updates
-    // are lost is how many intervals the race lasts. The simulator's loop is
-    // faster than CPython's and its calls far cheaper, so each variant's
-    // count is sized from its own single-thread rate and CPython's wall time.
-    let race_cfg = config(policy, RACE_INTERVAL);
-    let mut lost = Vec::new();
-    for (v, key) in [
-        (Counter::Plain, "plain"),
-        (Counter::WithCall, "with_call"),
-        (Counter::Locked, "locked"),
-    ] {
-        let py_secs = bounded(
-            num(&py_race, &format!("{key}_s"))?,
-            key,
-            1e-6,
-            SCRIPT_TIME_LIMIT.as_secs_f64(),
-        )?;
-        let py_final = bounded(num(&py_race, key)?, key, 0.0, exact)?;
-        // The fastest of three: a run that was descheduled would make the
-        // simulator look slow and its race too short.
-        let mut solo = f64::INFINITY;
-        for _ in 0..3 {
-            solo = solo.min(race(&race_cfg, v, 1, RACE_CALIBRATION)?.secs);
-        }
-        let rate = RACE_CALIBRATION as f64 / solo.max(1e-9);
-        let m = (py_secs * rate / 2.0).clamp(1000.0, MAX_RACE as f64) as u64;
-        let r = race(&race_cfg, v, 2, m)?;
-        lost.push(RaceRow {
-            cpython_lost: exact - py_final,
-            cpython_secs: py_secs,
-            sim_lost: (2 * m) as f64 - r.count as f64,
-            sim_n: m,
-            sim_secs: r.secs,
-            sim_switches: r.switches,
-        });
-    }
+    let (race_rows, losses_match) = super::race::races(ctx, py, policy, report)?;
     let judged = policy == Policy::Py311;
     let t = Some;
     let mut rows = vec![
@@ -209,27 +148,7 @@ pub(crate) fn measure(
             ranges: None,
         },
     ];
-    // The three race variants' lost updates as fractions of all updates
-    // (the two sides race different counts for the same time), with the
-    // fidelity target of +-25% shown, not judged; then the loop speed.
-    rows.extend(
-        [
-            "plain_lost_fraction",
-            "call_lost_fraction",
-            "locked_lost_fraction",
-        ]
-        .into_iter()
-        .zip(&lost)
-        .map(|(name, l)| Row {
-            name,
-            unit: "fraction",
-            cpython: l.cpython_lost / exact,
-            sim: l.sim_lost / (2 * l.sim_n) as f64,
-            tolerance: Some(LOST_FRACTION_TARGET),
-            judged: false,
-            ranges: None,
-        }),
-    );
+    rows.extend(race_rows);
     rows.push(Row {
         name: "loop_minstr_per_s",
         unit: "M instr/s",
@@ -239,39 +158,5 @@ pub(crate) fn measure(
         judged: false,
         ranges: None,
     });
-    for (name, l) in ["plain", "call", "locked"].iter().zip(&lost) {
-        report.say(format!(
-            "  race {name:<6}: CPython {:>8} lost in {}; gil-sim 2 x {} increments, {:>8} lost in {}, {} switch(es)",
-            l.cpython_lost,
-            human_time(l.cpython_secs),
-            l.sim_n,
-            l.sim_lost,
-            human_time(l.sim_secs),
-            l.sim_switches
-        ));
-    }
-    // Plain and locked must agree whatever happened. The call variant loses
-    // updates only when a switch lands in its window, so a disagreement is
-    // judged only when the simulator's race had enough switches for that
-    // (CPython's switch count cannot be seen from Python).
-    let agree = |l: &RaceRow| (l.cpython_lost > 0.0) == (l.sim_lost > 0.0);
-    let call_judged = lost[1].sim_switches >= MIN_RACE_SWITCHES;
-    if !call_judged && !agree(&lost[1]) {
-        report.say(format!(
-            "  call variant not judged: only {} switch(es) in the simulator's race (< {MIN_RACE_SWITCHES})",
-            lost[1].sim_switches
-        ));
-    }
-    let losses_match = agree(&lost[0]) && agree(&lost[2]) && (agree(&lost[1]) || !call_judged);
     Ok((policy, rows, losses_match))
-}
-
-/// One race variant on both sides.
-struct RaceRow {
-    cpython_lost: f64,
-    cpython_secs: f64,
-    sim_lost: f64,
-    sim_n: u64,
-    sim_secs: f64,
-    sim_switches: u64,
 }

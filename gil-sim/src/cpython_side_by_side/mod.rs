@@ -2,6 +2,8 @@
 //! script and by the simulator under the matching policy, side by side.
 
 mod measure;
+mod pacing;
+mod race;
 mod row;
 
 pub(crate) use measure::measure;

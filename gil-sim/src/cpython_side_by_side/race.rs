@@ -1,0 +1,220 @@
+//! `compare-cpython`'s lost-update races on both sides, as fractions of all
+//! updates, and the share of hand-offs that cut the read-modify-write.
+//!
+//! Why a fraction is what it is: a thread switched out between its load of
+//! `counter` and its store (the *window*) later stores a stale value,
+//! wiping out what the other thread added meanwhile; but if that other
+//! thread was itself cut inside its window, its own stale store puts its
+//! hold's updates back. If a share `f` of the hand-offs cut the window, a
+//! hold is lost when the next thread stores stale and the hold after does
+//! not put it back: `q = f (1 - q)`, so `q = f / (1 + f)`. The simulator
+//! runs the same mechanism, so its fraction follows from its own share.
+//! The share follows from where an interpreter spends its time between its
+//! check points. The simulator does not model how long each of CPython's
+//! instructions takes (CPython 3.13's calls are cheap next to its big-int
+//! additions, 3.11's are not), so where switches follow time (3.x) the
+//! comparison measures CPython's share alone (`checkpoints.py`: a timer
+//! signal is handled at the same check points as a drop request), gives
+//! the simulator's race the same time split with `PACE` (see
+//! [`Pacing`]), and compares the lost fractions that follow: the mechanism,
+//! not the timing. The simulator's fraction on its own timing is shown too.
+
+use super::row::Row;
+use crate::contract::python::Python;
+use crate::contract::{Ctx, Report, Stats, measure::human_time};
+use crate::gil::Policy;
+use crate::python_scripts::{SCRIPT_TIME_LIMIT, bounded, num, one};
+use crate::vm::builtin_programs::{Pacing, Variant};
+use super::pacing::{corrected, pacing_adding, solo_rate, time_to_add};
+use crate::workloads::{RaceRun, config, pace_unit_ns, race_paced};
+use std::time::Duration;
+
+/// The switch interval of the races on both sides: short, so a race of
+/// under a second hands the GIL over thousands of times (at 1 ms and about
+/// 100 hand-offs, CPython 3.13's fraction spread 0.8% to 23% between runs).
+const INTERVAL: Duration = Duration::from_micros(200);
+/// Most increments per thread in the simulator's race.
+const MAX_RACE: u64 = 100_000_000;
+/// Fewest switches in the simulator's call-variant race for its lost
+/// updates to be judged (each switch at the callee's RESUME loses updates).
+const MIN_SWITCHES: u64 = 5;
+/// How close the simulator's lost-update fraction must come to CPython's.
+pub(crate) const LOST_FRACTION_TOLERANCE: f64 = 0.25;
+
+/// The share `f` of hand-offs inside the window gives the lost fraction
+/// `f / (1 + f)` (see the module's documentation).
+pub(crate) fn lost_from_share(f: f64) -> f64 {
+    f / (1.0 + f)
+}
+
+/// One race variant, both sides, over every round.
+struct Side {
+    /// (lost, all) of each CPython round.
+    cpython: Vec<(f64, f64)>,
+    /// (lost, all) of each of the simulator's rounds, paced.
+    sim: Vec<(f64, f64)>,
+    sim_runs: Vec<RaceRun>,
+    /// The simulator's race on its own timing, where it was paced after.
+    own: Option<(RaceRun, u64)>,
+    pacing: Pacing,
+}
+
+impl Side {
+    fn pooled(v: &[(f64, f64)]) -> f64 {
+        let (lost, all) = v.iter().fold((0.0, 0.0), |(l, a), &(x, y)| (l + x, a + y));
+        if all == 0.0 { 0.0 } else { lost / all }
+    }
+    fn range(v: &[(f64, f64)]) -> (f64, f64) {
+        let s = Stats::of(&v.iter().map(|&(l, a)| l / a).collect::<Vec<_>>());
+        (s.min, s.max)
+    }
+    fn sim_share(&self) -> f64 {
+        let (w, h) = self.sim_runs.iter().fold((0, 0), |(w, h), r| {
+            (w + r.window_hand_offs, h + r.hand_offs)
+        });
+        if h == 0 { 0.0 } else { w as f64 / h as f64 }
+    }
+}
+
+/// Races every variant on both sides, `rounds` times taking turns; returns
+/// the three lost-fraction rows and whether zero and non-zero losses agree.
+pub(crate) fn races(
+    ctx: &Ctx,
+    py: &Python,
+    policy: Policy,
+    report: &mut Report,
+) -> anyhow::Result<(Vec<Row>, bool)> {
+    // Per thread, about 0.2-0.5 s of racing in CPython per round.
+    let n = ctx.pick(2_000_000u64, 1_000_000);
+    let locked_n = ctx.pick(200_000u64, 100_000);
+    let rounds = 2;
+    let cfg = config(policy, INTERVAL);
+    let variants = [
+        (Variant::Plain, "plain"),
+        (Variant::WithCall, "with_call"),
+        (Variant::Locked, "locked"),
+    ];
+    // CPython's share of checks inside the window, where switches follow
+    // time (not 2.7's ticks; not a build without a GIL).
+    let shares = match policy {
+        Policy::Py39 | Policy::Py311 => {
+            let cp = one(py, "checkpoints.py", &[n.to_string(), "0.0001".into()])?;
+            let share = |k: &str| bounded(num(&cp, k)?, k, 0.0, 1.0);
+            Some([share("plain")?, share("with_call")?])
+        }
+        _ => None,
+    };
+    let unit_ns = pace_unit_ns();
+    let mut sides: Vec<Side> = Vec::new();
+    let args = [n.to_string(), INTERVAL.as_secs_f64().to_string(), locked_n.to_string()];
+    let mut outs = Vec::new();
+    for _ in 0..rounds {
+        outs.push(one(py, "race.py", &args)?);
+    }
+    for (i, (v, key)) in variants.into_iter().enumerate() {
+        let exact_key = if v == Variant::Locked { "locked_expected" } else { "expected" };
+        let mut side = Side { cpython: vec![], sim: vec![], sim_runs: vec![], own: None, pacing: Pacing::default() };
+        let mut secs = Vec::new();
+        for out in &outs {
+            let exact = bounded(num(out, exact_key)?, exact_key, 1.0, 1e12)?;
+            let last = bounded(num(out, key)?, key, 0.0, exact)?;
+            let s = bounded(num(out, &format!("{key}_s"))?, key, 1e-6, SCRIPT_TIME_LIMIT.as_secs_f64())?;
+            side.cpython.push((exact - last, exact));
+            secs.push(s);
+        }
+        // The locked race only has to lose nothing; it runs CPython's count.
+        let size = |rate: f64, s: f64| {
+            if v == Variant::Locked {
+                locked_n
+            } else {
+                // The same duration of racing, not the same count: what
+                // decides the losses is how many hand-offs the race has.
+                (s * rate / 2.0).clamp(1000.0, MAX_RACE as f64) as u64
+            }
+        };
+        let rate0 = solo_rate(&cfg, v, Pacing::default())?;
+        let target = shares.and_then(|sh| sh.get(i).copied());
+        if let Some(f_c) = target {
+            // On its own timing first: the simulator's share, then the
+            // pacing that gives its loop CPython's time split.
+            let m = size(rate0, secs[0]);
+            let own = race_paced(&cfg, v, Pacing::default(), 2, m)?;
+            let f0 = own.window_share();
+            if let Some(ns) = time_to_add(f0, f_c, 1e9 / rate0) {
+                let first = pacing_adding(&cfg, v, ns, rate0, unit_ns)?;
+                // Once more from the race itself: two threads handing over
+                // do not spend their time quite as one thread alone does.
+                let m = size(solo_rate(&cfg, v, first)?, secs[0]);
+                let f1 = race_paced(&cfg, v, first, 2, m)?.window_share();
+                side.pacing = corrected(first, f0, f1, f_c);
+            }
+            side.own = Some((own, 2 * m));
+        }
+        let rate = solo_rate(&cfg, v, side.pacing)?;
+        for &s in &secs {
+            let m = size(rate, s);
+            let r = race_paced(&cfg, v, side.pacing, 2, m)?;
+            side.sim.push(((2 * m) as f64 - r.count as f64, (2 * m) as f64));
+            side.sim_runs.push(r);
+        }
+        sides.push(side);
+    }
+    let mut rows = Vec::new();
+    for (i, (name, s)) in ["plain", "call", "locked"].iter().zip(&sides).enumerate() {
+        let (c, sim) = (Side::pooled(&s.cpython), Side::pooled(&s.sim));
+        let switches: u64 = s.sim_runs.iter().map(|r| r.switches).sum();
+        let secs: f64 = s.sim_runs.iter().map(|r| r.secs).sum();
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        let share = |f: f64| format!("{:.0}% inside (f/(1+f) {})", f * 100.0, pct(lost_from_share(f)));
+        let mut line = format!(
+            "  race {name:<6}: CPython {} lost; gil-sim {} lost in {} ({switches} switches)",
+            pct(c),
+            pct(sim),
+            human_time(secs),
+        );
+        if i < 2 {
+            line += &format!(", hand-offs {}", share(s.sim_share()));
+        }
+        if let (Some(f), Some((own, all))) = (shares.and_then(|sh| sh.get(i).copied()), &s.own) {
+            line += &format!(
+                "\n      CPython's checks {}; gil-sim on its own timing: hand-offs {}, {} lost; paced {:?}",
+                share(f),
+                share(own.window_share()),
+                pct(1.0 - own.count as f64 / *all as f64),
+                s.pacing
+            );
+        }
+        report.say(line);
+        rows.push(Row {
+            name: ["plain_lost_fraction", "call_lost_fraction", "locked_lost_fraction"][i],
+            unit: "fraction",
+            cpython: c,
+            sim,
+            tolerance: Some(LOST_FRACTION_TOLERANCE),
+            // Judged where the 3.10+ GIL is compared (as the other figures).
+            judged: policy == Policy::Py311,
+            ranges: Some((Side::range(&s.cpython), Side::range(&s.sim))),
+        });
+    }
+    // Plain and locked must agree whatever happened; the call variant loses
+    // updates only when a switch lands in its window, so it is judged only
+    // when the simulator's race had enough switches for that.
+    let agree = |r: &Row| (r.cpython > 0.0) == (r.sim > 0.0);
+    let call_switches: u64 = sides[1].sim_runs.iter().map(|r| r.switches).sum();
+    let call_judged = call_switches >= MIN_SWITCHES;
+    let agree_all = agree(&rows[0]) && agree(&rows[2]) && (agree(&rows[1]) || !call_judged);
+    Ok((rows, agree_all))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_of_hand_offs_inside_gives_f_over_1_plus_f_lost() {
+        assert_eq!(lost_from_share(0.0), 0.0);
+        assert!((lost_from_share(0.5) - 1.0 / 3.0).abs() < 1e-12);
+        // Never more than half: a thread cut inside puts its own hold back.
+        assert!(lost_from_share(1.0) <= 0.5);
+    }
+}
