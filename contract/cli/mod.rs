@@ -77,7 +77,18 @@ impl Demo {
         // valid range, not "unexpected argument"), and the usage line is
         // the command's own, whatever flag an error mentions.
         let sub = |c: Command, about: &'static str| {
-            let usage = format!("{} {} [OPTIONS]", self.name, c.get_name());
+            let positionals: String = c
+                .get_positionals()
+                .map(|a| {
+                    let name = a.get_id().as_str().to_uppercase();
+                    if a.is_required_set() {
+                        format!(" <{name}>")
+                    } else {
+                        format!(" [{name}]")
+                    }
+                })
+                .collect();
+            let usage = format!("{} {} [OPTIONS]{positionals}", self.name, c.get_name());
             c.about(about)
                 .long_about(None)
                 .override_usage(usage)

@@ -6,14 +6,15 @@ inside `counter`'s read-modify-write in race.py's workers (after the
 LOAD_GLOBAL of counter and before its STORE_GLOBAL, or in a function called
 in between). Prints, per variant, the share of checks inside and how many
 were sampled. Python 3 only (2.7 switches by ticks, not by time).
-Usage: checkpoints.py N SAMPLE_INTERVAL_S
+Usage: checkpoints.py N SAMPLE_INTERVAL_S   (race.py N ... SAMPLE_N measures
+the same shares in the process that then races, which is what
+compare-cpython uses: the time split moves by a few points from process to
+process with the code's layout)
 """
 import dis
 import json
 import signal
 import sys
-
-from race import plain, with_call
 
 
 def window(code):
@@ -47,6 +48,8 @@ def share(target, n, interval):
 
 
 def main():
+    from race import plain, with_call
+
     n, interval = int(sys.argv[1]), float(sys.argv[2])
     out = {}
     for name, target in (("plain", plain), ("with_call", with_call)):
@@ -56,4 +59,5 @@ def main():
     print(json.dumps(out))
 
 
-main()
+if __name__ == "__main__":
+    main()

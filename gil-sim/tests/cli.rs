@@ -26,6 +26,13 @@ fn an_unknown_program_is_refused_with_exit_2() {
     let (code, _, err) = gil_sim(&["dis", "fibonacci"]);
     assert_eq!(code, 2);
     assert!(err.contains("fibonacci"), "{err}");
+    // The usage line names the argument that is missing or wrong.
+    let (code, _, err) = gil_sim(&["dis"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Usage: gil-sim dis [OPTIONS] <PROGRAM>"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -43,6 +50,19 @@ fn dis_lists_a_program_with_its_switch_points() {
     assert_eq!(code, 0);
     assert!(out.contains("LOAD_GLOBAL") && out.contains("STORE_GLOBAL"));
     assert!(out.contains("py311"));
+    // py2/py39 can switch after LOAD_GLOBAL (before the LOAD_CONST of
+    // `counter += 1`) but not after a fast opcode such as LOAD_FAST.
+    let line = |op: &str, arg: &str| {
+        out.lines()
+            .find(|l| l.contains(op) && l.ends_with(arg))
+            .unwrap_or_else(|| panic!("no {op} {arg} in\n{out}"))
+            .to_string()
+    };
+    assert!(line("LOAD_CONST", "1").starts_with("  *    *  "), "{out}");
+    assert!(
+        line("LOAD_GLOBAL", "(counter)").starts_with("     "),
+        "{out}"
+    );
 }
 
 /// A path in the temporary directory for this test, removed first.

@@ -62,11 +62,15 @@ pub(crate) fn measure(
     // slow phase of the machine hits both alike.
     let c = &cfg;
     let (mut py_ratios, mut sim_ratios) = (Vec::new(), Vec::new());
+    // Each side takes the medians of 3 interleaved pairs per round: a
+    // CPython thread's speed moves by 10-20% with where its frame and
+    // objects land, so a single pair often made two threads look faster
+    // than one.
     for _ in 0..reps {
-        let cpu = one(py, "cpu_bound.py", &[n.to_string(), "2".into(), "1".into()])?;
+        let cpu = one(py, "cpu_bound.py", &[n.to_string(), "2".into(), "3".into()])?;
         py_ratios.push(bounded(num(&cpu, "ratio")?, "ratio", 1e-3, 1e3)?);
         let s = interleave(
-            1,
+            3,
             vec![
                 Box::new(move || countdown_run(c, n_sim, 1)) as Variant<'_>,
                 Box::new(move || countdown_run(c, n_sim, 2)),

@@ -57,9 +57,12 @@ pub(crate) fn pacing_adding(
 /// `(f0 T + p) / (T + p)` inside, `T` the loop's time in units). `p`
 /// unchanged where the move went the wrong way or nowhere.
 pub(crate) fn corrected(p: Pacing, f0: f64, f1: f64, target: f64) -> Pacing {
+    // A step is at most halved or doubled: two shares measured from races
+    // of a few thousand hand-offs are each a point or two off, so a move
+    // that looks tiny may be noise, and dividing by it would overshoot.
     let scale = |units: u32, k: f64| {
         if k.is_finite() && k > 0.0 {
-            ((units as f64 * k).round() as u32).clamp(1, 1_000_000)
+            ((units as f64 * k.clamp(0.5, 2.0)).round() as u32).clamp(1, 1_000_000)
         } else {
             units
         }
@@ -106,6 +109,9 @@ mod tests {
         // 40 units outside took 28% to 7%; 11% wanted: fewer units.
         let p = corrected(Pacing { inside: 0, outside: 40 }, 0.28, 0.07, 0.11);
         assert!(p.outside < 40 && p.outside > 10 && p.inside == 0, "{p:?}");
+        // A move that barely registered is not divided by: at most doubled.
+        let p = corrected(Pacing { inside: 4, outside: 0 }, 0.30, 0.31, 0.40);
+        assert_eq!(p, Pacing { inside: 8, outside: 0 });
         // Moved the wrong way: left as it was.
         let q = Pacing { inside: 5, outside: 0 };
         assert_eq!(corrected(q, 0.3, 0.25, 0.4), q);

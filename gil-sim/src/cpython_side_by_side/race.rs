@@ -13,7 +13,8 @@
 //! check points. The simulator does not model how long each of CPython's
 //! instructions takes (CPython 3.13's calls are cheap next to its big-int
 //! additions, 3.11's are not), so where switches follow time (3.x) the
-//! comparison measures CPython's share alone (`checkpoints.py`: a timer
+//! comparison measures CPython's share with one thread alone, in the
+//! process that then races (`race.py`, as `checkpoints.py` does: a timer
 //! signal is handled at the same check points as a drop request), gives
 //! the simulator's race the same time split with `PACE` (see
 //! [`Pacing`]), and compares the lost fractions that follow: the mechanism,
@@ -94,23 +95,33 @@ pub(crate) fn races(
         (Variant::WithCall, "with_call"),
         (Variant::Locked, "locked"),
     ];
-    // CPython's share of checks inside the window, where switches follow
-    // time (not 2.7's ticks; not a build without a GIL).
-    let shares = match policy {
-        Policy::Py39 | Policy::Py311 => {
-            let cp = one(py, "checkpoints.py", &[n.to_string(), "0.0001".into()])?;
-            let share = |k: &str| bounded(num(&cp, k)?, k, 0.0, 1.0);
-            Some([share("plain")?, share("with_call")?])
-        }
-        _ => None,
-    };
-    let unit_ns = pace_unit_ns();
-    let mut sides: Vec<Side> = Vec::new();
-    let args = [n.to_string(), INTERVAL.as_secs_f64().to_string(), locked_n.to_string()];
+    // Where switches follow time (not 2.7's ticks; not a build without a
+    // GIL), each race.py process first samples its own share of checks
+    // inside the window: the time split moves by a few points from process
+    // to process with the code's layout, so it is measured where it races.
+    let sampled = matches!(policy, Policy::Py39 | Policy::Py311);
+    let mut args = vec![n.to_string(), INTERVAL.as_secs_f64().to_string(), locked_n.to_string()];
+    if sampled {
+        args.push(n.to_string());
+    }
     let mut outs = Vec::new();
     for _ in 0..rounds {
         outs.push(one(py, "race.py", &args)?);
     }
+    let shares = if sampled {
+        let mean = |k: &str| -> anyhow::Result<f64> {
+            let mut sum = 0.0;
+            for out in &outs {
+                sum += bounded(num(out, k)?, k, 0.0, 1.0)?;
+            }
+            Ok(sum / outs.len() as f64)
+        };
+        Some([mean("plain_share")?, mean("with_call_share")?])
+    } else {
+        None
+    };
+    let unit_ns = pace_unit_ns();
+    let mut sides: Vec<Side> = Vec::new();
     for (i, (v, key)) in variants.into_iter().enumerate() {
         let exact_key = if v == Variant::Locked { "locked_expected" } else { "expected" };
         let mut side = Side { cpython: vec![], sim: vec![], sim_runs: vec![], own: None, pacing: Pacing::default() };
