@@ -99,11 +99,17 @@ impl Gil for Py2 {
         }
     }
 
-    /// `PyThread_release_lock`: `sem_post` wakes one sleeper, if any.
+    /// `PyThread_release_lock`: `sem_post` wakes one sleeper, if any. As
+    /// `sem_post`, the lock is free before the wake-up call (a system call
+    /// that takes the releaser a while): a sleeper woken meanwhile can take
+    /// it before the releaser is back to retake it.
     fn drop_gil(&self, _me: u32, _thread_exit: bool) {
-        let mut st = self.state();
-        st.locked = false;
-        if st.sleepers > 0 {
+        let wake = {
+            let mut st = self.state();
+            st.locked = false;
+            st.sleepers > 0
+        };
+        if wake {
             self.cond.notify_one();
         }
     }
