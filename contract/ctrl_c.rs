@@ -13,6 +13,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
@@ -60,7 +61,17 @@ pub fn sigint_mid_run(
     start: Duration,
     tmp: &Path,
 ) -> Result<Interrupted, String> {
-    let mark = format!("{}-{}", std::process::id(), exe.display());
+    // One mark per run, not per test process: two of these clauses running
+    // side by side in one test binary would otherwise each see the other's
+    // demo (which leads its own group) as a started child, and send
+    // Ctrl-C before their own demo had set up its handler.
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    let mark = format!(
+        "{}-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed),
+        exe.display()
+    );
     let mut demo = Command::new(exe)
         .args(args)
         .env(MARK, &mark)

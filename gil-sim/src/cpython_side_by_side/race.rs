@@ -60,6 +60,15 @@ struct Side {
     pacing: Pacing,
 }
 
+/// How a race was paced, in words.
+fn paced(p: Pacing) -> String {
+    match (p.inside, p.outside) {
+        (0, 0) => "not paced (its own split is close enough)".into(),
+        (u, 0) => format!("paced: PACE {u} inside the window"),
+        (_, u) => format!("paced: PACE {u} outside the window"),
+    }
+}
+
 impl Side {
     fn pooled(v: &[(f64, f64)]) -> f64 {
         let (lost, all) = v.iter().fold((0.0, 0.0), |(l, a), &(x, y)| (l + x, a + y));
@@ -188,11 +197,11 @@ pub(crate) fn races(
         }
         if let (Some(f), Some((own, all))) = (shares.and_then(|sh| sh.get(i).copied()), &s.own) {
             line += &format!(
-                "\n      CPython's checks {}; gil-sim on its own timing: hand-offs {}, {} lost; paced {:?}",
+                "\n      CPython's checks {}; gil-sim on its own timing: hand-offs {}, {} lost; {}",
                 share(f),
                 share(own.window_share()),
                 pct(1.0 - own.count as f64 / *all as f64),
-                s.pacing
+                paced(s.pacing)
             );
         }
         report.say(line);

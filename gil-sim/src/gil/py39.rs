@@ -1,5 +1,6 @@
 //! `py39`: the new GIL as in CPython 3.2–3.9. The eval breaker is checked
-//! at the top of the evaluation loop, before every instruction.
+//! at the top of the evaluation loop, before every instruction that
+//! reaches it.
 //!
 //! Not quite every: 3.9 jumps straight on after its cheapest opcodes
 //! (`FAST_DISPATCH()` after `LOAD_FAST`, `LOAD_CONST`, `STORE_FAST`, …),
