@@ -58,6 +58,7 @@ pub(crate) fn exec<G: Gil>(
 ) -> Result<i64, VmError> {
     let every = G::CHECKS == Checks::EveryInstruction;
     let loops = G::CHECKS == Checks::LoopsAndCalls;
+    let _pad = super::run::placement_pad();
     let mut stack: Vec<i64> = Vec::with_capacity(MAX_STACK + 64);
     let mut locals: Vec<i64> = Vec::with_capacity(256);
     let mut frames: Vec<Frame> = Vec::with_capacity(MAX_DEPTH);

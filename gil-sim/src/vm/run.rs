@@ -148,6 +148,7 @@ fn run_with<G: Gil>(
     jobs: &mut [Job],
 ) -> Result<Outcome, VmError> {
     let mut shared = Shared::new(gil, program.globals.len());
+    let _pad = placement_pad();
     let heap = Heap {
         locks: (0..program.locks).map(|_| VmLock::default()).collect(),
         objects: Objects::new(program.objects as usize, jobs.len(), cfg.refcount),
@@ -228,4 +229,20 @@ mod sink {
         None
     }
     pub(super) fn collect(_: crate::trace::Trace) {}
+}
+
+/// A live allocation of a size that changes from run to run (64 bytes to
+/// 4 KiB, from the clock), made just before a run's own allocations: each
+/// run of the same setup would otherwise get the same addresses for its
+/// objects and its threads' stacks, and a placement that happens to be
+/// slow (two hot lines in one cache set, or 4 KiB apart) would slow every
+/// repetition alike. With it, repeated runs sample placements, and the
+/// fastest of them is not one layout's accident.
+pub(crate) fn placement_pad() -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    // The low bits of a clock read in nanoseconds: enough spread for this.
+    let lines = (nanos.wrapping_mul(2_654_435_761) >> 26) as usize % 64 + 1;
+    std::hint::black_box(vec![0u8; lines * 64])
 }
