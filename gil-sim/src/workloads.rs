@@ -138,10 +138,12 @@ fn median_secs(d: &[Duration]) -> f64 {
 
 /// One counter race: the final count, the wall time, how many times the
 /// threads switched at a check point, and where the GIL changed hands.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RaceRun {
     /// The counter at the end (never above the exact count: checked).
     pub count: i64,
+    /// The exact count: every thread's increments.
+    pub increments: u64,
     /// Wall time of the race, seconds.
     pub secs: f64,
     /// Switches at check points, all threads together.
@@ -155,6 +157,11 @@ pub struct RaceRun {
 }
 
 impl RaceRun {
+    /// The share of all increments that were lost.
+    pub fn lost_fraction(&self) -> f64 {
+        1.0 - self.count as f64 / self.increments.max(1) as f64
+    }
+
     /// The share of hand-offs that cut the read-modify-write (0 without any).
     pub fn window_share(&self) -> f64 {
         if self.hand_offs == 0 {
@@ -213,6 +220,7 @@ pub fn race_paced(
     );
     Ok(RaceRun {
         count: out.globals[0],
+        increments: exact as u64,
         secs: out.elapsed.as_secs_f64(),
         switches: out.threads.iter().map(|t| t.yields).sum(),
         hand_offs,
@@ -277,17 +285,4 @@ pub fn refcount_run(
     );
     let off = out.object_counts.iter().map(|c| c.abs()).sum();
     Ok((out.elapsed.as_secs_f64(), off))
-}
-
-/// Nanoseconds one `PACE` unit takes on this machine (the fastest of three
-/// timings of a million units).
-pub fn pace_unit_ns() -> f64 {
-    const UNITS: u32 = 1_000_000;
-    let mut best = f64::INFINITY;
-    for _ in 0..3 {
-        let t = std::time::Instant::now();
-        std::hint::black_box(crate::vm::native_work(UNITS));
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    best * 1e9 / UNITS as f64
 }

@@ -27,6 +27,19 @@ pub(crate) fn time_to_add(own: f64, target: f64, iter_ns: f64) -> Option<f64> {
     Some(ns.clamp(-20.0 * iter_ns, 20.0 * iter_ns))
 }
 
+/// Nanoseconds one `PACE` unit takes on this machine (the fastest of three
+/// timings of a million units): the first guess of [`pacing_adding`].
+fn unit_ns() -> f64 {
+    const UNITS: u32 = 1_000_000;
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        std::hint::black_box(crate::vm::native_work(UNITS));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best * 1e9 / UNITS as f64
+}
+
 /// The pacing that adds `ns` per iteration (inside if positive), its units
 /// corrected twice by the time they really add to the single-thread loop
 /// (a `PACE` costs its dispatch as well as its units).
@@ -35,13 +48,12 @@ pub(crate) fn pacing_adding(
     v: Variant,
     ns: f64,
     rate0: f64,
-    unit_ns: f64,
 ) -> anyhow::Result<Pacing> {
     let at = |units: f64| {
         let u = units.round().clamp(1.0, 1e6) as u32;
         if ns > 0.0 { Pacing { inside: u, outside: 0 } } else { Pacing { inside: 0, outside: u } }
     };
-    let mut units = ns.abs() / unit_ns.max(1e-3);
+    let mut units = ns.abs() / unit_ns().max(1e-3);
     for _ in 0..2 {
         let added = 1e9 / solo_rate(cfg, v, at(units))? - 1e9 / rate0;
         if added <= 0.0 {

@@ -27,7 +27,7 @@ use crate::gil::Policy;
 use crate::python_scripts::{SCRIPT_TIME_LIMIT, bounded, num, one};
 use crate::vm::builtin_programs::{Pacing, Variant};
 use super::pacing::{corrected, pacing_adding, solo_rate, time_to_add};
-use crate::workloads::{RaceRun, config, pace_unit_ns, race_paced};
+use crate::workloads::{RaceRun, config, race_paced};
 use std::time::Duration;
 
 /// The switch interval of the races on both sides: short, so a race of
@@ -40,11 +40,11 @@ const MAX_RACE: u64 = 100_000_000;
 /// updates to be judged (each switch at the callee's RESUME loses updates).
 const MIN_SWITCHES: u64 = 5;
 /// How close the simulator's lost-update fraction must come to CPython's.
-pub(crate) const LOST_FRACTION_TOLERANCE: f64 = 0.25;
+const LOST_FRACTION_TOLERANCE: f64 = 0.25;
 
 /// The share `f` of hand-offs inside the window gives the lost fraction
 /// `f / (1 + f)` (see the module's documentation).
-pub(crate) fn lost_from_share(f: f64) -> f64 {
+fn lost_from_share(f: f64) -> f64 {
     f / (1.0 + f)
 }
 
@@ -52,11 +52,10 @@ pub(crate) fn lost_from_share(f: f64) -> f64 {
 struct Side {
     /// (lost, all) of each CPython round.
     cpython: Vec<(f64, f64)>,
-    /// (lost, all) of each of the simulator's rounds, paced.
-    sim: Vec<(f64, f64)>,
-    sim_runs: Vec<RaceRun>,
+    /// The simulator's rounds, paced.
+    sim: Vec<RaceRun>,
     /// The simulator's race on its own timing, where it was paced after.
-    own: Option<(RaceRun, u64)>,
+    own: Option<RaceRun>,
     pacing: Pacing,
 }
 
@@ -78,11 +77,23 @@ impl Side {
         let s = Stats::of(&v.iter().map(|&(l, a)| l / a).collect::<Vec<_>>());
         (s.min, s.max)
     }
-    fn sim_share(&self) -> f64 {
-        let (w, h) = self.sim_runs.iter().fold((0, 0), |(w, h), r| {
-            (w + r.window_hand_offs, h + r.hand_offs)
-        });
-        if h == 0 { 0.0 } else { w as f64 / h as f64 }
+    /// The simulator's rounds as (lost, all) pairs, as CPython's.
+    fn sim_pairs(&self) -> Vec<(f64, f64)> {
+        let all = |r: &RaceRun| r.increments as f64;
+        self.sim.iter().map(|r| (all(r) - r.count as f64, all(r))).collect()
+    }
+    /// The simulator's rounds taken together, as one race.
+    fn sim_pooled(&self) -> RaceRun {
+        let mut p = RaceRun::default();
+        for r in &self.sim {
+            p.count += r.count;
+            p.increments += r.increments;
+            p.secs += r.secs;
+            p.switches += r.switches;
+            p.hand_offs += r.hand_offs;
+            p.window_hand_offs += r.window_hand_offs;
+        }
+        p
     }
 }
 
@@ -129,11 +140,10 @@ pub(crate) fn races(
     } else {
         None
     };
-    let unit_ns = pace_unit_ns();
     let mut sides: Vec<Side> = Vec::new();
     for (i, (v, key)) in variants.into_iter().enumerate() {
         let exact_key = if v == Variant::Locked { "locked_expected" } else { "expected" };
-        let mut side = Side { cpython: vec![], sim: vec![], sim_runs: vec![], own: None, pacing: Pacing::default() };
+        let mut side = Side { cpython: vec![], sim: vec![], own: None, pacing: Pacing::default() };
         let mut secs = Vec::new();
         for out in &outs {
             let exact = bounded(num(out, exact_key)?, exact_key, 1.0, 1e12)?;
@@ -161,46 +171,44 @@ pub(crate) fn races(
             let own = race_paced(&cfg, v, Pacing::default(), 2, m)?;
             let f0 = own.window_share();
             if let Some(ns) = time_to_add(f0, f_c, 1e9 / rate0) {
-                let first = pacing_adding(&cfg, v, ns, rate0, unit_ns)?;
+                let first = pacing_adding(&cfg, v, ns, rate0)?;
                 // Once more from the race itself: two threads handing over
                 // do not spend their time quite as one thread alone does.
                 let m = size(solo_rate(&cfg, v, first)?, secs[0]);
                 let f1 = race_paced(&cfg, v, first, 2, m)?.window_share();
                 side.pacing = corrected(first, f0, f1, f_c);
             }
-            side.own = Some((own, 2 * m));
+            side.own = Some(own);
         }
         let rate = solo_rate(&cfg, v, side.pacing)?;
         for &s in &secs {
             let m = size(rate, s);
-            let r = race_paced(&cfg, v, side.pacing, 2, m)?;
-            side.sim.push(((2 * m) as f64 - r.count as f64, (2 * m) as f64));
-            side.sim_runs.push(r);
+            side.sim.push(race_paced(&cfg, v, side.pacing, 2, m)?);
         }
         sides.push(side);
     }
     let mut rows = Vec::new();
     for (i, (name, s)) in ["plain", "call", "locked"].iter().zip(&sides).enumerate() {
-        let (c, sim) = (Side::pooled(&s.cpython), Side::pooled(&s.sim));
-        let switches: u64 = s.sim_runs.iter().map(|r| r.switches).sum();
-        let secs: f64 = s.sim_runs.iter().map(|r| r.secs).sum();
+        let pooled = s.sim_pooled();
+        let (c, sim) = (Side::pooled(&s.cpython), pooled.lost_fraction());
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
         let share = |f: f64| format!("{:.0}% inside (f/(1+f) {})", f * 100.0, pct(lost_from_share(f)));
         let mut line = format!(
-            "  race {name:<6}: CPython {} lost; gil-sim {} lost in {} ({switches} switches)",
+            "  race {name:<6}: CPython {} lost; gil-sim {} lost in {} ({} switches)",
             pct(c),
             pct(sim),
-            human_time(secs),
+            human_time(pooled.secs),
+            pooled.switches,
         );
         if i < 2 {
-            line += &format!(", hand-offs {}", share(s.sim_share()));
+            line += &format!(", hand-offs {}", share(pooled.window_share()));
         }
-        if let (Some(f), Some((own, all))) = (shares.and_then(|sh| sh.get(i).copied()), &s.own) {
+        if let (Some(f), Some(own)) = (shares.and_then(|sh| sh.get(i).copied()), &s.own) {
             line += &format!(
                 "\n      CPython's checks {}; gil-sim on its own timing: hand-offs {}, {} lost; {}",
                 share(f),
                 share(own.window_share()),
-                pct(1.0 - own.count as f64 / *all as f64),
+                pct(own.lost_fraction()),
                 paced(s.pacing)
             );
         }
@@ -213,15 +221,14 @@ pub(crate) fn races(
             tolerance: Some(LOST_FRACTION_TOLERANCE),
             // Judged where the 3.10+ GIL is compared (as the other figures).
             judged: policy == Policy::Py311,
-            ranges: Some((Side::range(&s.cpython), Side::range(&s.sim))),
+            ranges: Some((Side::range(&s.cpython), Side::range(&s.sim_pairs()))),
         });
     }
     // Plain and locked must agree whatever happened; the call variant loses
     // updates only when a switch lands in its window, so it is judged only
     // when the simulator's race had enough switches for that.
     let agree = |r: &Row| (r.cpython > 0.0) == (r.sim > 0.0);
-    let call_switches: u64 = sides[1].sim_runs.iter().map(|r| r.switches).sum();
-    let call_judged = call_switches >= MIN_SWITCHES;
+    let call_judged = sides[1].sim_pooled().switches >= MIN_SWITCHES;
     let agree_all = agree(&rows[0]) && agree(&rows[2]) && (agree(&rows[1]) || !call_judged);
     Ok((rows, agree_all))
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use super::function_builder::FnBuilder;
 pub use super::pacing::Pacing;
 use super::program::Program;
 use super::program_builder::ProgramBuilder;
@@ -98,24 +97,23 @@ pub fn counter_paced(variant: Variant, pacing: Pacing) -> Program {
             f.load_const(1).return_value();
         })
     });
-    let pace = |f: &mut FnBuilder, units: u32| {
-        if units > 0 {
-            f.pace(units);
-        }
-    };
     p.function("worker", &["n"], |f| {
         let n = f.param(0);
         f.countdown_paced(n, pacing.outside, |f| match variant {
             Variant::Plain => {
-                f.load_global(counter);
-                pace(f, pacing.inside);
-                f.load_const(1).binary_add().store_global(counter);
+                f.load_global(counter)
+                    .pace(pacing.inside)
+                    .load_const(1)
+                    .binary_add()
+                    .store_global(counter);
             }
             Variant::WithCall => {
                 let one = one.expect("declared for this variant");
-                f.load_global(counter);
-                pace(f, pacing.inside);
-                f.call(one, 0).binary_add().store_global(counter);
+                f.load_global(counter)
+                    .pace(pacing.inside)
+                    .call(one, 0)
+                    .binary_add()
+                    .store_global(counter);
             }
             Variant::Locked => {
                 let lock = lock.expect("declared for this variant");

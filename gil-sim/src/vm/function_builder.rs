@@ -173,8 +173,12 @@ impl FnBuilder {
         self.emit(Instr::Native { units, release })
     }
     /// `PACE units`: the previous instruction's C code takes `units` rounds
-    /// of native work longer (the GIL held; no check point).
+    /// of native work longer (the GIL held; no check point). Nothing is
+    /// emitted for 0 units: there is no time to add.
     pub fn pace(&mut self, units: u32) -> &mut Self {
+        if units == 0 {
+            return self;
+        }
         self.emit(Instr::Pace(units))
     }
     /// `TOUCH_OBJECT`: pops an object number; its count goes up and down.
@@ -197,7 +201,7 @@ impl FnBuilder {
         self.countdown_paced(n, 0, body)
     }
 
-    /// [`FnBuilder::countdown`] with `PACE pace` after the subtraction (none if 0).
+    /// [`FnBuilder::countdown`] with `PACE pace` after the subtraction.
     pub fn countdown_paced(
         &mut self,
         n: LocalId,
@@ -208,11 +212,11 @@ impl FnBuilder {
         self.load_fast(n).load_const(0).compare_gt();
         self.pop_jump_forward_if_false(end).bind(top);
         body(self);
-        self.load_fast(n).load_const(1).binary_sub();
-        if pace > 0 {
-            self.pace(pace);
-        }
-        self.store_fast(n);
+        self.load_fast(n)
+            .load_const(1)
+            .binary_sub()
+            .pace(pace)
+            .store_fast(n);
         self.load_fast(n).load_const(0).compare_gt();
         self.pop_jump_backward_if_true(top).bind(end)
     }
