@@ -10,6 +10,7 @@ rounds (default 3) of sequential, threads and pool, interleaved; the
 medians are printed.
 """
 import json
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,12 +33,6 @@ def count_primes(span):
     return n
 
 
-def median(xs):
-    xs = sorted(xs)
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
-
-
 def timed(f):
     t = time.perf_counter()
     got = f()
@@ -48,7 +43,7 @@ def main():
     tasks, span, workers, base = (int(a) for a in sys.argv[1:5])
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     spans = [(base + i * span, base + (i + 1) * span) for i in range(tasks)]
-    want = sum(map(count_primes, spans[:workers]))  # warm-up, untimed
+    sum(map(count_primes, spans[:workers]))  # warm-up, untimed
     times = {"seq_s": [], "threads_s": [], "pool_s": []}
     with ThreadPoolExecutor(workers) as ex, Pool(workers) as pool:
         pool.map(count_primes, spans[:workers])  # warm: workers started
@@ -59,7 +54,7 @@ def main():
             assert want == got_t == got_p, (want, got_t, got_p)
             for k, v in zip(times, (seq, thr, prc)):
                 times[k].append(v)
-    out = {k: median(v) for k, v in times.items()}
+    out = {k: statistics.median(v) for k, v in times.items()}
     out.update(primes=want, rounds=rounds)
     print(json.dumps(out))
 

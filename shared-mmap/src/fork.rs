@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use processes::fork::{ForkError, check_single_threaded, fork_with};
+use processes::fork::{ForkError, fork_with};
 use subprocess_pipes::child::ChildGuard;
 /// How a child ended: the enum of `processes`, shared with
 /// [`crate::worker_set::WorkerSet::wait_all`].
@@ -39,11 +39,11 @@ fn fork_error(e: ForkError) -> Error {
 }
 
 /// `Ok` when this process is single-threaded (after the short settle wait
-/// of [`processes::fork::check_single_threaded`]), else
-/// [`Error::MultiThreaded`].
+/// of [`processes::fork::check_single_threaded`]; the Ctrl-C watcher, if
+/// any, steps aside and does not count: [`processes::fork::fork_allowed`]),
+/// else [`Error::MultiThreaded`].
 pub fn ensure_single_threaded() -> Result<()> {
-    // The Ctrl-C watcher, if any, steps aside for a fork: it does not count.
-    subprocess_pipes::interrupt::without_watcher(check_single_threaded).map_err(fork_error)
+    processes::fork::fork_allowed().map_err(fork_error)
 }
 
 /// Forks; the child runs `f` and exits with its return value (101 if it

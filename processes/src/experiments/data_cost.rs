@@ -156,11 +156,8 @@ impl Experiment for DataCost {
         report.push_metric("crossover_kib", crossover.map_or(0.0, |k| k as f64), "KiB");
         report.push_metric("two_threads_speedup_smallest", capacity.unwrap_or(0.0), "x");
         report.push_metric("pool_over_in_place_at_max", last_ratio, "ratio");
-        report.push_metric(
-            "pool_over_in_place_at_min",
-            first_ratio.unwrap_or(f64::NAN),
-            "ratio",
-        );
+        let first = first_ratio.unwrap_or(f64::NAN);
+        report.push_metric("pool_over_in_place_at_min", first, "ratio");
         let curve: Vec<PayloadCost> = curve
             .into_iter()
             .map(|(kib, pool_over_in_place)| PayloadCost {
@@ -171,7 +168,6 @@ impl Experiment for DataCost {
         report.push_series(&curve);
         // "Pays" means a clear gain, and "stops paying" a clear loss, not a
         // tie within the noise; a figure in either band cannot decide.
-        let first = first_ratio.unwrap_or(f64::NAN);
         // Paying at the smallest size is a scaling claim: judged against
         // what two plain threads gained at the same moment (on a machine
         // with no parallelism right now, nothing can pay: undecided).
