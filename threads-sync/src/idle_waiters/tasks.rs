@@ -12,25 +12,31 @@ use super::readings::{grown, held_since, memory};
 /// Starts tasks in batches until `growth` stops them; reads memory, then
 /// releases and awaits every one.
 pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
+    let Growth {
+        cap,
+        budget,
+        batch,
+        deadline,
+    } = growth;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
     let release = Arc::new(tokio::sync::Notify::new());
     let parked = Arc::new(AtomicUsize::new(0));
-    let until = tokio::time::Instant::from_std(growth.deadline);
+    let until = tokio::time::Instant::from_std(deadline);
     let before = memory();
     let (held, handles) = rt.block_on(async {
-        let mut handles = Vec::with_capacity(growth.cap.min(1 << 22));
+        let mut handles = Vec::with_capacity(cap.min(1 << 22));
         let (start_secs, stop) = {
             let start = Instant::now();
             let stop = loop {
-                if handles.len() >= growth.cap {
+                if handles.len() >= cap {
                     break Stop::Cap;
                 }
-                if Instant::now() >= growth.deadline {
+                if Instant::now() >= deadline {
                     break Stop::Time;
                 }
-                for _ in 0..growth.batch.min(growth.cap - handles.len()) {
+                for _ in 0..batch.min(cap - handles.len()) {
                     let (release, parked) = (Arc::clone(&release), Arc::clone(&parked));
                     // No timer per waiter (that would be a second allocation
                     // each): the wait for the whole group below is bounded.
@@ -41,10 +47,10 @@ pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
                     }));
                 }
                 // Let every new task run to its first await.
-                while parked.load(Ordering::Acquire) < handles.len() && Instant::now() < growth.deadline {
+                while parked.load(Ordering::Acquire) < handles.len() && Instant::now() < deadline {
                     tokio::task::yield_now().await;
                 }
-                if grown(before.0, growth.budget) {
+                if grown(before.0, budget) {
                     break Stop::Budget;
                 }
             };

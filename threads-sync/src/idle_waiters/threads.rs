@@ -47,27 +47,34 @@ fn threads_left_by_maps() -> Option<usize> {
 /// Starts threads in batches until `growth` or the OS stops them; reads
 /// memory, then releases and joins every one.
 pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
+    let Growth {
+        cap,
+        budget,
+        batch,
+        deadline,
+    } = growth;
     let maps_room = threads_left_by_maps().unwrap_or(usize::MAX);
     let release = Arc::new(Event::new());
     let parked = Arc::new(AtomicUsize::new(0));
     let before = memory();
-    let mut handles = Vec::with_capacity(growth.cap.min(1 << 20));
+    let mut handles = Vec::with_capacity(cap.min(1 << 20));
     let (start_secs, stop) = timed(|| {
         loop {
-            if handles.len() >= growth.cap {
+            if handles.len() >= cap {
                 return Stop::Cap;
             }
-            if Instant::now() >= growth.deadline {
+            if Instant::now() >= deadline {
                 return Stop::Time;
             }
-            if handles.len() + growth.batch.min(growth.cap - handles.len()) > maps_room {
+            let n = batch.min(cap - handles.len());
+            if handles.len() + n > maps_room {
                 return Stop::Refused(format!(
                     "vm.max_map_count would be reached (a thread maps {MAPS_PER_THREAD} areas)"
                 ));
             }
-            for _ in 0..growth.batch.min(growth.cap - handles.len()) {
+            for _ in 0..n {
                 let (release, parked) = (Arc::clone(&release), Arc::clone(&parked));
-                let wait = growth.deadline.saturating_duration_since(Instant::now());
+                let wait = deadline.saturating_duration_since(Instant::now());
                 let spawned = std::thread::Builder::new().spawn(move || {
                     parked.fetch_add(1, Ordering::Release);
                     release.wait(Some(wait))
@@ -77,15 +84,15 @@ pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
                     Err(e) => return Stop::Refused(e.to_string()),
                 }
             }
-            if !until_parked(&parked, handles.len(), growth.deadline) {
+            if !until_parked(&parked, handles.len(), deadline) {
                 return Stop::Time;
             }
-            if grown(before.0, growth.budget) {
+            if grown(before.0, budget) {
                 return Stop::Budget;
             }
         }
     });
-    until_parked(&parked, handles.len(), growth.deadline);
+    until_parked(&parked, handles.len(), deadline);
     let held = held_since(before, parked.load(Ordering::Acquire), start_secs, stop);
     release.set();
     let released = handles
