@@ -37,6 +37,11 @@ pub enum Judgement {
     Undecided,
 }
 
+/// [`Judgement::scaling`] holds from this share of the baseline's gain...
+const SCALING_HOLDS: f64 = 0.5;
+/// ...and fails at this share or below.
+const SCALING_FAILS: f64 = 0.2;
+
 impl Judgement {
     /// Judges the claim `value >= holds_at`: holds at or above `holds_at`,
     /// fails at or below `fails_at` (which must be lower), undecided between.
@@ -78,7 +83,13 @@ impl Judgement {
         if baseline < MIN_BASELINE {
             return Judgement::Undecided;
         }
-        Judgement::at_least(gain_fraction(speedup, baseline), 0.5, 0.2)
+        Judgement::at_least(gain_fraction(speedup, baseline), SCALING_HOLDS, SCALING_FAILS)
+    }
+
+    /// The speedup at which [`Judgement::scaling`] starts to hold: half of
+    /// `baseline`'s gain.
+    pub fn scaling_bar(baseline: f64) -> f64 {
+        1.0 + (baseline - 1.0) * SCALING_HOLDS
     }
 
     /// `Holds` when `ok`, else `Fails`: for facts that are counted, not

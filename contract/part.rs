@@ -41,13 +41,13 @@ impl Part {
     }
 
     /// The scaling part "`metric` realises half of `baseline`'s gain"
-    /// ([`Judgement::scaling`]); its bar is that speedup, `1 + (baseline - 1) / 2`.
+    /// ([`Judgement::scaling`]); its bar is that speedup ([`Judgement::scaling_bar`]).
     pub fn scaling(metric: &str, speedup: f64, baseline: f64) -> Part {
         Part {
             metric: metric.into(),
             judgement: Judgement::scaling(speedup, baseline),
             op: ">=",
-            bar: 1.0 + (baseline - 1.0) / 2.0,
+            bar: Judgement::scaling_bar(baseline),
         }
     }
 

@@ -70,7 +70,7 @@ pub fn metric(value: f64, unit: &str) -> (String, String) {
     let (head, rest) = unit.split_once(' ').unwrap_or((unit, ""));
     let rest = rest.trim().to_string();
     match head {
-        "x" | "ratio" => (format!("{value:.2}×"), rest),
+        "x" | "×" | "ratio" => (format!("{value:.2}×"), rest),
         "fraction" => (format!("{:.1}%", value * 100.0), rest),
         "bool" => ((if value != 0.0 { "yes" } else { "no" }).to_string(), rest),
         "s" => (human_time(value), rest),

@@ -129,8 +129,6 @@ fn problem_row(o: &Outcome) -> Option<[String; 5]> {
     ])
 }
 
-/// `name value unit`, the value printed by its unit (one formatter for
-/// the demos and xtask: `contract/show.rs`).
 /// What a row shows of a record: for a claim that failed in one of its
 /// parts, the figure that failed it with its bar; else its first `n` key
 /// figures. (The summary shows two, the report's table three.)

@@ -24,10 +24,6 @@ pub fn esc(s: &str) -> String {
 /// ratios with `×`, durations in the unit that reads best). `unit` is an
 /// advice figure's (` µs`, `×`, ` cores`).
 pub fn data(v: f64, unit: &str) -> String {
-    let unit = match unit.trim() {
-        "×" => "x",
-        u => u,
-    };
     let (shown, unit) = show::metric(v, unit);
     let unit = if unit.is_empty() {
         String::new()
