@@ -13,8 +13,10 @@ use gil_sim::contract::series::{
 };
 use gil_sim::{advice, charts};
 
-/// The policies each run asks for (all of them).
-const POLICIES: [&str; 4] = ["py2", "py39", "py311", "nogil"];
+/// The policies each run asks for (all of them), by name.
+fn policies() -> [&'static str; 4] {
+    gil_sim::gil::Policy::ALL.map(gil_sim::gil::Policy::name)
+}
 
 /// Runs one experiment with `--json --repeats 1` and reads its record.
 fn record(args: &[&str]) -> Record {
@@ -49,18 +51,18 @@ fn each_policy_is_a_point_and_the_charts_and_advice_read_the_series() {
     let cpu = records[0]
         .series_of::<CpuBoundRatio>()
         .expect("cpu-bound's series");
-    assert_eq!(gils(cpu.iter().map(|p| &p.gil)), POLICIES);
+    assert_eq!(gils(cpu.iter().map(|p| &p.gil)), policies());
     let io = records[1]
         .series_of::<IoSpeedup>()
         .expect("io-bound's series");
-    assert_eq!(gils(io.iter().map(|p| &p.gil)), POLICIES);
+    assert_eq!(gils(io.iter().map(|p| &p.gil)), policies());
     assert!(io.iter().all(|p| p.threads == 4 && p.speedup > 0.0));
     // The charts: the CPU chart has a bar for every policy, from the series.
     let cpu_chart = charts::cpu_speedup(&records).expect("the CPU chart");
     let XAxis::Categories(cats) = &cpu_chart.x else {
         panic!("bars over categories: {:?}", cpu_chart.x);
     };
-    for p in POLICIES {
+    for p in policies() {
         assert!(cats.iter().any(|c| c == p), "no bar for {p}: {cats:?}");
     }
     assert!(charts::convoy(&records).is_some(), "the convoy chart");
@@ -81,14 +83,14 @@ fn each_policy_is_a_point_and_the_charts_and_advice_read_the_series() {
 fn race_vm_speed_and_gui_write_one_point_per_policy() {
     let race = record(&["race", "--n", "2000"]);
     let lost = race.series_of::<RaceLost>().expect("race's series");
-    assert_eq!(gils(lost.iter().map(|p| &p.gil)), POLICIES);
+    assert_eq!(gils(lost.iter().map(|p| &p.gil)), policies());
     assert!(lost.iter().all(|p| p.updates == 4000 && p.locked_lost == 0));
     let worst = lost.iter().map(|p| p.plain_lost.max(p.call_lost)).max();
     assert_eq!(race.metric("max_lost_unlocked"), worst.map(|w| w as f64));
 
     let speed = record(&["vm-speed", "--n", "20000"]);
     let rates = speed.series_of::<InstrRate>().expect("vm-speed's series");
-    assert_eq!(gils(rates.iter().map(|p| &p.gil)), POLICIES);
+    assert_eq!(gils(rates.iter().map(|p| &p.gil)), policies());
     let py311 = rates.iter().find(|p| p.gil == "py311").unwrap();
     assert_eq!(speed.metric("minstr_per_s"), Some(py311.minstr_per_s));
 
@@ -136,7 +138,7 @@ fn compare_cpython_writes_its_interpreter_as_a_point() {
         .expect("the interpreter's point");
     assert_eq!(points.len(), 1, "{points:?}");
     let p = &points[0];
-    assert!(p.python.starts_with('3') && POLICIES.contains(&p.gil.as_str()));
+    assert!(p.python.starts_with('3') && policies().contains(&p.gil.as_str()));
     let chart = charts::cpu_speedup(std::slice::from_ref(&cmp)).expect("CPython's bar");
     let XAxis::Categories(cats) = &chart.x else {
         panic!("bars over categories");

@@ -50,7 +50,6 @@ impl Experiment for CompareCpython {
         let mut report = Report::new(Verdict::Info, "");
         let (mut judged, mut all, mut compared) = (0, Judgement::Holds, 0);
         let mut summary: Vec<(String, Policy, Vec<Row>)> = Vec::new();
-        let mut points = Vec::new();
         for path in paths {
             let shown = path
                 .as_ref()
@@ -102,7 +101,6 @@ impl Experiment for CompareCpython {
                     .and(Judgement::from_bool(losses_match))
                     .and(Judgement::all(rows.iter().map(Row::judge)));
             }
-            points.extend(side_by_side(&py.version_string(), policy, &rows));
             summary.push((py.version_string(), policy, rows));
         }
         // The key figures: sim/CPython of the three figures judged under
@@ -119,6 +117,10 @@ impl Experiment for CompareCpython {
                 );
             }
         }
+        let points: Vec<_> = summary
+            .iter()
+            .filter_map(|(v, p, rows)| side_by_side(v, *p, rows))
+            .collect();
         report.push_series(&points);
         if summary.len() > 1 {
             for line in summary_table(&summary) {
