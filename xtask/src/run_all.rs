@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::DEMOS;
 use crate::contract::record::{Listing, Record};
 use crate::progress::Progress;
-use crate::runner::{Ending, Outcome, run_demo, wait_with_limit};
+use crate::runner::{Ending, Outcome, run_demo, stdout_with_limit};
 use crate::workspace::build_release;
 
 /// `run-all`'s options.
@@ -188,18 +188,10 @@ pub fn list() -> anyhow::Result<()> {
 /// What the demo binary `bin` says it runs: its `list --json`, read under
 /// a time limit.
 fn listing(bin: &std::path::Path) -> anyhow::Result<Listing> {
-    let mut child = Command::new(bin)
-        .args(["list", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()?;
-    // Read on a thread so that the limit holds while the demo runs.
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
-    });
-    let status = wait_with_limit(&mut child, Duration::from_secs(10))?;
-    let out = reader.join().expect("the reader does not panic")?;
+    let (status, out) = stdout_with_limit(
+        Command::new(bin).args(["list", "--json"]),
+        Duration::from_secs(10),
+    )?;
     anyhow::ensure!(
         status.is_some_and(|s| s.success()),
         "{} list failed",

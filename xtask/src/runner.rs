@@ -218,6 +218,24 @@ pub fn wait_with_limit(child: &mut Child, limit: Duration) -> anyhow::Result<Opt
     }
 }
 
+/// Runs `cmd` with its stdout piped and read on a thread (so that the
+/// limit holds while it prints), under `limit` as [`wait_with_limit`]:
+/// its exit status (`None`: killed at the limit) and what it printed.
+pub fn stdout_with_limit(
+    cmd: &mut Command,
+    limit: Duration,
+) -> anyhow::Result<(Option<ExitStatus>, String)> {
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn()?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
+    });
+    let status = wait_with_limit(&mut child, limit)?;
+    let out = reader.join().expect("the reader does not panic")?;
+    Ok((status, out))
+}
+
 fn describe(status: ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {

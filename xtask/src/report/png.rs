@@ -74,44 +74,36 @@ pub fn png_height(bytes: &[u8]) -> Option<u32> {
 fn chromium_run(chromium: &Path, args: &[String], capture: bool) -> anyhow::Result<String> {
     // A private, unpredictable profile directory, removed when dropped.
     let profile = tempfile::tempdir()?;
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-        ])
-        .args(["--no-first-run", "--hide-scrollbars", "--disable-sync"])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(if capture {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stderr(Stdio::null())
-        .spawn()?;
-    // Read on a thread so that the limit holds while Chromium runs.
-    let out = child.stdout.take().map(|mut o| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut o, &mut s).map(|_| s)
-        })
-    });
-    let status = crate::runner::wait_with_limit(&mut child, LIMIT)?;
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+    ])
+    .args(["--no-first-run", "--hide-scrollbars", "--disable-sync"])
+    .args([
+        "--disable-background-networking",
+        "--disable-component-update",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(args)
+    .stdin(Stdio::null())
+    .stderr(Stdio::null());
+    let (status, out) = if capture {
+        crate::runner::stdout_with_limit(&mut cmd, LIMIT)?
+    } else {
+        let mut child = cmd.stdout(Stdio::null()).spawn()?;
+        (
+            crate::runner::wait_with_limit(&mut child, LIMIT)?,
+            String::new(),
+        )
+    };
     anyhow::ensure!(
         status.is_some_and(|s| s.success()),
         "chromium failed or ran past {LIMIT:?}"
     );
-    match out {
-        Some(t) => Ok(t.join().expect("the reader does not panic")?),
-        None => Ok(String::new()),
-    }
+    Ok(out)
 }
 
 #[cfg(test)]
