@@ -11,13 +11,7 @@ use super::readings::{grown, held_since, memory};
 
 /// Starts tasks in batches until `growth` stops them; reads memory, then
 /// releases and awaits every one.
-pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
-    let Growth {
-        cap,
-        budget,
-        batch,
-        deadline,
-    } = growth;
+pub(super) fn run(Growth { cap, budget, batch, deadline }: Growth) -> anyhow::Result<Held> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -46,13 +46,7 @@ fn threads_left_by_maps() -> Option<usize> {
 
 /// Starts threads in batches until `growth` or the OS stops them; reads
 /// memory, then releases and joins every one.
-pub(super) fn run(growth: Growth) -> anyhow::Result<Held> {
-    let Growth {
-        cap,
-        budget,
-        batch,
-        deadline,
-    } = growth;
+pub(super) fn run(Growth { cap, budget, batch, deadline }: Growth) -> anyhow::Result<Held> {
     let maps_room = threads_left_by_maps().unwrap_or(usize::MAX);
     let release = Arc::new(Event::new());
     let parked = Arc::new(AtomicUsize::new(0));
