@@ -55,12 +55,12 @@ fn dine(table: Table, meals: u32, patience: Duration) -> anyhow::Result<(u32, u3
     // deadlock is complete and every philosopher detects it.
     let all_decided = Barrier::new(N)?.with_timeout(WATCHDOG);
     let (eaten, timeouts) = (AtomicU32::new(0), AtomicU32::new(0));
-    std::thread::scope(|s| {
+    std::thread::scope(|s| -> anyhow::Result<()> {
         for p in 0..N {
             let (forks, footman) = (&forks, &footman);
             let (all_left, all_decided) = (&all_left, &all_decided);
             let (eaten, timeouts) = (&eaten, &timeouts);
-            s.spawn(move || {
+            let started = std::thread::Builder::new().spawn_scoped(s, move || {
                 let (left, right) = (p, (p + 1) % N);
                 let (first, second) = match table {
                     Table::Ordered => (left.min(right), left.max(right)),
@@ -102,8 +102,16 @@ fn dine(table: Table, meals: u32, patience: Duration) -> anyhow::Result<(u32, u3
                     let _ = forks[first].release();
                 }
             });
+            if let Err(e) = started {
+                // A limit on threads (`ulimit -u`): the philosophers already
+                // seated must not wait out the watchdog for the missing ones.
+                all_left.abort();
+                all_decided.abort();
+                anyhow::bail!("starting philosopher {p}: {e}");
+            }
         }
-    });
+        Ok(())
+    })?;
     Ok((eaten.into_inner(), timeouts.into_inner()))
 }
 

@@ -27,10 +27,10 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
     let go = Event::new();
     let delays = Mutex::new(Vec::new());
     let set_at = Mutex::new(None::<Instant>);
-    let woken = std::thread::scope(|s| {
+    let woken = std::thread::scope(|s| -> anyhow::Result<usize> {
         let hs: Vec<_> = (0..waiters)
             .map(|_| {
-                s.spawn(|| {
+                std::thread::Builder::new().spawn_scoped(s, || {
                     let ok = go.wait(Some(WATCHDOG));
                     let now = Instant::now();
                     if let Some(t) = *set_at.lock().unwrap_or_else(|e| e.into_inner()) {
@@ -42,7 +42,13 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
                     ok
                 })
             })
-            .collect();
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| {
+                // A limit on threads (`ulimit -u`): release the waiters
+                // already started instead of leaving them to the watchdog.
+                go.set();
+                anyhow::anyhow!("starting a waiting thread: {e}")
+            })?;
         // Every thread must already wait: only those are promised a wake-up.
         let start = Instant::now();
         while go.waiters() < waiters as usize && start.elapsed() < WATCHDOG {
@@ -53,26 +59,27 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
         if clear_at_once {
             go.clear();
         }
-        hs.into_iter()
+        Ok(hs
+            .into_iter()
             .map(|h| h.join().unwrap_or(false))
             .filter(|&ok| ok)
-            .count()
-    });
+            .count())
+    })?;
     Ok((woken, delays.into_inner().unwrap_or_default()))
 }
 
 /// Workers loop until `stop` is set; returns (iterations done, seconds from
 /// `set` until the last worker left, workers that ran before the stop).
-fn stop_signal(workers: u32) -> (u64, f64, u32) {
+fn stop_signal(workers: u32) -> anyhow::Result<(u64, f64, u32)> {
     let stop = Event::new();
     let work = AtomicU64::new(0);
     let running = AtomicU32::new(0);
     let mut set_at = Instant::now();
     let mut ran = 0;
-    std::thread::scope(|s| {
+    std::thread::scope(|s| -> anyhow::Result<()> {
         for w in 0..workers {
             let (stop, work, running) = (&stop, &work, &running);
-            s.spawn(move || {
+            let started = std::thread::Builder::new().spawn_scoped(s, move || {
                 let mut i = 0u64;
                 while !stop.is_set() {
                     busy(u64::from(w) ^ i, 1000);
@@ -83,6 +90,11 @@ fn stop_signal(workers: u32) -> (u64, f64, u32) {
                 }
                 work.fetch_add(i, Ordering::Relaxed);
             });
+            if let Err(e) = started {
+                // The workers started loop until the stop: give it now.
+                stop.set();
+                anyhow::bail!("starting worker {w}: {e}");
+            }
         }
         // Stop only once every worker has done some work (a loaded machine
         // may start them late), never waiting past the watchdog.
@@ -93,8 +105,9 @@ fn stop_signal(workers: u32) -> (u64, f64, u32) {
         ran = running.load(Ordering::SeqCst);
         set_at = Instant::now();
         stop.set();
-    }); // the scope joins every worker
-    (work.into_inner(), set_at.elapsed().as_secs_f64(), ran)
+        Ok(())
+    })?; // the scope joins every worker
+    Ok((work.into_inner(), set_at.elapsed().as_secs_f64(), ran))
 }
 
 impl Experiment for EventExp {
@@ -108,7 +121,7 @@ impl Experiment for EventExp {
         let n = self.waiters as usize;
         let (woken, delays) = start_signal(self.waiters, false)?;
         let (woken_cleared, _) = start_signal(self.waiters, true)?;
-        let (work, stop_secs, ran) = stop_signal(self.waiters);
+        let (work, stop_secs, ran) = stop_signal(self.waiters)?;
         anyhow::ensure!(
             ran == self.waiters && work > 0,
             "only {ran}/{} workers started within {WATCHDOG:?}",

@@ -42,13 +42,16 @@ enum Scope {
 
 /// Processes `items` over `threads` with the lock in `scope`. Returns the
 /// shared total (the check).
-fn process(threads: u32, items: u32, work: u32, scope: Scope) -> u64 {
+fn process(threads: u32, items: u32, work: u32, scope: Scope) -> anyhow::Result<u64> {
     let lock = Lock::new();
     let total = AtomicU64::new(0);
-    std::thread::scope(|s| {
+    std::thread::scope(|s| -> anyhow::Result<()> {
         for t in 0..threads {
             let (lock, total) = (&lock, &total);
-            s.spawn(move || {
+            // A thread that cannot start is an error; the started ones
+            // finish their share on their own.
+            std::thread::Builder::new()
+                .spawn_scoped(s, move || {
                 for i in (t..items).step_by(threads as usize) {
                     let add = |v: u64| {
                         // The shared update: a two-step read-modify-write.
@@ -72,10 +75,12 @@ fn process(threads: u32, items: u32, work: u32, scope: Scope) -> u64 {
                         }
                     }
                 }
-            });
+            })
+                .map_err(|e| anyhow::anyhow!("starting thread {t}: {e}"))?;
         }
-    });
-    total.into_inner()
+        Ok(())
+    })?;
+    Ok(total.into_inner())
 }
 
 impl Experiment for LockScope {
@@ -112,6 +117,7 @@ impl Experiment for LockScope {
         for &t in &counts {
             let measure = |scope: Scope| -> anyhow::Result<f64> {
                 let (secs, got) = timed(|| process(t, items, self.work, scope));
+                let got = got?;
                 anyhow::ensure!(got == expected, "lost an update: {got} != {expected}");
                 Ok(rate(f64::from(items), secs))
             };

@@ -39,9 +39,9 @@ fn count(how: How, threads: u32, n: u64) -> anyhow::Result<u64> {
     let lock = Lock::new();
     // All threads start together, or the first may finish before the last starts.
     let start = Barrier::new(threads as usize)?.with_timeout(WATCHDOG);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        for t in 0..threads {
+            let started = std::thread::Builder::new().spawn_scoped(s, || {
                 if start.wait().is_err() {
                     return;
                 }
@@ -64,8 +64,15 @@ fn count(how: How, threads: u32, n: u64) -> anyhow::Result<u64> {
                     }
                 }
             });
+            if let Err(e) = started {
+                // A limit on threads: the ones waiting at the start line
+                // must not wait out the watchdog.
+                start.abort();
+                anyhow::bail!("starting thread {t}: {e}");
+            }
         }
-    });
+        Ok(())
+    })?;
     anyhow::ensure!(!start.broken(), "the threads did not all start");
     Ok(counter.into_inner())
 }

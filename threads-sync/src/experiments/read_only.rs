@@ -32,12 +32,19 @@ pub struct ReadOnly {
 }
 
 /// Every thread sums `lookups` pseudo-random cells; returns the sum of sums.
-fn read_all(table: &Arc<[u64]>, threads: u32, lookups: u64, lock: Option<&Lock>) -> u64 {
+fn read_all(
+    table: &Arc<[u64]>,
+    threads: u32,
+    lookups: u64,
+    lock: Option<&Lock>,
+) -> anyhow::Result<u64> {
     std::thread::scope(|s| {
+        // A thread that cannot start is an error; the started ones finish
+        // their lookups on their own.
         let hs: Vec<_> = (0..threads)
             .map(|t| {
                 let table = Arc::clone(table); // shared, never copied, never written
-                s.spawn(move || {
+                std::thread::Builder::new().spawn_scoped(s, move || {
                     let n = table.len() as u64;
                     let (mut x, mut sum) = (u64::from(t) * 2 + 1, 0u64);
                     for _ in 0..lookups {
@@ -54,10 +61,12 @@ fn read_all(table: &Arc<[u64]>, threads: u32, lookups: u64, lock: Option<&Lock>)
                     sum
                 })
             })
-            .collect();
-        hs.into_iter()
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| anyhow::anyhow!("starting a reader thread: {e}"))?;
+        Ok(hs
+            .into_iter()
             .map(|h| h.join().unwrap_or(0))
-            .fold(0, u64::wrapping_add)
+            .fold(0, u64::wrapping_add))
     })
 }
 
@@ -70,11 +79,12 @@ impl Experiment for ReadOnly {
         let cores = Machine::current().cores;
         let table: Arc<[u64]> = (0..u64::from(self.cells)).map(|i| i * i % 1009).collect();
         let lock = Lock::new();
-        let reference = read_all(&table, self.threads, lookups, None);
+        let reference = read_all(&table, self.threads, lookups, None)?;
         let total = f64::from(self.threads) * lookups as f64;
         let measure = |locked: bool| -> anyhow::Result<f64> {
             let (secs, sum) =
                 timed(|| read_all(&table, self.threads, lookups, locked.then_some(&lock)));
+            let sum = sum?;
             anyhow::ensure!(sum == reference, "sums differ: {sum} != {reference}");
             Ok(rate(total, secs))
         };
