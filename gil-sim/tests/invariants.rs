@@ -27,10 +27,28 @@ fn cfg(policy: Policy) -> RunConfig {
 }
 
 fn counter_run(policy: Policy, variant: Variant) -> Outcome {
+    counter_run_n(policy, variant, ITERS)
+}
+
+fn counter_run_n(policy: Policy, variant: Variant, iters: i64) -> Outcome {
     let p = builtin_programs::counter(variant);
     let w = p.func("worker").unwrap();
-    let jobs = (0..THREADS).map(|_| Job::new(w, &[ITERS])).collect();
+    let jobs = (0..THREADS).map(|_| Job::new(w, &[iters])).collect();
     run(&p, &cfg(policy), jobs).expect("the run succeeds")
+}
+
+/// A counter run long enough that the GIL changed hands at check points:
+/// ITERS suits a debug build; an optimised one may finish inside one switch
+/// interval, so the run grows until it contends (at most 4^4 times longer).
+fn contended_run(policy: Policy, variant: Variant) -> Outcome {
+    let mut iters = ITERS;
+    loop {
+        let out = counter_run_n(policy, variant, iters);
+        if yields(&out) > 0 || iters >= ITERS * 256 {
+            return out;
+        }
+        iters *= 4;
+    }
 }
 
 fn yields(out: &Outcome) -> u64 {
@@ -40,7 +58,7 @@ fn yields(out: &Outcome) -> u64 {
 #[test]
 fn at_most_one_thread_runs_bytecode_under_every_gil_policy() {
     for policy in [Policy::Py2, Policy::Py39, Policy::Py311] {
-        let out = counter_run(policy, Variant::WithCall);
+        let out = contended_run(policy, Variant::WithCall);
         assert_eq!(out.overlaps, 0, "{policy:?}: two threads inside the GIL");
         assert_eq!(out.max_inside, 1, "{policy:?}");
         // The invariant means something only if the threads contended: the
@@ -51,7 +69,7 @@ fn at_most_one_thread_runs_bytecode_under_every_gil_policy() {
 
 #[test]
 fn py311_switches_only_at_backward_jumps_calls_and_resume() {
-    let out = counter_run(Policy::Py311, Variant::WithCall);
+    let out = contended_run(Policy::Py311, Variant::WithCall);
     // CALL itself is not a check point: a Python call switches at the callee's RESUME.
     let allowed = ["JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_TRUE", "RESUME"];
     let mut seen = 0;

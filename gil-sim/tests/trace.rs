@@ -36,10 +36,28 @@ fn convoy(interval: Duration, calls: i64) -> Trace {
     out.trace.expect("tracing was asked for")
 }
 
+/// `run(n)`, with `n` growing (at most 4^4 times) until `enough` holds of
+/// its trace: sizes suit a debug build, and an optimised one may finish a
+/// thread's work before the GIL changes hands.
+fn long_enough(n: i64, run: impl Fn(i64) -> Trace, enough: impl Fn(&Trace) -> bool) -> Trace {
+    let mut n = n;
+    loop {
+        let t = run(n);
+        if enough(&t) || n >= 256 * 100_000 {
+            return t;
+        }
+        n *= 4;
+    }
+}
+
 #[test]
 fn under_every_gil_the_trace_shows_one_holder_at_a_time() {
     for policy in [Policy::Py2, Policy::Py39, Policy::Py311] {
-        let t = countdown(policy, 3, 100_000);
+        let t = long_enough(
+            100_000,
+            |n| countdown(policy, 3, n),
+            |t| (0..3).all(|i| t.spans_of(i, State::Holding).count() > 1),
+        );
         assert_eq!(t.dropped(), 0, "{policy:?}");
         assert_eq!(t.overlaps_within_threads(), 0, "{policy:?}");
         assert_eq!(t.most_holding_at_once(), 1, "{policy:?}: {}", t.label);
@@ -52,7 +70,11 @@ fn under_every_gil_the_trace_shows_one_holder_at_a_time() {
 
 #[test]
 fn without_a_gil_the_trace_shows_threads_holding_at_once() {
-    let t = countdown(Policy::Nogil, 2, 300_000);
+    let t = long_enough(
+        300_000,
+        |n| countdown(Policy::Nogil, 2, n),
+        |t| t.most_holding_at_once() == 2,
+    );
     assert_eq!(t.overlaps_within_threads(), 0);
     assert_eq!(t.most_holding_at_once(), 2);
 }
