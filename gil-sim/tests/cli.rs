@@ -176,6 +176,84 @@ fn gilectomy_measures_the_three_ways_of_counting() {
     assert!(err.contains("CPython: skipped (--no-python)"), "{err}");
 }
 
+/// Whether `python3` runs here (the CPython halves need one).
+fn have_python3() -> bool {
+    let found = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("no python3 on PATH: skipped");
+    }
+    found
+}
+
+#[test]
+fn gilectomy_times_the_cpython_builds_it_is_given() {
+    if !have_python3() {
+        return;
+    }
+    // python3 stands in for both GIL builds: the table and the figure
+    // appear, and its "atomic" build costs what one build costs against itself.
+    let (code, out, err) = gil_sim(&[
+        "--json",
+        "--quick",
+        "gilectomy",
+        "--n",
+        "20000",
+        "--python-gil",
+        "python3",
+        "--python-atomic",
+        "python3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r = record(&out);
+    assert_metrics(&r, &["cpython_atomic_single_thread_cost"]);
+    assert!(
+        r["metrics"].get("cpython_ft_single_thread_cost").is_none(),
+        "{r}"
+    );
+    for row in ["load_store", "calls", "attributes"] {
+        assert!(err.contains(row), "{row} in {err}");
+    }
+}
+
+#[test]
+fn gilectomy_refuses_a_gil_build_given_as_the_free_threaded_one() {
+    if !have_python3() {
+        return;
+    }
+    let (code, _, err) = gil_sim(&[
+        "--json",
+        "--quick",
+        "gilectomy",
+        "--n",
+        "20000",
+        "--python-ft",
+        "python3",
+        "--python-gil",
+        "python3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("CPython: not measured") && err.contains("expected a free-threaded one"),
+        "{err}"
+    );
+    let (_, _, err) = gil_sim(&[
+        "--json",
+        "--quick",
+        "gilectomy",
+        "--n",
+        "20000",
+        "--python-ft",
+        "/no/python",
+    ]);
+    assert!(
+        err.contains("CPython: skipped: /no/python does not run"),
+        "{err}"
+    );
+}
+
 #[test]
 fn list_names_the_new_experiments() {
     let (code, out, _) = gil_sim(&["list"]);

@@ -21,6 +21,9 @@
 
 use std::path::PathBuf;
 
+mod alone;
+mod cpython;
+
 use crate::contract::judge::{MIN_BASELINE, gain_fraction};
 use crate::contract::part::Part;
 use crate::contract::scaled::Scaled;
@@ -28,7 +31,6 @@ use crate::contract::{Ctx, Experiment, Machine, Report, Stats, Verdict};
 use crate::gil::Policy;
 use crate::interleave::{Variant, interleave};
 use crate::parallel_baseline::baseline_work;
-use crate::python_scripts::{bounded, num, one};
 use crate::vm::builtin_programs::REFCOUNT_OBJECTS;
 use crate::vm::objects::RefCounting;
 use crate::workloads::{RefcountLoop as Workload, refcount_run, refcount_timed as timed};
@@ -67,43 +69,16 @@ pub struct Gilectomy {
     /// A free-threaded CPython to set beside the simulator [default: python3.13t or python3.14t on PATH].
     #[arg(long = "python-ft", value_name = "PATH")]
     pub python_ft: Option<PathBuf>,
+    /// The GIL build of the same CPython version [default: python3.X on PATH].
+    #[arg(long = "python-gil", value_name = "PATH")]
+    pub python_gil: Option<PathBuf>,
+    /// A CPython GIL build whose reference counts are all atomic (the
+    /// gilectomy's way; `python/build_atomic_cpython.sh` builds one).
+    #[arg(long = "python-atomic", value_name = "PATH")]
+    pub python_atomic: Option<PathBuf>,
     /// Skip the CPython half.
     #[arg(long)]
     pub no_python: bool,
-}
-
-/// The free-threaded CPython to compare with, and its GIL build of the same version.
-fn cpython_pair(
-    explicit: Option<&std::path::Path>,
-) -> Option<(
-    crate::contract::python::Python,
-    crate::contract::python::Python,
-)> {
-    use crate::contract::python::Python;
-    let ft = match explicit {
-        Some(p) => Python::find(Some(p))?,
-        None => ["python3.13t", "python3.14t"]
-            .iter()
-            .find_map(|n| Python::find(Some(std::path::Path::new(n))))?,
-    };
-    let gil_name = format!("python{}.{}", ft.version.0, ft.version.1);
-    let gil = Python::find(Some(std::path::Path::new(&gil_name)))?;
-    Some((ft, gil))
-}
-
-/// CPython's single-thread slowdown of the free-threaded build against the
-/// GIL build of the same version: `(slowdown, ft seconds, gil seconds)`.
-fn cpython_slowdown(
-    ft: &crate::contract::python::Python,
-    gil: &crate::contract::python::Python,
-    n: u64,
-) -> anyhow::Result<(f64, f64, f64)> {
-    let secs = |py: &crate::contract::python::Python| -> anyhow::Result<f64> {
-        let v = one(py, "refcount.py", &[n.to_string()])?;
-        bounded(num(&v, "seconds")?, "seconds", 1e-9, 3600.0)
-    };
-    let (f, g) = (secs(ft)?, secs(gil)?);
-    Ok((f / g - 1.0, f, g))
 }
 
 impl Experiment for Gilectomy {
@@ -201,6 +176,24 @@ impl Experiment for Gilectomy {
         report.say(format!(
             "speedup of {k} threads: plain+GIL {gil_speedup:.2}x; atomic {atomic_own:.2}x own objects, {atomic_shared:.2}x one shared; biased {biased_own:.2}x own, {biased_shared:.2}x shared"
         ));
+        // The same count changes with no interpreter around them: how much
+        // of a locked add's price the loop above hides.
+        let (plain_ns, atomic_ns) = (
+            alone::ns_per_touch(Plain, 5),
+            alone::ns_per_touch(Atomic, 5),
+        );
+        report.say(format!(
+            "one count up and down alone, in a tight loop: plain {plain_ns:.1} ns, atomic {atomic_ns:.1} ns ({:.1}x); in the interpreter's loop atomic counts cost {:+.0}%{}",
+            atomic_ns / plain_ns,
+            atomic_cost * 100.0,
+            if atomic_cost <= ATOMIC_CHEAP {
+                ": this CPU runs the locked adds beside the rest of each instruction's work (--python-atomic sets a CPython with atomic counts beside it)"
+            } else {
+                ""
+            }
+        ));
+        report.push_metric("plain_touch_alone_ns", plain_ns, "ns");
+        report.push_metric("atomic_touch_alone_ns", atomic_ns, "ns");
         // Why a GIL-free interpreter cannot keep plain counts: lost changes.
         let (_, lost) = refcount_run(work, Nogil, Plain, k, true)?;
         report.say(format!(
@@ -216,28 +209,12 @@ impl Experiment for Gilectomy {
         report.push_metric("plain_nogil_count_error", lost as f64, "count");
         report.push_metric("baseline_speedup", baseline, "x");
 
-        // CPython 3.13t beside it, when both builds are installed.
-        let cpython = if self.no_python {
-            "CPython: skipped (--no-python)".to_string()
+        // CPython beside it, when a build that counts differently is installed.
+        if self.no_python {
+            report.say("CPython: skipped (--no-python)");
         } else {
-            match cpython_pair(self.python_ft.as_deref()) {
-                None => "CPython: skipped: no free-threaded CPython (python3.13t or python3.14t, with the GIL build of the same version) on PATH".to_string(),
-                Some((ft, gil)) => match cpython_slowdown(&ft, &gil, ctx.pick(20_000_000, 5_000_000)) {
-                    Ok((slow, f, g)) => {
-                        report.push_metric("cpython_ft_single_thread_cost", slow, "fraction");
-                        format!(
-                            "CPython {}: the free-threaded build runs one thread {:+.0}% against the GIL build ({:.3} s vs {:.3} s; shown, not judged)",
-                            ft.version_string(),
-                            slow * 100.0,
-                            f,
-                            g
-                        )
-                    }
-                    Err(e) => format!("CPython: not measured: {e:#}"),
-                },
-            }
-        };
-        report.say(cpython);
+            self.cpython(ctx, &mut report);
+        }
         report.detail = format!(
             "atomic counts cost {:+.0}% on one thread (>= {:.0}% holds) and {k} threads on one shared object run {atomic_shared:.2}x (<= {SHARED_COLLAPSES} holds); biased counts cost {:+.0}% (<= {:.0}% holds) and scale {biased_own:.2}x on own objects ({:.0}% of plain threads' gain){}",
             atomic_cost * 100.0,
@@ -252,5 +229,40 @@ impl Experiment for Gilectomy {
             }
         );
         Ok(report)
+    }
+}
+
+impl Gilectomy {
+    /// The same kind of loop on real CPython builds of one version, shown
+    /// beside the simulator's figures (not judged: the builds differ in more
+    /// than their counting, and they are the user's to install).
+    fn cpython(&self, ctx: &Ctx, report: &mut Report) {
+        let builds = match cpython::Builds::find(
+            self.python_ft.as_deref(),
+            self.python_gil.as_deref(),
+            self.python_atomic.as_deref(),
+        ) {
+            Ok(b) => b,
+            Err(why) => return report.say(format!("CPython: skipped: {why}")),
+        };
+        match builds.measure(ctx.pick(3_000_000, 1_000_000)) {
+            Err(e) => report.say(format!("CPython: not measured: {e:#}")),
+            Ok(rows) => {
+                report.say(format!(
+                    "CPython {}, one thread, each build against the GIL build (best of 3, twice in turn; shown, not judged):",
+                    builds.version()
+                ));
+                for line in cpython::table(&rows) {
+                    report.say(line);
+                }
+                let same_loop = &rows[0];
+                if let Some(c) = same_loop.free_threaded {
+                    report.push_metric("cpython_ft_single_thread_cost", c, "fraction");
+                }
+                if let Some(c) = same_loop.atomic {
+                    report.push_metric("cpython_atomic_single_thread_cost", c, "fraction");
+                }
+            }
+        }
     }
 }
