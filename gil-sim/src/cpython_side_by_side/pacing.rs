@@ -9,6 +9,15 @@ use crate::workloads::race_paced;
 /// Increments of the single-thread run that measures the simulator's race rate.
 const CALIBRATION: u64 = 200_000;
 
+/// Corrections of a pacing from paced races, at most.
+pub(crate) const CORRECTIONS: usize = 3;
+
+/// Whether a share is within a fifth of the target's (the lost fraction's
+/// tolerance is a quarter): no pacing, or no further correction, needed.
+pub(crate) fn close_enough(share: f64, target: f64) -> bool {
+    (target - share).abs() <= 0.2 * target
+}
+
 /// Nanoseconds a loop of `own` share and `iter_ns` per iteration must gain
 /// to reach a share of `target`: inside the window if positive, outside if
 /// negative. None where the two shares are within a fifth of the target
@@ -16,7 +25,7 @@ const CALIBRATION: u64 = 200_000;
 /// is a quarter), or where the target is out of reach (a share of 0 needs
 /// infinite time outside; at most 20 loops are added).
 pub(crate) fn time_to_add(own: f64, target: f64, iter_ns: f64) -> Option<f64> {
-    if (target - own).abs() <= 0.2 * target || !(0.01..=0.95).contains(&target) {
+    if close_enough(own, target) || !(0.01..=0.95).contains(&target) {
         return None;
     }
     let ns = if target > own {

@@ -26,7 +26,9 @@ use crate::contract::{Ctx, Report, Stats, measure::human_time};
 use crate::gil::Policy;
 use crate::python_scripts::{SCRIPT_TIME_LIMIT, bounded, num, one};
 use crate::vm::builtin_programs::{Pacing, Variant};
-use super::pacing::{corrected, pacing_adding, solo_rate, time_to_add};
+use super::pacing::{
+    CORRECTIONS, close_enough, corrected, pacing_adding, solo_rate, time_to_add,
+};
 use crate::workloads::{RaceRun, config, race_paced};
 use std::time::Duration;
 
@@ -171,12 +173,20 @@ pub(crate) fn races(
             let own = race_paced(&cfg, v, Pacing::default(), 2, m)?;
             let f0 = own.window_share();
             if let Some(ns) = time_to_add(f0, f_c, 1e9 / rate0) {
-                let first = pacing_adding(&cfg, v, ns, rate0)?;
-                // Once more from the race itself: two threads handing over
-                // do not spend their time quite as one thread alone does.
-                let m = size(solo_rate(&cfg, v, first)?, secs[0]);
-                let f1 = race_paced(&cfg, v, first, 2, m)?.window_share();
-                side.pacing = corrected(first, f0, f1, f_c);
+                let mut p = pacing_adding(&cfg, v, ns, rate0)?;
+                // Corrected from the race itself until its share comes
+                // within a fifth of CPython's: two threads handing over do
+                // not spend their time quite as one thread alone does, and
+                // a step is at most halved or doubled.
+                for _ in 0..CORRECTIONS {
+                    let m = size(solo_rate(&cfg, v, p)?, secs[0]);
+                    let f1 = race_paced(&cfg, v, p, 2, m)?.window_share();
+                    if close_enough(f1, f_c) {
+                        break;
+                    }
+                    p = corrected(p, f0, f1, f_c);
+                }
+                side.pacing = p;
             }
             side.own = Some(own);
         }
