@@ -12,17 +12,19 @@ const CALIBRATION: u64 = 200_000;
 /// Corrections of a pacing from paced races, at most.
 pub(crate) const CORRECTIONS: usize = 3;
 
-/// Whether a share is within a fifth of the target's (the lost fraction's
-/// tolerance is a quarter): no pacing, or no further correction, needed.
+/// Whether a share is within a tenth of the target's: no pacing, or no
+/// further correction, needed. The lost fraction's tolerance is a quarter,
+/// and CPython itself loses 0-20% fewer updates than its share predicts,
+/// so a share a fifth off could already take the fraction past it
+/// (measured: 3.12's call race at 1.28x CPython's with a share 14% off).
 pub(crate) fn close_enough(share: f64, target: f64) -> bool {
-    (target - share).abs() <= 0.2 * target
+    (target - share).abs() <= 0.1 * target
 }
 
 /// Nanoseconds a loop of `own` share and `iter_ns` per iteration must gain
 /// to reach a share of `target`: inside the window if positive, outside if
-/// negative. None where the two shares are within a fifth of the target
-/// of each other (the loop's own timing will do: the fraction's tolerance
-/// is a quarter), or where the target is out of reach (a share of 0 needs
+/// negative. None where the two shares are [`close_enough`] (the loop's
+/// own timing will do), or where the target is out of reach (a share of 0 needs
 /// infinite time outside; at most 20 loops are added).
 pub(crate) fn time_to_add(own: f64, target: f64, iter_ns: f64) -> Option<f64> {
     if close_enough(own, target) || !(0.01..=0.95).contains(&target) {
@@ -121,7 +123,7 @@ mod tests {
         // 24% inside, CPython 38%: time inside.
         assert!(time_to_add(0.24, 0.38, 100.0).unwrap() > 0.0);
         // Close enough, or out of reach: nothing.
-        assert_eq!(time_to_add(0.34, 0.38, 100.0), None);
+        assert_eq!(time_to_add(0.36, 0.38, 100.0), None);
         assert_eq!(time_to_add(0.2, 0.0, 100.0), None);
     }
 

@@ -175,7 +175,7 @@ pub(crate) fn races(
             if let Some(ns) = time_to_add(f0, f_c, 1e9 / rate0) {
                 let mut p = pacing_adding(&cfg, v, ns, rate0)?;
                 // Corrected from the race itself until its share comes
-                // within a fifth of CPython's: two threads handing over do
+                // within a tenth of CPython's: two threads handing over do
                 // not spend their time quite as one thread alone does, and
                 // a step is at most halved or doubled.
                 for _ in 0..CORRECTIONS {
