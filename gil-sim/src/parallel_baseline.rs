@@ -58,3 +58,42 @@ pub fn baseline_work(parts: usize) -> anyhow::Result<f64> {
 pub fn baseline_runs(ctx: &crate::contract::Ctx) -> usize {
     ctx.repeats_or(5, 5).max(5)
 }
+
+/// `parts` copies of `work` at once, each on its own thread and sharing
+/// nothing (for the VM: separate runs, each with its own GIL, heap and
+/// stacks); returns the wall seconds until the last finished.
+///
+/// Beside one copy alone it gives the parallelism this machine offers
+/// work of `work`'s kind right now, which plain Rust arithmetic does not
+/// always witness: on a shared host, a neighbour on the same physical core
+/// slows an interpreter's loop (many loads, stores and branches) far more
+/// than a chain of xorshifts.
+///
+/// ```
+/// use gil_sim::parallel_baseline::side_by_side;
+/// let secs = side_by_side(2, || Ok(0.0)).unwrap();
+/// assert!(secs >= 0.0);
+/// assert!(side_by_side(2, || anyhow::bail!("no")).is_err());
+/// ```
+pub fn side_by_side(
+    parts: usize,
+    work: impl Fn() -> anyhow::Result<f64> + Sync,
+) -> anyhow::Result<f64> {
+    anyhow::ensure!(parts > 0, "side by side needs at least one copy");
+    let (secs, done) = crate::contract::measure::timed(|| {
+        std::thread::scope(|s| -> anyhow::Result<()> {
+            // A copy that cannot start is an error; those started finish
+            // on their own (the work is finite).
+            let hs = (0..parts)
+                .map(|_| std::thread::Builder::new().spawn_scoped(s, &work))
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(|e| anyhow::anyhow!("starting a copy side by side: {e}"))?;
+            for h in hs {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("a copy side by side panicked"))??;
+            }
+            Ok(())
+        })
+    });
+    done.map(|()| secs)
+}

@@ -52,6 +52,16 @@ fn each_policy_is_a_point_and_the_charts_and_advice_read_the_series() {
         .series_of::<CpuBoundRatio>()
         .expect("cpu-bound's series");
     assert_eq!(gils(cpu.iter().map(|p| &p.gil)), policies());
+    // nogil's witness, on a machine with two cores: the same VM as separate runs.
+    if records[0].metric("cores").is_some_and(|c| c >= 2.0) {
+        let vms = records[0].metric("separate_vms_speedup");
+        assert!(vms.is_some_and(|v| v > 0.0), "{:?}", records[0].metrics);
+        assert!(
+            records[0]
+                .metric("gain_without_gil_of_separate_vms")
+                .is_some()
+        );
+    }
     let io = records[1]
         .series_of::<IoSpeedup>()
         .expect("io-bound's series");
