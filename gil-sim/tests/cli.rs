@@ -171,6 +171,7 @@ fn gilectomy_measures_the_three_ways_of_counting() {
             "biased_single_thread_cost",
             "atomic_shared_speedup",
             "biased_own_speedup",
+            "separate_vms_speedup",
         ],
     );
     assert!(err.contains("CPython: skipped (--no-python)"), "{err}");
