@@ -7,6 +7,7 @@ use std::sync::{Mutex, mpsc};
 
 use crate::contract::measure::timed;
 use crate::durations::WATCHDOG;
+use crate::spawn::spawn_each;
 use crate::{Event, Lock, Queue, Semaphore};
 
 /// The locks compared.
@@ -126,12 +127,18 @@ pub fn transfer(
     let (cb_tx, cb_rx) = crossbeam::channel::bounded(capacity);
     let (std_tx, std_rx) = mpsc::sync_channel(capacity);
     let std_rx = Mutex::new(std_rx);
+    // Everyone starts together. A thread that cannot start (`ulimit -u`)
+    // aborts the barrier, so the ones already waiting leave at once.
+    let start = crate::Barrier::new((p + c) as usize)?.with_timeout(WATCHDOG);
     let (secs, ok) = timed(|| {
-        std::thread::scope(|s| {
-            let mut hs = Vec::new();
-            for k in 0..p {
-                let (q, cb_tx, std_tx) = (&q, cb_tx.clone(), std_tx.clone());
-                hs.push(s.spawn(move || {
+        std::thread::scope(|s| -> anyhow::Result<bool> {
+            let producers = spawn_each(s, p as usize, "producer", |k| {
+                let (q, cb_tx, std_tx, start) = (&q, cb_tx.clone(), std_tx.clone(), &start);
+                let k = k as u64;
+                move || {
+                    if start.wait().is_err() {
+                        return false;
+                    }
                     let mut ok = true;
                     for x in (k..items).step_by(p as usize) {
                         ok &= match kind {
@@ -141,11 +148,15 @@ pub fn transfer(
                         };
                     }
                     ok
-                }));
-            }
-            for _ in 0..c {
-                let (q, cb_rx, std_rx, sum) = (&q, cb_rx.clone(), &std_rx, &sum);
-                hs.push(s.spawn(move || {
+                }
+            });
+            let n = if producers.refused.is_none() { c as usize } else { 0 };
+            let consumers = spawn_each(s, n, "consumer", |_| {
+                let (q, cb_rx, std_rx, sum, start) = (&q, cb_rx.clone(), &std_rx, &sum, &start);
+                move || {
+                    if start.wait().is_err() {
+                        return false;
+                    }
                     let mut local = 0u64;
                     for _ in 0..items / c {
                         let got = match kind {
@@ -161,11 +172,16 @@ pub fn transfer(
                     }
                     sum.fetch_add(local, Ordering::Relaxed);
                     true
-                }));
+                }
+            });
+            if producers.refused.is_some() || consumers.refused.is_some() {
+                start.abort();
             }
-            hs.into_iter().all(|h| h.join().unwrap_or(false))
+            let (sent, got) = (producers.join_all(), consumers.join_all());
+            Ok(sent?.into_iter().chain(got?).all(|ok| ok))
         })
     });
+    let ok = ok?;
     anyhow::ensure!(ok, "{kind:?}: a transfer failed or timed out");
     anyhow::ensure!(sum.into_inner() == expected, "{kind:?}: wrong sum");
     Ok(secs)
@@ -177,21 +193,23 @@ pub fn semaphore_round_trips(rounds: u32) -> anyhow::Result<f64> {
     let (ping, pong) = (Semaphore::new(0), Semaphore::new(0));
     let (secs, ok) = timed(|| {
         std::thread::scope(|s| {
-            let echo = s.spawn(|| {
-                (0..rounds).all(|_| {
-                    let ok = ping.acquire_timeout(WATCHDOG);
-                    pong.release(1);
-                    ok
+            let echo = std::thread::Builder::new()
+                .spawn_scoped(s, || {
+                    (0..rounds).all(|_| {
+                        let ok = ping.acquire_timeout(WATCHDOG);
+                        pong.release(1);
+                        ok
+                    })
                 })
-            });
+                .map_err(|e| anyhow::anyhow!("starting the echo thread: {e}"))?;
             let ok = (0..rounds).all(|_| {
                 ping.release(1);
                 pong.acquire_timeout(WATCHDOG)
             });
-            ok & echo.join().unwrap_or(false)
+            anyhow::Ok(ok & echo.join().unwrap_or(false))
         })
     });
-    anyhow::ensure!(ok, "a semaphore round trip timed out");
+    anyhow::ensure!(ok?, "a semaphore round trip timed out");
     Ok(secs)
 }
 
@@ -201,24 +219,26 @@ pub fn event_round_trips(rounds: u32) -> anyhow::Result<f64> {
     let (ping, pong) = (Event::new(), Event::new());
     let (secs, ok) = timed(|| {
         std::thread::scope(|s| {
-            let echo = s.spawn(|| {
-                (0..rounds).all(|_| {
-                    let ok = ping.wait(Some(WATCHDOG));
-                    ping.clear(); // before answering, so the next ping is not lost
-                    pong.set();
-                    ok
+            let echo = std::thread::Builder::new()
+                .spawn_scoped(s, || {
+                    (0..rounds).all(|_| {
+                        let ok = ping.wait(Some(WATCHDOG));
+                        ping.clear(); // before answering, so the next ping is not lost
+                        pong.set();
+                        ok
+                    })
                 })
-            });
+                .map_err(|e| anyhow::anyhow!("starting the echo thread: {e}"))?;
             let ok = (0..rounds).all(|_| {
                 ping.set();
                 let ok = pong.wait(Some(WATCHDOG));
                 pong.clear();
                 ok
             });
-            ok & echo.join().unwrap_or(false)
+            anyhow::Ok(ok & echo.join().unwrap_or(false))
         })
     });
-    anyhow::ensure!(ok, "an event round trip timed out");
+    anyhow::ensure!(ok?, "an event round trip timed out");
     Ok(secs)
 }
 

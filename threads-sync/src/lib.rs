@@ -155,6 +155,7 @@ demo_modules! {
     pub mod memory_usage;
     pub mod rates;
     pub mod server_child;
+    pub mod spawn;
 }
 
 #[cfg(feature = "async-io")]

@@ -10,6 +10,7 @@ use crate::Barrier;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::WATCHDOG;
 
 /// The default of `--phases`.
@@ -79,10 +80,9 @@ impl Experiment for BarrierExp {
         let bufs = [initial(n), initial(n)];
         let (secs, ok) = timed(|| {
             std::thread::scope(|s| {
-                let hs: Vec<_> = (0..t)
-                    .map(|w| {
+                let started = spawn_each(s, t, "worker", |w| {
                         let (bufs, barrier) = (&bufs, &barrier);
-                        s.spawn(move || {
+                        move || {
                             let slice = (w * n / t)..((w + 1) * n / t);
                             for k in 0..phases as usize {
                                 let (src, dst) = if k % 2 == 0 { (0, 1) } else { (1, 0) };
@@ -93,13 +93,18 @@ impl Experiment for BarrierExp {
                                 barrier.wait()?;
                             }
                             Ok::<(), crate::BrokenBarrier>(())
-                        })
-                    })
-                    .collect();
-                hs.into_iter().all(|h| matches!(h.join(), Ok(Ok(()))))
+                        }
+                });
+                if started.refused.is_some() {
+                    // The workers started wait at the barrier for the rest.
+                    barrier.abort();
+                }
+                started
+                    .join_all()
+                    .map(|r| r.iter().all(Result::is_ok))
             })
         });
-        anyhow::ensure!(ok, "the barrier broke (a thread timed out or panicked)");
+        anyhow::ensure!(ok?, "the barrier broke (a thread timed out or panicked)");
         let parallel: Vec<u64> = bufs[phases as usize % 2]
             .iter()
             .map(|a| a.load(Ordering::Relaxed))

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use crate::contract::measure::{human_time, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::WATCHDOG;
 use crate::rates::{human_rate, rate};
 use crate::{Condition, Lock, Queue};
@@ -95,32 +96,30 @@ where
     G: Fn() -> anyhow::Result<Option<u64>> + Sync,
 {
     std::thread::scope(|s| {
-        let consumers: Vec<_> = (0..p.consumers)
-            .map(|_| {
-                s.spawn(|| -> anyhow::Result<u64> {
-                    let mut sum = 0;
-                    while let Some(x) = get()? {
-                        sum += x;
-                    }
-                    Ok(sum)
-                })
-            })
-            .collect();
-        let producers: Vec<_> = (0..p.producers)
-            .map(|_| s.spawn(|| (1..=items).try_for_each(|x| put(Some(x)))))
-            .collect();
-        for h in producers {
-            h.join()
-                .map_err(|_| anyhow::anyhow!("producer panicked"))??;
-        }
-        for _ in 0..p.consumers {
+        let consumers = spawn_each(s, p.consumers as usize, "consumer", |_| {
+            || -> anyhow::Result<u64> {
+                let mut sum = 0;
+                while let Some(x) = get()? {
+                    sum += x;
+                }
+                Ok(sum)
+            }
+        });
+        // Producers only once every consumer runs: a refused thread ends
+        // the run, and the started consumers still get their end markers.
+        let n = if consumers.refused.is_none() { p.producers as usize } else { 0 };
+        let producers = spawn_each(s, n, "producer", |_| {
+            || (1..=items).try_for_each(|x| put(Some(x)))
+        });
+        let produced = producers.join_all();
+        for _ in 0..consumers.handles.len() {
             put(None)?; // one end marker per consumer
         }
-        consumers.into_iter().try_fold(0, |acc, h| {
-            Ok(acc
-                + h.join()
-                    .map_err(|_| anyhow::anyhow!("consumer panicked"))??)
-        })
+        let sums = consumers.join_all()?;
+        for r in produced? {
+            r?;
+        }
+        sums.into_iter().try_fold(0, |acc, r| Ok(acc + r?))
     })
 }
 

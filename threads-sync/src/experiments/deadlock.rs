@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock};
 
@@ -79,14 +80,23 @@ fn run_version(rounds: u32, ordered: bool, patience: Duration) -> anyhow::Result
     for _ in 0..rounds {
         let meet = Barrier::new(2)?;
         let meet = (!ordered).then_some(&meet);
-        let (s0, s1) = std::thread::scope(|s| {
-            let t0 = s.spawn(|| round(&a, &b, meet, patience, ms(1)));
-            let (first, second) = if ordered { (&a, &b) } else { (&b, &a) };
-            let t1 = s.spawn(move || round(first, second, meet, patience, ms(3)));
-            (t0.join(), t1.join())
-        });
-        let s0 = s0.map_err(|_| anyhow::anyhow!("thread panicked"))??;
-        let s1 = s1.map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        let (first, second) = if ordered { (&a, &b) } else { (&b, &a) };
+        let sides = [(&a, &b, ms(1)), (first, second, ms(3))];
+        let both = std::thread::scope(|s| {
+            let started = spawn_each(s, 2, "thread", |i| {
+                let (x, y, backoff) = sides[i];
+                move || round(x, y, meet, patience, backoff)
+            });
+            if let (Some(_), Some(m)) = (&started.refused, meet) {
+                // The first thread waits to meet the second.
+                m.abort();
+            }
+            started.join_all()
+        })?;
+        let [s0, s1]: [_; 2] = both
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("two threads, two results"))?;
+        let (s0, s1) = (s0?, s1?);
         if s0.detected + s1.detected > 0 {
             deadlocked += 1;
         }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::contract::measure::human_time;
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::WATCHDOG;
 use crate::rates::{human_rate, rate};
 use crate::{GetError, Queue};
@@ -58,9 +59,9 @@ impl Experiment for QueueExp {
         let results = Queue::new(0);
         let (exited, processed) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let start = Instant::now();
-        let (joined, join_secs, done_at_join, exited_seen, exit_wait) = std::thread::scope(|s| {
-            for _ in 0..self.workers {
-                s.spawn(|| {
+        let scoped = std::thread::scope(|s| {
+            let workers = spawn_each(s, self.workers as usize, "worker", |_| {
+                || {
                     // Waits for a job (never longer than the watchdog); the
                     // queue's shutdown is what is meant to end this loop.
                     loop {
@@ -77,7 +78,12 @@ impl Experiment for QueueExp {
                             Err(GetError::Empty) => return, // watchdog: not counted
                         }
                     }
-                });
+                }
+            });
+            if let Some(e) = workers.refused {
+                // The workers started wait for jobs: the shutdown ends them.
+                todo.shutdown(true);
+                return Err(e);
             }
             let mut fed = true;
             for n in 1..=jobs {
@@ -98,8 +104,9 @@ impl Experiment for QueueExp {
                 std::thread::sleep(Duration::from_micros(200));
             }
             let exited_seen = exited.load(Ordering::SeqCst);
-            (joined, join_secs, done_at_join, exited_seen, shut.elapsed())
+            Ok((joined, join_secs, done_at_join, exited_seen, shut.elapsed()))
         });
+        let (joined, join_secs, done_at_join, exited_seen, exit_wait) = scoped?;
         anyhow::ensure!(joined, "the pool did not finish within {WATCHDOG:?}");
         let mut sum = 0u64;
         let mut count = 0u64;
