@@ -33,6 +33,22 @@ impl<T> Started<'_, T> {
     }
 }
 
+impl<'scope, T> Started<'scope, T> {
+    /// The handles, when every thread started. Otherwise runs `release`
+    /// (what lets the started threads finish: set their event, abort their
+    /// barrier), joins them and returns the refusal.
+    pub fn or_release(
+        self,
+        release: impl FnOnce(),
+    ) -> anyhow::Result<Vec<ScopedJoinHandle<'scope, T>>> {
+        if self.refused.is_none() {
+            return Ok(self.handles);
+        }
+        release();
+        self.join_all().map(|_| Vec::new())
+    }
+}
+
 /// Starts `n` scoped threads, thread `i` running `make(i)`, until the OS
 /// refuses one; `what` names them in the error ("starting {what} {i}: ...").
 ///

@@ -10,6 +10,7 @@ use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::{WATCHDOG, ms};
 use crate::{Barrier, Lock, Semaphore};
 
@@ -55,12 +56,12 @@ fn dine(table: Table, meals: u32, patience: Duration) -> anyhow::Result<(u32, u3
     // deadlock is complete and every philosopher detects it.
     let all_decided = Barrier::new(N)?.with_timeout(WATCHDOG);
     let (eaten, timeouts) = (AtomicU32::new(0), AtomicU32::new(0));
-    std::thread::scope(|s| -> anyhow::Result<()> {
-        for p in 0..N {
+    std::thread::scope(|s| {
+        let seated = spawn_each(s, N, "philosopher", |p| {
             let (forks, footman) = (&forks, &footman);
             let (all_left, all_decided) = (&all_left, &all_decided);
             let (eaten, timeouts) = (&eaten, &timeouts);
-            let started = std::thread::Builder::new().spawn_scoped(s, move || {
+            move || {
                 let (left, right) = (p, (p + 1) % N);
                 let (first, second) = match table {
                     Table::Ordered => (left.min(right), left.max(right)),
@@ -101,16 +102,16 @@ fn dine(table: Table, meals: u32, patience: Duration) -> anyhow::Result<(u32, u3
                     }
                     let _ = forks[first].release();
                 }
-            });
-            if let Err(e) = started {
-                // A limit on threads (`ulimit -u`): the philosophers already
-                // seated must not wait out the watchdog for the missing ones.
+            }
+        });
+        // A limit on threads (`ulimit -u`): the philosophers already seated
+        // must not wait out the watchdog for the missing ones.
+        seated
+            .or_release(|| {
                 all_left.abort();
                 all_decided.abort();
-                anyhow::bail!("starting philosopher {p}: {e}");
-            }
-        }
-        Ok(())
+            })
+            .map(drop)
     })?;
     Ok((eaten.into_inner(), timeouts.into_inner()))
 }

@@ -10,6 +10,7 @@ use crate::Event;
 use crate::busy_work::busy;
 use crate::contract::measure::{Stats, human_time};
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::{WATCHDOG, ms};
 
 /// Flags of `event`.
@@ -28,9 +29,8 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
     let delays = Mutex::new(Vec::new());
     let set_at = Mutex::new(None::<Instant>);
     let woken = std::thread::scope(|s| -> anyhow::Result<usize> {
-        let hs: Vec<_> = (0..waiters)
-            .map(|_| {
-                std::thread::Builder::new().spawn_scoped(s, || {
+        let started = spawn_each(s, waiters as usize, "waiting thread", |_| {
+            || {
                     let ok = go.wait(Some(WATCHDOG));
                     let now = Instant::now();
                     if let Some(t) = *set_at.lock().unwrap_or_else(|e| e.into_inner()) {
@@ -40,15 +40,11 @@ fn start_signal(waiters: u32, clear_at_once: bool) -> anyhow::Result<(usize, Vec
                             .push((now - t).as_secs_f64());
                     }
                     ok
-                })
-            })
-            .collect::<std::io::Result<_>>()
-            .map_err(|e| {
-                // A limit on threads (`ulimit -u`): release the waiters
-                // already started instead of leaving them to the watchdog.
-                go.set();
-                anyhow::anyhow!("starting a waiting thread: {e}")
-            })?;
+            }
+        });
+        // A limit on threads (`ulimit -u`): release the waiters already
+        // started instead of leaving them to the watchdog.
+        let hs = started.or_release(|| go.set())?;
         // Every thread must already wait: only those are promised a wake-up.
         let start = Instant::now();
         while go.waiters() < waiters as usize && start.elapsed() < WATCHDOG {
@@ -77,25 +73,23 @@ fn stop_signal(workers: u32) -> anyhow::Result<(u64, f64, u32)> {
     let mut set_at = Instant::now();
     let mut ran = 0;
     std::thread::scope(|s| -> anyhow::Result<()> {
-        for w in 0..workers {
+        let started = spawn_each(s, workers as usize, "worker", |w| {
             let (stop, work, running) = (&stop, &work, &running);
-            let started = std::thread::Builder::new().spawn_scoped(s, move || {
+            let w = w as u64;
+            move || {
                 let mut i = 0u64;
                 while !stop.is_set() {
-                    busy(u64::from(w) ^ i, 1000);
+                    busy(w ^ i, 1000);
                     if i == 0 {
                         running.fetch_add(1, Ordering::SeqCst);
                     }
                     i += 1;
                 }
                 work.fetch_add(i, Ordering::Relaxed);
-            });
-            if let Err(e) = started {
-                // The workers started loop until the stop: give it now.
-                stop.set();
-                anyhow::bail!("starting worker {w}: {e}");
             }
-        }
+        });
+        // The workers started loop until the stop: give it now.
+        let _workers = started.or_release(|| stop.set())?;
         // Stop only once every worker has done some work (a loaded machine
         // may start them late), never waiting past the watchdog.
         let start = Instant::now();

@@ -11,6 +11,7 @@ use crate::contract::measure::{interleaved, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
 use crate::rates::{human_rate, rate};
+use crate::spawn::spawn_each;
 
 /// The default of `--items`.
 const ITEMS: Scaled<u32> = Scaled::new(10_000, 6_000);
@@ -45,13 +46,13 @@ enum Scope {
 fn process(threads: u32, items: u32, work: u32, scope: Scope) -> anyhow::Result<u64> {
     let lock = Lock::new();
     let total = AtomicU64::new(0);
-    std::thread::scope(|s| -> anyhow::Result<()> {
-        for t in 0..threads {
+    // A thread that cannot start is an error; the started ones finish
+    // their share on their own.
+    std::thread::scope(|s| {
+        spawn_each(s, threads as usize, "thread", |t| {
             let (lock, total) = (&lock, &total);
-            // A thread that cannot start is an error; the started ones
-            // finish their share on their own.
-            std::thread::Builder::new()
-                .spawn_scoped(s, move || {
+            let t = t as u32;
+            move || {
                 for i in (t..items).step_by(threads as usize) {
                     let add = |v: u64| {
                         // The shared update: a two-step read-modify-write.
@@ -75,10 +76,9 @@ fn process(threads: u32, items: u32, work: u32, scope: Scope) -> anyhow::Result<
                         }
                     }
                 }
-            })
-                .map_err(|e| anyhow::anyhow!("starting thread {t}: {e}"))?;
-        }
-        Ok(())
+            }
+        })
+        .join_all()
     })?;
     Ok(total.into_inner())
 }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::contract::measure::{human_time, interleaved, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Judgement, Machine, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::WATCHDOG;
 use crate::rates::ns_per;
 use crate::{Barrier, Lock};
@@ -39,9 +40,9 @@ fn count(how: How, threads: u32, n: u64) -> anyhow::Result<u64> {
     let lock = Lock::new();
     // All threads start together, or the first may finish before the last starts.
     let start = Barrier::new(threads as usize)?.with_timeout(WATCHDOG);
-    std::thread::scope(|s| -> anyhow::Result<()> {
-        for t in 0..threads {
-            let started = std::thread::Builder::new().spawn_scoped(s, || {
+    std::thread::scope(|s| {
+        let started = spawn_each(s, threads as usize, "thread", |_| {
+            || {
                 if start.wait().is_err() {
                     return;
                 }
@@ -63,15 +64,14 @@ fn count(how: How, threads: u32, n: u64) -> anyhow::Result<u64> {
                         }
                     }
                 }
-            });
-            if let Err(e) = started {
-                // A limit on threads: the ones waiting at the start line
-                // must not wait out the watchdog.
-                start.abort();
-                anyhow::bail!("starting thread {t}: {e}");
             }
+        });
+        if started.refused.is_some() {
+            // A limit on threads: the ones waiting at the start line must
+            // not wait out the watchdog.
+            start.abort();
         }
-        Ok(())
+        started.join_all()
     })?;
     anyhow::ensure!(!start.broken(), "the threads did not all start");
     Ok(counter.into_inner())

@@ -10,6 +10,7 @@ use crate::contract::measure::{interleaved, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Machine, Report, Verdict};
 use crate::rates::{human_rate, rate};
+use crate::spawn::spawn_each;
 
 /// The default of `--lookups`.
 const LOOKUPS: Scaled<u64> = Scaled::new(2_000_000, 200_000);
@@ -41,12 +42,12 @@ fn read_all(
     std::thread::scope(|s| {
         // A thread that cannot start is an error; the started ones finish
         // their lookups on their own.
-        let hs: Vec<_> = (0..threads)
-            .map(|t| {
-                let table = Arc::clone(table); // shared, never copied, never written
-                std::thread::Builder::new().spawn_scoped(s, move || {
+        let sums = spawn_each(s, threads as usize, "reader thread", |t| {
+            let table = Arc::clone(table); // shared, never copied, never written
+            let t = t as u64;
+            move || {
                     let n = table.len() as u64;
-                    let (mut x, mut sum) = (u64::from(t) * 2 + 1, 0u64);
+                    let (mut x, mut sum) = (t * 2 + 1, 0u64);
                     for _ in 0..lookups {
                         x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                         let i = ((x >> 33) % n) as usize;
@@ -59,14 +60,10 @@ fn read_all(
                         });
                     }
                     sum
-                })
-            })
-            .collect::<std::io::Result<_>>()
-            .map_err(|e| anyhow::anyhow!("starting a reader thread: {e}"))?;
-        Ok(hs
-            .into_iter()
-            .map(|h| h.join().unwrap_or(0))
-            .fold(0, u64::wrapping_add))
+            }
+        })
+        .join_all()?;
+        Ok(sums.into_iter().fold(0, u64::wrapping_add))
     })
 }
 

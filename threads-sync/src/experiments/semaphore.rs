@@ -8,6 +8,7 @@ use crate::busy_work::busy;
 use crate::contract::measure::{human_time, timed};
 use crate::contract::scaled::Scaled;
 use crate::contract::{Ctx, Experiment, Report, Verdict};
+use crate::spawn::spawn_each;
 use crate::durations::WATCHDOG;
 use crate::{BoundedSemaphore, Semaphore};
 
@@ -48,11 +49,11 @@ impl Experiment for SemaphoreExp {
             std::thread::scope(|s| -> anyhow::Result<bool> {
                 // A thread that cannot start (a limit on threads, `ulimit
                 // -u`) is an error; the ones started finish on their own.
-                let hs = (0..self.threads)
-                    .map(|t| {
+                let started = spawn_each(s, self.threads as usize, "thread", |t| {
                         let (pool, inside, max_inside, total) =
                             (&pool, &inside, &max_inside, &total);
-                        std::thread::Builder::new().spawn_scoped(s, move || {
+                        let t = t as u32;
+                        move || {
                             for i in 0..uses {
                                 let Some(_permit) = pool.permit_timeout(WATCHDOG) else {
                                     return false;
@@ -64,11 +65,9 @@ impl Experiment for SemaphoreExp {
                                 total.fetch_add(1, Ordering::Relaxed);
                             }
                             true
-                        })
-                    })
-                    .collect::<std::io::Result<Vec<_>>>()
-                    .map_err(|e| anyhow::anyhow!("starting a thread: {e}"))?;
-                Ok(hs.into_iter().all(|h| h.join().unwrap_or(false)))
+                        }
+                });
+                Ok(started.join_all()?.into_iter().all(|ok| ok))
             })
         });
         anyhow::ensure!(all_ok?, "a thread waited past the watchdog for a permit");
