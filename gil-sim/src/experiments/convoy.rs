@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::contract::scaled::Scaled;
 use crate::contract::series::ConvoyLatency;
-use crate::contract::{Ctx, Experiment, Report, Verdict, measure::human_time};
+use crate::contract::{Ctx, Experiment, Judgement, Report, Verdict, measure::human_time};
 use crate::flags::{Secs, secs};
 use crate::gil::Policy;
 use crate::workloads::{config, convoy_run};
@@ -103,19 +103,29 @@ impl Experiment for ConvoyExp {
             report.push_metric("latency_beside_one_cpu_thread", lat, "s");
             report.push_metric("latency_alone", alone, "s");
             report.push_metric("interval", iv, "s");
-            // The wait for the GIL, beyond the call's own time, is about an interval.
-            let convoy = lat - alone >= 0.5 * iv;
-            let shorter_helps = by_interval.iter().all(|&(i, l)| i >= iv || l < lat);
+            // The wait for the GIL, beyond the call's own time, is about an
+            // interval: half of one holds, a fifth or less fails.
+            let wait_share = (lat - alone) / iv;
+            let convoy = Judgement::at_least(wait_share, 0.5, 0.2);
+            report.push_metric("wait_share_of_interval", wait_share, "fraction");
+            // A shorter interval cuts the call: the slowest shorter one at
+            // 0.9 of it or less holds, at 1.1 or more fails.
+            let worst_shorter = by_interval
+                .iter()
+                .filter(|&&(i, _)| i < iv)
+                .map(|&(_, l)| l / lat)
+                .reduce(f64::max);
+            let shorter = worst_shorter.map_or(Judgement::Holds, |r| Judgement::at_most(r, 0.9, 1.1));
             // The claim is about the new GIL's switch interval: py2 has none
             // (it switches on ticks) and nogil no lock; both are shown, not judged.
             let applies = matches!(self.gil, Policy::Py39 | Policy::Py311);
-            report.verdict = if applies {
-                Verdict::from_bool(convoy && shorter_helps)
+            if applies {
+                report.judge(convoy.and(shorter));
             } else {
-                Verdict::Info
-            };
+                report.verdict = Verdict::Info;
+            }
             report.detail = format!(
-                "{}{}: beside 1 CPU thread a {} call takes {} at a {} interval{}",
+                "{}{}: beside 1 CPU thread a {} call takes {} at a {} interval (its wait {:.0}% of an interval: >= 50% holds, <= 20% fails){}",
                 self.gil.name(),
                 if applies {
                     ""
@@ -125,11 +135,12 @@ impl Experiment for ConvoyExp {
                 human_time(self.block.0.as_secs_f64()),
                 human_time(lat),
                 human_time(iv),
+                wait_share * 100.0,
                 if by_interval.len() > 1 {
-                    if shorter_helps {
-                        "; shorter intervals cut it"
-                    } else {
-                        "; shorter intervals did NOT cut it"
+                    match shorter {
+                        Judgement::Holds => "; shorter intervals cut it",
+                        Judgement::Fails => "; shorter intervals did NOT cut it",
+                        Judgement::Undecided => "; shorter intervals barely moved it (undecided)",
                     }
                 } else {
                     ""
