@@ -109,9 +109,8 @@ impl Experiment for CpuBound {
         // share nothing. Plain Rust arithmetic does not feel a neighbour on
         // a shared host as the interpreter's loop does (measured: plain
         // threads 2.02x while nogil got 19% of that gain in one CI round).
-        let separate = policies.iter().position(|&p| p == Policy::Nogil);
-        let scales = cores >= 2 && threads >= 2;
-        if let Some(i) = separate.filter(|_| scales) {
+        let nogil_at = policies.iter().position(|&p| p == Policy::Nogil);
+        if let Some(i) = nogil_at.filter(|_| cores >= 2 && threads >= 2) {
             let c = &cfgs[i];
             let share = n / threads as u64;
             variants.push(Box::new(move || {
@@ -119,7 +118,8 @@ impl Experiment for CpuBound {
             }));
         }
         let all = interleave(ctx.repeats_or(5, 5), variants)?;
-        let pairs = &all[2..2 + 2 * policies.len()];
+        let (pairs, separate_vms) = all[2..].split_at(2 * policies.len());
+        let separate_vms = separate_vms.first();
         // Ratios of the fastest runs: noise only slows a run, and on this
         // kind of machine one thread alone was sometimes slower in every
         // repetition than two taking turns (0.75x under py311 in one CI
@@ -143,7 +143,7 @@ impl Experiment for CpuBound {
             });
             if p.has_gil() {
                 gil = gil.and(Judgement::at_least(ratio, GIL_HOLDS_AT, GIL_FAILS_AT));
-            } else if let Some(sep) = all.get(2 + 2 * policies.len()).filter(|_| scales) {
+            } else if let Some(sep) = separate_vms {
                 let speedup = 1.0 / ratio;
                 let vms = stats[0].min / sep.min;
                 nogil = Some(Nogil {
@@ -154,7 +154,7 @@ impl Experiment for CpuBound {
                 });
             }
         }
-        if let Some(sep) = all.get(2 + 2 * policies.len()) {
+        if let Some(sep) = separate_vms {
             report_lines.push(format!(
                 "nogil  as {threads} separate VMs side by side (sharing nothing) {}",
                 sep.show(1e3, "ms")
