@@ -41,11 +41,14 @@ impl<'scope, T> Started<'scope, T> {
         self,
         release: impl FnOnce(),
     ) -> anyhow::Result<Vec<ScopedJoinHandle<'scope, T>>> {
-        if self.refused.is_none() {
+        let Some(refused) = self.refused else {
             return Ok(self.handles);
-        }
+        };
         release();
-        self.join_all().map(|_| Vec::new())
+        for h in self.handles {
+            let _ = h.join(); // the refusal is the error to report
+        }
+        Err(refused)
     }
 }
 

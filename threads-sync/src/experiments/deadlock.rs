@@ -93,14 +93,11 @@ fn run_version(rounds: u32, ordered: bool, patience: Duration) -> anyhow::Result
             }
             started.join_all()
         })?;
-        let [s0, s1]: [_; 2] = both
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("two threads, two results"))?;
-        let (s0, s1) = (s0?, s1?);
-        if s0.detected + s1.detected > 0 {
+        let seen = both.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+        if seen.iter().any(|t| t.detected > 0) {
             deadlocked += 1;
         }
-        if s0.done && s1.done {
+        if seen.iter().all(|t| t.done) {
             completed += 1;
         }
     }

@@ -80,11 +80,8 @@ impl Experiment for QueueExp {
                     }
                 }
             });
-            if let Some(e) = workers.refused {
-                // The workers started wait for jobs: the shutdown ends them.
-                todo.shutdown(true);
-                return Err(e);
-            }
+            // The workers started wait for jobs: the shutdown ends them.
+            let _workers = workers.or_release(|| todo.shutdown(true))?;
             let mut fed = true;
             for n in 1..=jobs {
                 if todo.put_timeout(n, WATCHDOG).is_err() {
@@ -104,7 +101,7 @@ impl Experiment for QueueExp {
                 std::thread::sleep(Duration::from_micros(200));
             }
             let exited_seen = exited.load(Ordering::SeqCst);
-            Ok((joined, join_secs, done_at_join, exited_seen, shut.elapsed()))
+            anyhow::Ok((joined, join_secs, done_at_join, exited_seen, shut.elapsed()))
         });
         let (joined, join_secs, done_at_join, exited_seen, exit_wait) = scoped?;
         anyhow::ensure!(joined, "the pool did not finish within {WATCHDOG:?}");
