@@ -189,6 +189,13 @@ fn have_python3() -> bool {
     found
 }
 
+/// A small quick `gilectomy --json` run with `extra` flags.
+fn quick_gilectomy(extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["--json", "--quick", "gilectomy", "--n", "20000"];
+    args.extend_from_slice(extra);
+    gil_sim(&args)
+}
+
 #[test]
 fn gilectomy_times_the_cpython_builds_it_is_given() {
     if !have_python3() {
@@ -196,17 +203,8 @@ fn gilectomy_times_the_cpython_builds_it_is_given() {
     }
     // python3 stands in for both GIL builds: the table and the figure
     // appear, and its "atomic" build costs what one build costs against itself.
-    let (code, out, err) = gil_sim(&[
-        "--json",
-        "--quick",
-        "gilectomy",
-        "--n",
-        "20000",
-        "--python-gil",
-        "python3",
-        "--python-atomic",
-        "python3",
-    ]);
+    let (code, out, err) =
+        quick_gilectomy(&["--python-gil", "python3", "--python-atomic", "python3"]);
     assert_eq!(code, 0, "{err}");
     let r = record(&out);
     assert_metrics(&r, &["cpython_atomic_single_thread_cost"]);
@@ -224,31 +222,13 @@ fn gilectomy_refuses_a_gil_build_given_as_the_free_threaded_one() {
     if !have_python3() {
         return;
     }
-    let (code, _, err) = gil_sim(&[
-        "--json",
-        "--quick",
-        "gilectomy",
-        "--n",
-        "20000",
-        "--python-ft",
-        "python3",
-        "--python-gil",
-        "python3",
-    ]);
+    let (code, _, err) = quick_gilectomy(&["--python-ft", "python3", "--python-gil", "python3"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("CPython: not measured") && err.contains("expected a free-threaded one"),
         "{err}"
     );
-    let (_, _, err) = gil_sim(&[
-        "--json",
-        "--quick",
-        "gilectomy",
-        "--n",
-        "20000",
-        "--python-ft",
-        "/no/python",
-    ]);
+    let (_, _, err) = quick_gilectomy(&["--python-ft", "/no/python"]);
     assert!(
         err.contains("CPython: skipped: /no/python does not run"),
         "{err}"
